@@ -1,0 +1,1 @@
+//! The Ringscope plugin (placeholder until the plugin issue lands).

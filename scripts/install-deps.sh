@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Ringscope needs that are missing, and nothing else.
+#   build:     pkg-config, ALSA and JACK headers (the standalone app's audio backends)
+#   GUI tests: Xvfb, xauth, Mesa (software GL), ImageMagick (window capture)
+set -euo pipefail
+
+packages=(pkg-config libasound2-dev libjack-jackd2-dev)
+if [[ "${1:-}" == "--gui" ]]; then
+    packages+=(xvfb xauth imagemagick libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+[[ $(id -u) -ne 0 ]] && sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

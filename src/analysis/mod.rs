@@ -1,0 +1,1 @@
+//! The analysis engine: oscilloscope, spectrum analyzer and meters.
