@@ -1,0 +1,69 @@
+//! Input sanitising: NaN, ±Inf and subnormal samples are replaced by zero before they reach any
+//! state, and counted so the editor can tell the user.
+//!
+//! Replacing only the offending sample (not the frame, not the block) means a NaN burst costs
+//! exactly the samples that held it: filters, averages and histories never see a non-finite
+//! value, so nothing stays poisoned afterwards. Subnormals are flushed because recursive state fed
+//! with them (averages, meter ballistics) can slow a CPU down by two orders of magnitude.
+
+use super::channel::Frame;
+
+/// Counts of bad input samples seen since creation or the last [`InputHealth::reset`].
+///
+/// Each sample (one channel of one frame) is counted once.
+///
+/// ```
+/// use ringscope::analysis::InputHealth;
+/// let mut health = InputHealth::default();
+/// let clean = health.sanitize_frame([f32::NAN, 1e-40]);
+/// assert_eq!(clean, [0.0, 0.0]);
+/// assert_eq!(health.non_finite, 1);
+/// assert_eq!(health.subnormal, 1);
+/// assert!(health.has_bad_samples());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InputHealth {
+    /// NaN, +Inf and −Inf samples (replaced by 0).
+    pub non_finite: u64,
+    /// Subnormal samples (flushed to 0). Harmless to hear, but worth knowing about.
+    pub subnormal: u64,
+}
+
+impl InputHealth {
+    /// Whether any NaN, infinite or subnormal sample has been seen.
+    pub fn has_bad_samples(&self) -> bool {
+        self.non_finite != 0 || self.subnormal != 0
+    }
+
+    /// Whether any NaN or infinite sample has been seen (the case worth a warning).
+    pub fn has_non_finite(&self) -> bool {
+        self.non_finite != 0
+    }
+
+    /// Forgets the counts.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Returns `x`, or 0 when it is NaN, infinite or subnormal (and counts it).
+    #[inline(always)]
+    pub fn sanitize(&mut self, x: f32) -> f32 {
+        // One classification branch on the common path: normal numbers and zero pass.
+        if x.is_normal() || x == 0.0 {
+            x
+        } else {
+            if x.is_nan() || x.is_infinite() {
+                self.non_finite += 1;
+            } else {
+                self.subnormal += 1;
+            }
+            0.0
+        }
+    }
+
+    /// [`InputHealth::sanitize`] applied to both samples of a frame.
+    #[inline(always)]
+    pub fn sanitize_frame(&mut self, frame: Frame) -> Frame {
+        [self.sanitize(frame[0]), self.sanitize(frame[1])]
+    }
+}
