@@ -94,13 +94,21 @@ pub(crate) fn power_to_db(power: f32) -> f32 {
     10.0 * power.max(FLOOR_POWER).log10()
 }
 
-/// Maps per-bin `power` (bin `k` at `k·bin_hz`) onto `columns` in dB.
-pub(crate) fn map_to_columns(
-    axis: &FrequencyAxis,
-    bin_hz: f64,
-    power: &[f32],
-    columns: &mut [f32],
-) {
+/// Maps a calibrated per-bin power spectrum (bin `k` at `k·bin_hz`) onto `columns` (dB, one
+/// per pixel column) along `axis`, as described in the [module docs](self). Columns above the
+/// last bin read [`FLOOR_DB`].
+///
+/// ```
+/// use ringscope::analysis::{map_power_to_columns, FrequencyAxis, FrequencyScale};
+/// let mut power = vec![1e-6f32; 1025];
+/// power[700] = 1.0; // one loud bin among many per column
+/// let axis = FrequencyAxis { scale: FrequencyScale::Linear, min_hz: 0.0, max_hz: 1024.0 };
+/// let mut columns = [0.0f32; 64];
+/// map_power_to_columns(&axis, 1.0, &power, &mut columns);
+/// assert_eq!(columns[700 / 16], 0.0);
+/// assert_eq!(columns[0], -60.0);
+/// ```
+pub fn map_power_to_columns(axis: &FrequencyAxis, bin_hz: f64, power: &[f32], columns: &mut [f32]) {
     let axis = axis.sanitized();
     let count = columns.len();
     if count == 0 || power.is_empty() {
@@ -108,9 +116,19 @@ pub(crate) fn map_to_columns(
     }
     let last_bin = power.len() - 1;
     let db_at = |k: isize| power_to_db(power[k.clamp(0, last_bin as isize) as usize]);
+    // Column edges in bins; one `exp` per edge rather than a `powf` per call.
+    let log_span = (axis.max_hz / axis.min_hz).ln();
+    let bin_at = |fraction: f64| -> f64 {
+        let hz = match axis.scale {
+            FrequencyScale::Logarithmic => axis.min_hz * (fraction * log_span).exp(),
+            FrequencyScale::Linear => axis.min_hz + (axis.max_hz - axis.min_hz) * fraction,
+        };
+        hz / bin_hz
+    };
+    let mut hi = bin_at(0.0);
     for (i, column) in columns.iter_mut().enumerate() {
-        let lo = axis.frequency_at(i as f64 / count as f64) / bin_hz;
-        let hi = axis.frequency_at((i + 1) as f64 / count as f64) / bin_hz;
+        let lo = hi;
+        hi = bin_at((i + 1) as f64 / count as f64);
         // Bin centres k with lo <= k < hi.
         let first = lo.ceil().max(0.0) as usize;
         let end = (hi.ceil().max(0.0) as usize).min(last_bin + 1);
@@ -122,7 +140,7 @@ pub(crate) fn map_to_columns(
         *column = if inside >= 2 {
             power_to_db(loudest)
         } else {
-            let centre = 0.5 * (lo + hi);
+            let centre = bin_at((i as f64 + 0.5) / count as f64);
             if centre > last_bin as f64 {
                 FLOOR_DB
             } else {

@@ -13,7 +13,7 @@
 //! Building blocks, public because they are useful (and tested) on their own:
 //! [`TriggerFinder`] (edge detection with hysteresis and sub-sample positions),
 //! [`decimate_min_max`] (pixel-column min/max and interpolation), [`WindowKind`] (windows and
-//! their calibration constants), [`FrequencyAxis`] (log/linear axis maths), [`Note`] (note name
+//! their calibration constants), [`FrequencyAxis`] and [`map_power_to_columns`] (log/linear axes, bins onto columns), [`Note`] (note name
 //! and cents), [`InputHealth`] (NaN/Inf/subnormal sanitising and counting).
 //!
 //! Every view shows one [`Channel`] (L, R, mid, side) per trace; a [`ChannelMode`] lists the
@@ -47,7 +47,7 @@ mod transport;
 mod trigger;
 pub mod window;
 
-pub use axis::{FLOOR_DB, FrequencyAxis, FrequencyScale};
+pub use axis::{FLOOR_DB, FrequencyAxis, FrequencyScale, map_power_to_columns};
 pub use channel::{Channel, ChannelMode, Frame};
 pub use decimate::{ColumnMinMax, decimate_min_max};
 pub use health::InputHealth;

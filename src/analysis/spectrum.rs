@@ -24,7 +24,7 @@
 //! - **Slope** adds `slope · log2(f / 1 kHz)` dB (pivot 1 kHz) to the displayed curves only;
 //!   [`Spectrum::peak`] reads untilted levels.
 
-use super::axis::{FLOOR_POWER, FrequencyAxis, map_to_columns, power_to_db};
+use super::axis::{FLOOR_POWER, FrequencyAxis, map_power_to_columns, power_to_db};
 use super::channel::{Channel, ChannelMode, Frame};
 use super::health::InputHealth;
 use super::peak::{SpectralPeak, fit_peak};
@@ -470,7 +470,14 @@ impl Spectrum {
                 } else if *left > 0.0 {
                     *left -= hop_seconds as f32;
                 } else {
-                    *hold = (*hold * fall).max(next);
+                    let fallen = *hold * fall;
+                    if next >= fallen {
+                        // The curve has caught the falling hold: it is a peak again.
+                        *hold = next;
+                        *left = hold_seconds;
+                    } else {
+                        *hold = fallen;
+                    }
                 }
             }
         }
@@ -543,7 +550,7 @@ impl Spectrum {
             }
         }
         let bin_hz = self.bin_hz();
-        map_to_columns(axis, bin_hz, &self.display, columns);
+        map_power_to_columns(axis, bin_hz, &self.display, columns);
         true
     }
 
