@@ -1,1 +1,3 @@
-fn main(){println!("ring bench");}
+fn main() {
+    println!("ring bench");
+}

@@ -62,7 +62,7 @@ impl InputHealth {
     pub fn sanitize(&mut self, x: f32) -> f32 {
         let magnitude = x.abs();
         // One comparison pair on the common path: normal in-range numbers and zero pass.
-        if (magnitude >= f32::MIN_POSITIVE && magnitude <= Self::MAX_MAGNITUDE) || x == 0.0 {
+        if (f32::MIN_POSITIVE..=Self::MAX_MAGNITUDE).contains(&magnitude) || x == 0.0 {
             x
         } else {
             if x.is_nan() || x.is_infinite() {
