@@ -325,7 +325,8 @@ impl TriggerFinder {
         let c = (n * x2 - s2 * x0) / even;
         let b = (s6 * x1 - s4 * x3) / odd;
         let d = (s2 * x3 - s4 * x1) / odd;
-        if !(b > 0.0) {
+        // Also rejects NaN from a degenerate fit.
+        if b.is_nan() || b <= 0.0 {
             return None;
         }
         // Newton from the straight-line root.
@@ -333,7 +334,7 @@ impl TriggerFinder {
         for _ in 0..8 {
             let value = a + t * (b + t * (c + t * d));
             let slope = b + t * (2.0 * c + 3.0 * t * d);
-            if !(slope > 0.0) {
+            if slope.is_nan() || slope <= 0.0 {
                 return None;
             }
             t -= value / slope;
