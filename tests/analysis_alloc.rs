@@ -99,7 +99,7 @@ fn feeding_and_rendering_allocate_nothing() {
             n += 1;
         }
         // A NaN now and then must not allocate either (e.g. for logging).
-        if n % 7 == 0 && len > 0 {
+        if n.is_multiple_of(7) && len > 0 {
             block[0] = [f32::NAN, f32::INFINITY];
         }
         scope.feed_transport(TransportInfo {
