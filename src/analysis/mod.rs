@@ -37,6 +37,7 @@ mod axis;
 mod channel;
 mod decimate;
 mod health;
+mod history;
 pub mod meters;
 mod note;
 mod peak;

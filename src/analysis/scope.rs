@@ -11,11 +11,11 @@
 //! so every picture of a periodic signal is aligned to the same phase.
 
 use super::channel::{Channel, Frame};
-use super::decimate::{ColumnMinMax, SampleSource, decimate_source, min_max_of_frames};
+use super::decimate::{ColumnMinMax, SampleSource, decimate_source};
 use super::health::InputHealth;
+use super::history::{History, HistoryChannel};
 use super::transport::TransportInfo;
 use super::trigger::{TriggerFinder, TriggerMode, TriggerSettings};
-use core::ops::Range;
 
 /// Shortest time window.
 pub const MIN_WINDOW_SECONDS: f64 = 1e-3;
@@ -122,77 +122,6 @@ impl ScopeView {
     }
 }
 
-/// A ring of the most recent frames, indexed by the history clock.
-#[derive(Debug)]
-struct History {
-    frames: Vec<Frame>,
-    /// `frames.len() - 1`; the length is a power of two so a position maps to a slot by masking.
-    mask: usize,
-    /// Frames recorded so far.
-    written: u64,
-}
-
-impl History {
-    fn new(min_capacity: usize) -> Self {
-        let capacity = min_capacity.max(2).next_power_of_two();
-        Self {
-            frames: vec![[0.0; 2]; capacity],
-            mask: capacity - 1,
-            written: 0,
-        }
-    }
-
-    fn available(&self) -> Range<i64> {
-        let oldest = self.written.saturating_sub(self.frames.len() as u64);
-        oldest as i64..self.written as i64
-    }
-
-    #[inline]
-    fn push(&mut self, frame: Frame) {
-        self.frames[self.written as usize & self.mask] = frame;
-        self.written += 1;
-    }
-
-    /// The recorded frames of `range` (inside [`History::available`]) as at most two slices.
-    fn slices(&self, range: Range<i64>) -> (&[Frame], &[Frame]) {
-        let len = (range.end - range.start) as usize;
-        let first = range.start as usize & self.mask;
-        let head = len.min(self.frames.len() - first);
-        (
-            &self.frames[first..first + head],
-            &self.frames[..len - head],
-        )
-    }
-}
-
-/// One channel of the history, as something the decimator can read.
-struct HistoryChannel<'a> {
-    history: &'a History,
-    channel: Channel,
-}
-
-impl SampleSource for HistoryChannel<'_> {
-    fn available(&self) -> Range<i64> {
-        self.history.available()
-    }
-
-    fn sample(&self, position: i64) -> f32 {
-        self.channel
-            .sample(self.history.frames[position as usize & self.history.mask])
-    }
-
-    fn min_max(&self, range: Range<i64>) -> (f32, f32) {
-        let (a, b) = self.history.slices(range);
-        let (lo, hi) = min_max_of_frames(a, self.channel);
-        if b.is_empty() {
-            (lo, hi)
-        } else {
-            let (lo2, hi2) = min_max_of_frames(b, self.channel);
-            (lo.min(lo2), hi.max(hi2))
-        }
-    }
-}
-
 /// Where single-shot mode is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SingleShot {
@@ -295,8 +224,7 @@ impl Scope {
     /// Forgets recorded frames, triggers and transport (no allocation).
     pub fn reset(&mut self) {
         let clock = self.clock();
-        self.history.frames.fill([0.0; 2]);
-        self.history.written = 0;
+        self.history.clear();
         self.discarded = clock;
         self.finder.reset(0);
         self.running_sweep = None;
@@ -326,7 +254,7 @@ impl Scope {
         self.settings = settings;
         self.finder.configure(new.edge, new.level, new.hysteresis);
         if old.mode != new.mode || old.source != new.source {
-            self.finder.reset(self.history.written);
+            self.finder.reset(self.history.written());
             self.running_sweep = None;
             self.completed_sweep = None;
             if new.mode == TriggerMode::Single {
@@ -343,7 +271,7 @@ impl Scope {
         self.single = SingleShot::Armed;
         self.running_sweep = None;
         self.completed_sweep = None;
-        self.finder.reset(self.history.written);
+        self.finder.reset(self.history.written());
     }
 
     /// Freezes (stops recording; the picture holds) or unfreezes the scope.
@@ -369,13 +297,13 @@ impl Scope {
     /// The feed clock: frames fed since creation, i.e. the [`TransportInfo::frame_position`] of
     /// the next frame to be fed.
     pub fn clock(&self) -> u64 {
-        self.history.written + self.discarded
+        self.history.written() + self.discarded
     }
 
     /// Moves the feed clock so that the next frame fed has position `next_frame_position`,
     /// e.g. after the ring dropped frames. Recorded frames are not touched.
     pub fn set_clock(&mut self, next_frame_position: u64) {
-        self.discarded = next_frame_position.wrapping_sub(self.history.written);
+        self.discarded = next_frame_position.wrapping_sub(self.history.written());
     }
 
     /// Records the host transport at [`TransportInfo::frame_position`] (in the feed clock) for
@@ -438,7 +366,7 @@ impl Scope {
             }
         }
         if let Some(position) = self.running_sweep
-            && self.history.written as f64 >= position + after_trigger
+            && self.history.written() as f64 >= position + after_trigger
         {
             self.completed_sweep = Some(position);
             self.running_sweep = None;
@@ -455,7 +383,7 @@ impl Scope {
 
     /// The window the next picture shows (no allocation; does not change the scope).
     pub fn view(&self) -> ScopeView {
-        let newest = self.history.written as f64;
+        let newest = self.history.written() as f64;
         let length = self.window_samples();
         let free = ScopeView {
             start: newest - length,
@@ -537,7 +465,7 @@ impl Scope {
         let sweep_quarters = self.settings.trigger.beat_sync.length_quarters(&transport);
         let length = sweep_quarters * samples_per_quarter;
         // Longer than the history cannot be drawn; a huge tempo change is the likely cause.
-        if !(length >= 1.0 && length <= self.history.frames.len() as f64) {
+        if !(length >= 1.0 && length <= self.history.capacity() as f64) {
             return idle;
         }
         let newest = free.newest;

@@ -540,16 +540,22 @@ impl Spectrum {
             SpectrumCurve::Average => &state.average,
             SpectrumCurve::PeakHold => &state.hold,
         };
-        match self.settings.smoothing.band_octaves() {
+        let bin_hz = self.bin_hz();
+        let tilted = self.settings.slope_db_per_octave != 0.0;
+        let band = self.settings.smoothing.band_octaves();
+        if band.is_none() && !tilted {
+            map_power_to_columns(axis, bin_hz, source, columns);
+            return true;
+        }
+        match band {
             Some(band) => self.smoother.smooth(band, source, &mut self.display),
             None => self.display.copy_from_slice(source),
         }
-        if self.settings.slope_db_per_octave != 0.0 {
+        if tilted {
             for (p, gain) in self.display.iter_mut().zip(&self.tilt) {
                 *p *= gain;
             }
         }
-        let bin_hz = self.bin_hz();
         map_power_to_columns(axis, bin_hz, &self.display, columns);
         true
     }
