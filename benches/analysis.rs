@@ -174,7 +174,7 @@ fn main() {
     println!("| work per display frame | median | p10–p90 | mean | max | mean / 16.7 ms |");
     println!("|---|---|---|---|---|---|");
 
-    let mut run = |name: String, work: &mut dyn FnMut(&[[f32; 2]])| {
+    let run = |name: String, work: &mut dyn FnMut(&[[f32; 2]])| {
         if selected(&name) {
             row(&name, &measure(work));
         }
