@@ -8,6 +8,12 @@
 //! such a column still wins when it is higher, so peaks are never shaved off.
 
 /// How frequency maps to horizontal position.
+///
+/// ```
+/// use ringscope::analysis::{FrequencyAxis, FrequencyScale};
+/// let linear = FrequencyAxis { scale: FrequencyScale::Linear, min_hz: 0.0, max_hz: 20_000.0 };
+/// assert_eq!(linear.frequency_at(0.5), 10_000.0);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum FrequencyScale {
     /// Equal width per octave.

@@ -59,7 +59,16 @@ impl Default for MeterSettings {
     }
 }
 
-/// One channel's meter readings, dBFS ([`FLOOR_DB`](super::FLOOR_DB) for silence).
+/// One channel's meter readings, dBFS ([`super::FLOOR_DB`] for silence).
+///
+/// ```
+/// use ringscope::analysis::{Channel, MeterSettings, Meters};
+/// let mut meters = Meters::new(48_000.0, MeterSettings::default());
+/// meters.feed(&[[0.5, -0.5]; 4800]);
+/// let side = meters.levels(Channel::Side); // (L − R)/2 = 0.5
+/// assert!((side.peak_db - (-6.02)).abs() < 0.01);
+/// assert!(meters.levels(Channel::Mid).peak_db < -200.0); // (L + R)/2 = 0
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ChannelLevels {
     /// Sample peak with hold-and-fall ballistics.
@@ -73,6 +82,17 @@ pub struct ChannelLevels {
 }
 
 /// EBU R128 loudness, LUFS (`-inf` until there is enough non-silent audio).
+///
+/// ```
+/// use ringscope::analysis::{MeterSettings, Meters};
+/// let mut meters = Meters::new(48_000.0, MeterSettings::default());
+/// assert_eq!(meters.loudness().integrated_lufs, f64::NEG_INFINITY);
+/// let noise: Vec<[f32; 2]> = (0..96_000u32)
+///     .map(|n| { let x = ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / 16_777_216.0 - 0.5) * 0.2; [x, x] })
+///     .collect();
+/// meters.feed(&noise);
+/// assert!(meters.loudness().momentary_lufs.is_finite());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Loudness {
     /// Momentary loudness (400 ms window).

@@ -56,6 +56,15 @@ impl Default for ScopeSettings {
 }
 
 /// Why the view shows what it shows; the editor can print it.
+///
+/// ```
+/// use ringscope::analysis::{Scope, ScopeSettings, ScopeStatus};
+/// let mut scope = Scope::new(48_000.0, ScopeSettings::default()); // auto trigger
+/// scope.feed(&[[0.3, 0.3]; 48_000]); // DC: no trigger, so auto mode free-runs
+/// assert_eq!(scope.view().status, ScopeStatus::AutoFreeRun);
+/// scope.set_frozen(true);
+/// assert_eq!(scope.view().status, ScopeStatus::Frozen);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScopeStatus {
     /// Trigger mode is free run.

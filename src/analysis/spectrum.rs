@@ -139,6 +139,16 @@ impl Default for SpectrumSettings {
 }
 
 /// Which curve to read.
+///
+/// ```
+/// use ringscope::analysis::{Channel, Spectrum, SpectrumCurve, SpectrumSettings};
+/// let mut spectrum = Spectrum::new(48_000.0, SpectrumSettings::default());
+/// spectrum.feed(&[[0.5, 0.5]; 16_384]);
+/// spectrum.feed(&[[0.0, 0.0]; 16_384]);
+/// let average = spectrum.power(Channel::Mid, SpectrumCurve::Average).unwrap();
+/// let held = spectrum.power(Channel::Mid, SpectrumCurve::PeakHold).unwrap();
+/// assert!(held[0] > average[0]); // the DC peak is still held
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SpectrumCurve {
     /// The averaged spectrum.
