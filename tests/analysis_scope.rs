@@ -5,8 +5,8 @@ mod analysis_support;
 use analysis_support::{Noise, sine_at, sine_frames};
 use proptest::prelude::*;
 use ringscope::analysis::{
-    BeatSyncLength, Channel, ColumnMinMax, Edge, Scope, ScopeSettings, ScopeStatus, TransportInfo,
-    TriggerFinder, TriggerMode, TriggerSettings, decimate_min_max,
+    BeatSyncLength, Channel, ColumnMinMax, Edge, Scope, ScopeSettings, ScopeStatus, ScopeView,
+    TransportInfo, TriggerFinder, TriggerMode, TriggerSettings, decimate_min_max,
 };
 
 const RATE: f64 = 48_000.0;
@@ -385,5 +385,49 @@ proptest! {
         let mut columns = vec![ColumnMinMax::default(); count];
         decimate_min_max(&samples, start, per_column, &mut columns);
         prop_assert_eq!(columns, brute_force(&samples, start, per_column, count));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The scope's summarised history ring gives the same columns as brute force over the
+    /// recorded samples, for any recording length (ring wrapped or not), window position and
+    /// column width.
+    #[test]
+    fn scope_columns_equal_brute_force_over_the_history(
+        recorded in 1usize..70_000,
+        seed in 1u64..u64::MAX,
+        back in 0.0f64..1.0,
+        length in 1.0f64..30_000.0,
+        count in 1usize..120,
+        channel in prop::sample::select(Channel::ALL.to_vec()),
+    ) {
+        // 1 kHz and 10 s: a 32 768-frame ring, so long recordings wrap it.
+        let mut scope = Scope::with_history(1000.0, 10.0, scope_settings(TriggerMode::FreeRun, 1.0));
+        let mut noise = Noise::new(seed);
+        let frames: Vec<[f32; 2]> =
+            (0..recorded).map(|_| [noise.gaussian() as f32, noise.gaussian() as f32]).collect();
+        scope.feed(&frames);
+        let newest = recorded as f64;
+        let oldest = recorded.saturating_sub(32_768) as f64;
+        let start = oldest + back * (newest - oldest);
+        let view = ScopeView {
+            start,
+            length,
+            newest,
+            trigger: None,
+            cursor: None,
+            status: ScopeStatus::FreeRun,
+            sample_rate: 1000.0,
+        };
+        let mut columns = vec![ColumnMinMax::default(); count];
+        scope.render(&view, channel, &mut columns);
+        let per_column = length / count as f64;
+        // Brute force over what the ring still holds (older samples read as absent).
+        let held: Vec<f32> = frames[oldest as usize..].iter().map(|&f| channel.sample(f)).collect();
+        if per_column >= 1.0 {
+            prop_assert_eq!(columns, brute_force(&held, start - oldest, per_column, count));
+        }
     }
 }
