@@ -264,6 +264,19 @@ fn beat_sync_sweeps_start_on_bars() {
         &columns[98..102]
     );
 
+    // The ring dropped 12 000 frames (a quarter beat): the editor moves the scope's feed clock
+    // on, and the beat grid stays true to the producer's clock. Fed so far: 156 000 frames.
+    scope.set_clock(scope.clock() + 12_000);
+    scope.feed(&vec![[0.5f32, 0.5]; 24_000]);
+    assert_eq!(scope.clock(), 192_000);
+    let view = scope.view();
+    // Producer clock 192 000 = beat −0.5 + 8 = 7.5: 3.5 beats into the bar that began at beat 4.
+    assert!((view.cursor.unwrap() - 0.875).abs() < 1e-9, "{view:?}");
+    assert!(
+        (view.start - (180_000.0 - 3.5 * 24_000.0)).abs() < 1e-6,
+        "{view:?}"
+    );
+
     // Stopped transport: free run, flagged.
     scope.feed_transport(TransportInfo {
         playing: false,

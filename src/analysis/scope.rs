@@ -176,8 +176,9 @@ pub struct Scope {
     completed_sweep: Option<f64>,
     single: SingleShot,
     frozen: bool,
-    /// Frames fed but not recorded (stopped or frozen): feed clock − history clock.
-    discarded: u64,
+    /// Feed clock − history clock: frames fed but not recorded (stopped or frozen), plus any
+    /// [`Scope::set_clock`] jump (which may be negative).
+    clock_offset: i64,
     transport: Option<TransportInfo>,
 }
 
@@ -213,7 +214,7 @@ impl Scope {
             completed_sweep: None,
             single: SingleShot::Armed,
             frozen: false,
-            discarded: 0,
+            clock_offset: 0,
             transport: None,
         };
         scope.reset();
@@ -234,7 +235,7 @@ impl Scope {
     pub fn reset(&mut self) {
         let clock = self.clock();
         self.history.clear();
-        self.discarded = clock;
+        self.clock_offset = clock as i64;
         self.finder.reset(0);
         self.running_sweep = None;
         self.completed_sweep = None;
@@ -306,13 +307,14 @@ impl Scope {
     /// The feed clock: frames fed since creation, i.e. the [`TransportInfo::frame_position`] of
     /// the next frame to be fed.
     pub fn clock(&self) -> u64 {
-        self.history.written() + self.discarded
+        (self.history.written() as i64).wrapping_add(self.clock_offset) as u64
     }
 
     /// Moves the feed clock so that the next frame fed has position `next_frame_position`,
     /// e.g. after the ring dropped frames. Recorded frames are not touched.
     pub fn set_clock(&mut self, next_frame_position: u64) {
-        self.discarded = next_frame_position.wrapping_sub(self.history.written());
+        self.clock_offset =
+            (next_frame_position as i64).wrapping_sub(self.history.written() as i64);
     }
 
     /// Records the host transport at [`TransportInfo::frame_position`] (in the feed clock) for
@@ -327,7 +329,7 @@ impl Scope {
             for &frame in frames {
                 self.health.sanitize_frame(frame);
             }
-            self.discarded += frames.len() as u64;
+            self.clock_offset = self.clock_offset.wrapping_add(frames.len() as i64);
             return;
         }
         let mode = self.settings.trigger.mode;
@@ -352,7 +354,7 @@ impl Scope {
                 for &frame in rest {
                     self.health.sanitize_frame(frame);
                 }
-                self.discarded += rest.len() as u64;
+                self.clock_offset = self.clock_offset.wrapping_add(rest.len() as i64);
                 return;
             }
         }
@@ -479,7 +481,7 @@ impl Scope {
         }
         let newest = free.newest;
         // The anchor's feed-clock position, moved into the history clock.
-        let anchor = transport.frame_position as f64 - self.discarded as f64;
+        let anchor = (transport.frame_position as i64).wrapping_sub(self.clock_offset) as f64;
         let beat_now = beat + (newest - anchor) / samples_per_quarter;
         let origin = transport
             .bar_start_beats
