@@ -138,6 +138,19 @@ fn hysteresis_stops_noise_from_retriggering() {
 }
 
 #[test]
+fn trigger_finder_takes_non_finite_samples_as_zero() {
+    let mut finder = TriggerFinder::new(Edge::Rising, 0.5, 0.1);
+    let mut signal: Vec<f32> = (0..200u64)
+        .map(|n| sine_at(n, 1000.0, RATE, 1.0, 0.0) as f32)
+        .collect();
+    signal[60] = f32::NAN;
+    signal[61] = f32::INFINITY;
+    let crossings: Vec<f64> = signal.iter().filter_map(|&x| finder.push(x)).collect();
+    assert!(crossings.iter().all(|t| t.is_finite()), "{crossings:?}");
+    assert!(!crossings.is_empty());
+}
+
+#[test]
 fn holdoff_and_sweep_lock_out_triggers() {
     // 1 kHz: a rising crossing every 48 samples. Window 1 ms (= one period) + holdoff 1.5 ms: the
     // next accepted trigger is at least 2.5 ms later, i.e. every third crossing.

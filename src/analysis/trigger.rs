@@ -244,11 +244,11 @@ impl TriggerFinder {
     /// Samples between the first sample past the level and the report of the crossing.
     pub const LATENCY: u64 = MAX_FIT_RADIUS + MAX_RECENTRE;
 
-    /// Feeds one (finite) sample; returns the sub-sample position of a crossing whose
-    /// refinement completed with this sample.
+    /// Feeds one sample (a non-finite one counts as 0); returns the sub-sample position of a
+    /// crossing whose refinement completed with this sample.
     #[inline]
     pub fn push(&mut self, x: f32) -> Option<f64> {
-        let x = self.sign * x;
+        let x = if x.is_finite() { self.sign * x } else { 0.0 };
         let n = self.position;
         self.delay[n as usize % DELAY_LEN] = x;
         self.position += 1;
