@@ -26,6 +26,10 @@ pub const MAX_WINDOW_SECONDS: f64 = 10.0;
 /// beyond the longest window so a completed capture is never overwritten by that step.
 const FEED_STEP: usize = 4096;
 
+/// Samples kept beyond the right edge of a drawn window: a zoomed-in view interpolates with a
+/// kernel reaching 8 samples ahead, and without them its right edge would sag towards zero.
+const INTERPOLATION_MARGIN: f64 = 8.0;
+
 /// What the user sets on the scope.
 ///
 /// ```
@@ -377,7 +381,7 @@ impl Scope {
             }
         }
         if let Some(position) = self.running_sweep
-            && self.history.written() as f64 >= position + after_trigger
+            && self.history.written() as f64 >= position + after_trigger + INTERPOLATION_MARGIN
         {
             self.completed_sweep = Some(position);
             self.running_sweep = None;
@@ -397,7 +401,7 @@ impl Scope {
         let newest = self.history.written() as f64;
         let length = self.window_samples();
         let free = ScopeView {
-            start: newest - length,
+            start: newest - INTERPOLATION_MARGIN - length,
             length,
             newest,
             trigger: None,
