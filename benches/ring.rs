@@ -1,3 +1,1 @@
-fn main() {
-    println!("ring bench");
-}
+fn main(){println!("ring bench");}

@@ -1,3 +1,1 @@
-fn main() {
-    println!("process bench");
-}
+fn main(){println!("process bench");}
