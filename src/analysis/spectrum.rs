@@ -10,7 +10,7 @@
 //!   scaled by half that (they have no negative-frequency twin), so a constant `c` reads
 //!   `20·log10|c|`. A sine between bins reads lower in its highest bin by at most the window's
 //!   scalloping loss (rectangular 3.92 dB, Hann 1.42 dB, Blackman-Harris 0.83 dB, flat-top
-//!   < 0.02 dB; see [`window`](super::window)); [`Spectrum::peak`] removes that loss.
+//!   0.01 dB; see [`window`](super::window)); [`Spectrum::peak`] removes that loss.
 //! - **Noise** is shown *per bin*, not per hertz or per band: white noise of RMS `σ` reads, on
 //!   average over bins,
 //!   `10·log10(σ²) + 10·log10(4·ENBW / N)` dB, i.e. `20·log10 σ + 6.02 + 10·log10(ENBW) −
