@@ -464,3 +464,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn history_length_can_be_changed_and_is_at_least_the_longest_window() {
+    use ringscope::analysis::{MAX_WINDOW_SECONDS, Scope, ScopeSettings};
+    let mut scope = Scope::new(48_000.0, ScopeSettings::default());
+    scope.feed(&[[0.5, 0.5]; 4800]);
+    scope.set_history_seconds(30.0);
+    assert_eq!(scope.history_seconds(), 30.0);
+    // A reconfiguration forgets the recording but keeps the feed clock running.
+    assert_eq!(scope.clock(), 4800);
+    scope.set_history_seconds(1.0);
+    assert_eq!(scope.history_seconds(), MAX_WINDOW_SECONDS);
+    scope.set_history_seconds(f64::NAN);
+    assert_eq!(scope.history_seconds(), Scope::DEFAULT_HISTORY_SECONDS);
+    scope.feed(&[[0.25, 0.25]; 480]);
+    assert_eq!(scope.clock(), 5280);
+}

@@ -524,6 +524,42 @@ fn freeze_holds_the_curves() {
 }
 
 #[test]
+fn unfreezing_holds_until_a_whole_window_of_new_input_and_never_mixes_old_audio() {
+    let mut spectrum = Spectrum::new(RATE, settings(WindowKind::Hann));
+    spectrum.feed(&left_sine(16_384, 1000.0, 0.5));
+    let before = spectrum
+        .power(Channel::Left, SpectrumCurve::Average)
+        .unwrap()
+        .to_vec();
+    spectrum.set_frozen(true);
+    spectrum.set_frozen(false);
+    // Less than one FFT length (8192) of new input: the curve holds.
+    let new_input = left_sine(16_384, 5000.0, 0.9);
+    spectrum.feed(&new_input[..8191]);
+    assert_eq!(
+        spectrum
+            .power(Channel::Left, SpectrumCurve::Average)
+            .unwrap(),
+        &before[..]
+    );
+    // The first FFT after that sees only the new tone: nothing of the 1 kHz from before.
+    let fft_count = spectrum.fft_count();
+    spectrum.feed(&new_input[8191..8192]);
+    assert_eq!(spectrum.fft_count(), fft_count + 1);
+    let power = spectrum
+        .power(Channel::Left, SpectrumCurve::Average)
+        .unwrap();
+    let bin_of = |hz: f64| (hz / spectrum.bin_hz()).round() as usize;
+    let level = |bin: usize| 10.0 * f64::from(power[bin]).log10();
+    assert!(
+        level(bin_of(1000.0)) < -100.0,
+        "old audio leaked: {}",
+        level(bin_of(1000.0))
+    );
+    assert!((level(bin_of(5000.0)) - db(0.9)).abs() < 1.5);
+}
+
+#[test]
 fn reconfiguring_fft_size_and_sample_rate_keeps_calibration() {
     let mut spectrum = Spectrum::new(RATE, settings(WindowKind::FlatTop));
     for size in FftSize::ALL {

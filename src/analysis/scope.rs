@@ -200,11 +200,7 @@ impl Scope {
     /// A scope keeping at least `history_seconds` (at least the longest window) of history.
     pub fn with_history(sample_rate: f64, history_seconds: f64, settings: ScopeSettings) -> Self {
         let sample_rate = sanitize_rate(sample_rate);
-        let history_seconds = if history_seconds.is_finite() {
-            history_seconds.max(MAX_WINDOW_SECONDS)
-        } else {
-            Self::DEFAULT_HISTORY_SECONDS
-        };
+        let history_seconds = sanitize_history(history_seconds);
         let settings = sanitize_settings(settings);
         let trigger = settings.trigger;
         let mut scope = Self {
@@ -230,9 +226,33 @@ impl Scope {
         let sample_rate = sanitize_rate(sample_rate);
         if sample_rate != self.sample_rate {
             self.sample_rate = sample_rate;
-            self.history = History::new(history_capacity(sample_rate, self.history_seconds));
-            self.reset();
+            self.reallocate_history();
         }
+    }
+
+    /// Changes how much history is kept (at least the longest window): reallocates the history
+    /// and forgets everything recorded, like a sample-rate change.
+    pub fn set_history_seconds(&mut self, history_seconds: f64) {
+        let history_seconds = sanitize_history(history_seconds);
+        if history_seconds != self.history_seconds {
+            self.history_seconds = history_seconds;
+            self.reallocate_history();
+        }
+    }
+
+    /// Replaces the history with an empty one sized for the current rate and length, keeping
+    /// the feed clock.
+    fn reallocate_history(&mut self) {
+        let clock = self.clock();
+        self.history = History::new(history_capacity(self.sample_rate, self.history_seconds));
+        // The new history has written nothing yet: the whole clock is offset.
+        self.clock_offset = clock as i64;
+        self.reset();
+    }
+
+    /// Seconds of history kept (after clamping).
+    pub fn history_seconds(&self) -> f64 {
+        self.history_seconds
     }
 
     /// Forgets recorded frames, triggers and transport (no allocation).
@@ -540,6 +560,15 @@ impl Scope {
                 column.max = column.max.max(max);
             }
         }
+    }
+}
+
+/// At least the longest window; a non-finite request gets the default.
+fn sanitize_history(history_seconds: f64) -> f64 {
+    if history_seconds.is_finite() {
+        history_seconds.max(MAX_WINDOW_SECONDS)
+    } else {
+        Scope::DEFAULT_HISTORY_SECONDS
     }
 }
 

@@ -230,6 +230,9 @@ pub struct Spectrum {
     display: Vec<f32>,
     health: InputHealth,
     frozen: bool,
+    /// Set when unfrozen: no FFT runs until the input buffer holds only frames fed after the
+    /// freeze, so the first live curve never mixes audio from both sides of the pause.
+    resuming: bool,
     hops_total: u64,
 }
 
@@ -273,6 +276,7 @@ impl Spectrum {
             display: vec![0.0; bins],
             health: InputHealth::default(),
             frozen: false,
+            resuming: false,
             hops_total: 0,
         };
         spectrum.apply_settings();
@@ -357,6 +361,7 @@ impl Spectrum {
         self.write = 0;
         self.filled = 0;
         self.since_hop = 0;
+        self.resuming = false;
         self.clear_averages();
     }
 
@@ -369,7 +374,18 @@ impl Spectrum {
     }
 
     /// Freezes (input is ignored; the curves hold) or unfreezes.
+    ///
+    /// On unfreezing, the curves hold until a whole FFT length of new input has arrived, then
+    /// carry on averaging from where they stood: no curve mixes audio from before and after
+    /// the freeze.
     pub fn set_frozen(&mut self, frozen: bool) {
+        if self.frozen && !frozen {
+            self.frames.fill([0.0; 2]);
+            self.write = 0;
+            self.filled = 0;
+            self.since_hop = 0;
+            self.resuming = true;
+        }
         self.frozen = frozen;
     }
 
@@ -437,7 +453,10 @@ impl Spectrum {
             self.filled = (self.filled + take).min(len);
             if self.since_hop == self.hop {
                 self.since_hop = 0;
-                self.run_hop();
+                self.resuming &= self.filled < len;
+                if !self.resuming {
+                    self.run_hop();
+                }
             }
         }
     }
