@@ -10,6 +10,8 @@
 
 pub mod cli;
 pub mod editor;
+#[doc(hidden)]
+pub mod harness;
 pub mod params;
 mod ring;
 pub mod tap;

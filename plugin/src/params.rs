@@ -295,8 +295,9 @@ impl Default for EditorGeometry {
     }
 }
 
-/// When set before the plugin object is created, the test signal parameter defaults to a sine
-/// instead of off. Only the standalone app sets it, and only when no input is connected.
+/// When set before the plugin object is created, the test signal parameter defaults to a log
+/// sweep (it moves in every view) instead of off. Only the standalone app sets it, and only when
+/// no input is connected.
 static TEST_SIGNAL_ON_BY_DEFAULT: AtomicBool = AtomicBool::new(false);
 
 /// Makes the test signal default to on for plugin objects created after this call (standalone app
@@ -433,7 +434,7 @@ fn s2v_ms() -> Arc<dyn Fn(&str) -> Option<f32> + Send + Sync> {
 impl Default for RingscopeParams {
     fn default() -> Self {
         let test_signal_default = if TEST_SIGNAL_ON_BY_DEFAULT.load(Ordering::Relaxed) {
-            TestSignalKind::Sine
+            TestSignalKind::LogSweep
         } else {
             TestSignalKind::Off
         };

@@ -58,11 +58,11 @@ pub fn top_bar(
     show_settings: &mut bool,
 ) {
     ui.horizontal_wrapped(|ui| {
-        ui.toggle_value(show_settings, "⚙ Settings");
+        ui.toggle_value(show_settings, "Settings");
         ui.separator();
         enum_combo(ui, "View", &params.view, setter);
         enum_combo(ui, "Channels", &params.channels, setter);
-        toggle(ui, "❄ Freeze", &params.freeze, setter);
+        toggle(ui, "Freeze", &params.freeze, setter);
         ui.separator();
         enum_combo(ui, "Test signal", &params.test_signal, setter);
     });

@@ -476,3 +476,48 @@ impl NiceEguiApp for EditorApp {
         self.gui_context = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tap::{BlockInfo, tap_channel};
+
+    #[test]
+    fn a_thousand_open_close_cycles_leave_no_state_behind() {
+        let switch = Arc::new(TapSwitch::default());
+        let shared = Arc::new(EditorShared::new(
+            Arc::new(RingscopeParams::default()),
+            switch.clone(),
+        ));
+        let (mut tap, reader) = tap_channel(4096, switch.clone());
+        shared.install_reader(reader);
+        let info = BlockInfo {
+            sample_rate: 48_000.0,
+            ..Default::default()
+        };
+        for i in 0..1000u32 {
+            // While closed the audio side writes nothing.
+            let before = shared.with_reader(|r, _| r.frames_available());
+            tap.write_block(&[[i as f32; 64]], info);
+            assert_eq!(shared.with_reader(|r, _| r.frames_available()), before);
+
+            shared.editor_opened();
+            let guard = TapGuard(shared.clone());
+            assert!(shared.tap_is_on());
+            tap.write_block(&[[i as f32; 64]], info);
+            let mut seen = Vec::new();
+            shared.with_reader(|r, _| {
+                r.read_blocks(usize::MAX, |_, a, b| {
+                    seen.extend(a.iter().chain(b).copied())
+                })
+            });
+            assert_eq!(seen, vec![[i as f32; 2]; 64], "only this window's frames");
+            // Leave something unread: the next window must not show it.
+            tap.write_block(&[[-1.0f32; 32]], info);
+            drop(guard);
+            assert!(!shared.tap_is_on());
+        }
+        assert_eq!(shared.windows_opened(), 1000);
+        assert_eq!(Arc::strong_count(&shared), 1, "no window kept a reference");
+    }
+}
