@@ -83,11 +83,15 @@ fn process_never_allocates() {
         let shared = shared.clone();
         std::thread::spawn(move || {
             let mut frames = 0usize;
-            while !stop.load(Ordering::Relaxed) {
+            loop {
+                // One more drain after the stop flag, so nothing written is left unread.
+                let stopping = stop.load(Ordering::Acquire);
                 shared.with_reader(|r, _| frames += r.read_blocks(usize::MAX, |_, _, _| {}));
+                if stopping {
+                    break frames;
+                }
                 std::thread::yield_now();
             }
-            frames
         })
     };
 
@@ -123,7 +127,7 @@ fn process_never_allocates() {
             }
         }
     }
-    stop.store(true, Ordering::Relaxed);
+    stop.store(true, Ordering::Release);
     let drained = drainer.join().unwrap();
     assert_eq!(calls, 4 * kinds.len() * sizes.len());
     assert!(drained > 0, "the drainer saw the frames");
