@@ -13,7 +13,6 @@ pub mod editor;
 #[doc(hidden)]
 pub mod harness;
 pub mod params;
-mod ring;
 pub mod tap;
 pub mod test_signal;
 

@@ -7,9 +7,11 @@
 //!
 //! Real-time contract of the audio side: while the editor is closed, [`AudioTap::write_block`]
 //! is one relaxed atomic load. While it is open, one block costs one `write_chunk` of the frame
-//! ring (the interleaving copy goes straight into the ring's slots, no scratch buffer) and one
-//! `push` of the info ring: no per-sample atomics, no allocation, no lock, no system call. When
-//! the frame ring is full, the frames that do not fit are dropped and counted by the ring.
+//! ring (the interleaving copy goes straight into the ring's slots, no scratch buffer and no
+//! second copy) and one `push` of the info ring: no per-sample atomics, no allocation, no lock,
+//! no system call. When the frame ring is full, the frames that do not fit are dropped and
+//! counted. (A `write_chunk` is a reservation, so the ring's own `Counters::dropped` does not
+//! see them; the tap counts them, and [`TapReader::dropped_frames`] reports both.)
 //!
 //! Pairing: the audio side commits a block's frames *before* pushing its `BlockInfo`, and only
 //! writes frames when the info ring has room, so every `BlockInfo` the reader sees describes
@@ -19,8 +21,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::ring::{Consumer, Producer, RingBuffer};
 use crate::test_signal::{TestSignal, TestSignalSettings};
+use ringscope::{Consumer, Producer, RingBuffer};
 
 /// One stereo frame as stored in the ring.
 pub type Frame = [f32; 2];
@@ -83,12 +85,22 @@ impl TapSwitch {
     }
 }
 
-/// Counters shared by both sides beyond what the rings count themselves.
+/// Losses the rings cannot count themselves (their `dropped` counts refused pushes, and the tap
+/// writes through chunks).
 #[derive(Debug, Default)]
 struct TapStats {
-    /// Frames dropped because the info ring was full (the frame ring's own counter does not see
-    /// them, since they were never offered to it).
-    frames_lost_without_info: AtomicU64,
+    /// Frames that did not fit into the frame ring, or whose block was dropped whole because the
+    /// info ring was full. Only the audio side writes it, and only when it drops.
+    frames_dropped: AtomicU64,
+}
+
+impl TapStats {
+    /// The cold path: a ring was full.
+    #[cold]
+    fn count_dropped(&self, frames: usize) {
+        self.frames_dropped
+            .fetch_add(frames as u64, Ordering::Relaxed);
+    }
 }
 
 /// Frames the rings hold by default: one second at the given rate (at least 4096), so a GUI that
@@ -212,13 +224,14 @@ impl AudioTap {
         // Frames without an info could not be paired by the reader: drop the whole block.
         // (`write_available` can only grow until our push, so the push below cannot fail.)
         if self.infos.write_available() == 0 {
-            self.stats
-                .frames_lost_without_info
-                .fetch_add(frames as u64, Ordering::Relaxed);
+            self.stats.count_dropped(frames);
             return;
         }
         let mut chunk = self.frames.write_chunk(frames);
         let written = chunk.len();
+        if written < frames {
+            self.stats.count_dropped(frames - written);
+        }
         let (first, second) = chunk.as_mut_slices();
         let first_len = first.len();
         fill(first, 0);
@@ -276,10 +289,16 @@ impl TapReader {
         self.frames.read_available()
     }
 
-    /// Total frames lost since the channel was created: those the full frame ring dropped plus
-    /// those dropped because the info ring was full.
+    /// Total frames lost since the channel was created because a ring was full (the frame
+    /// ring's own count of refused pushes plus the tap's count of frames that did not fit a
+    /// chunk).
     pub fn dropped_frames(&self) -> u64 {
-        self.frames.counters().dropped + self.stats.frames_lost_without_info.load(Ordering::Relaxed)
+        self.frames.counters().dropped + self.stats.frames_dropped.load(Ordering::Relaxed)
+    }
+
+    /// The frame ring's sample clock and overrun totals.
+    pub fn counters(&self) -> ringscope::Counters {
+        self.frames.counters()
     }
 
     /// Hands whole blocks to `on_block(info, first, second)` (the block's frames may wrap around
