@@ -8,6 +8,8 @@
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
 //! [`test_signal`] (the display-only test signal), [`editor`] (the egui editor).
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod editor;
 #[doc(hidden)]
