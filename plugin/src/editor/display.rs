@@ -488,3 +488,4 @@ mod tests {
         assert_eq!(before, after);
     }
 }
+
