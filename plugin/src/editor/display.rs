@@ -299,13 +299,6 @@ impl DisplayState {
         self.input_channels = info.input_channels;
     }
 
-    /// Discards the reader's backlog without showing it. Losses while not drawing are not the
-    /// display's fault: the shown count stays.
-    pub fn discard(&mut self, reader: &mut TapReader) {
-        reader.discard_all();
-        self.dropped_baseline = Some(reader.dropped_frames().saturating_sub(self.dropped_frames));
-    }
-
     /// The input's state at `now`.
     pub fn input_state(&self, now: Instant) -> InputState {
         match self.last_block {
