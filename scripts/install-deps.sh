@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Ringscope needs that are missing, and nothing else.
 #   build:     pkg-config, ALSA and JACK headers (the standalone app's audio backends)
-#   GUI tests: Xvfb, xauth, Mesa (software GL), ImageMagick (window capture)
+#   --app:     build + what the editor window loads at run time (X11, OpenGL via Mesa)
+#   --gui:     --app + GUI tests: Xvfb, xauth, ImageMagick (window capture)
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libjack-jackd2-dev)
-if [[ "${1:-}" == "--gui" ]]; then
-    packages+=(xvfb xauth imagemagick libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2)
-fi
+case "${1:-}" in
+    --app) packages+=(libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2) ;;
+    --gui) packages+=(xvfb xauth imagemagick libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

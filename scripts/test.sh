@@ -16,6 +16,15 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "unit, property, integration and doc tests (debug)"
 cargo test --workspace
 
+# --- plugin (issue 4) ---------------------------------------------------------------------
+step "plugin: debug bundles (assert_process_allocs active) link only the C runtime"
+cargo xtask bundle ringscope-plugin
+scripts/check-bundle-libs.sh
+step "plugin: standalone app builds and lints (feature 'standalone', not in the workspace lint)"
+cargo clippy --package ringscope-plugin --features standalone --bin ringscope -- -D warnings
+cargo build --package ringscope-plugin --features standalone --bin ringscope
+# -------------------------------------------------------------------------------------------
+
 step "ring buffer: two-thread stress test, 10^8 elements (release)"
 cargo test --release -p ringscope --test stress
 
