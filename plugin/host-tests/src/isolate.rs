@@ -1,0 +1,165 @@
+//! Running each host test in its own child process.
+//!
+//! A plugin that misbehaves on the audio thread does not fail an assertion: it aborts the whole
+//! process (nice-plug's `assert_process_allocs`), or crashes it, or hangs it. Run in-process, that
+//! would take down every other test of the binary and leave `cargo test` with nothing but
+//! "process didn't exit successfully: signal 6". So each test re-runs the test binary itself
+//! filtered to that one test, with [`CHILD_ENV`] set; the child installs the crash reporter
+//! ([`crate::crash`]), loads the plugin and runs the body; the parent enforces a timeout, reads the
+//! child's output and turns a death into an ordinary test failure that says what happened.
+//!
+//! The parent also fails a test whose child passed but whose plugin logged a nice-plug debug
+//! assertion failure (`Debug assertion failed: ...` on stderr): in a debug build those mark a
+//! broken contract between host and plugin that a release build would silently live with.
+
+use crate::crash::{self, Diagnosis};
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Set in the child to the name of the test it runs.
+pub const CHILD_ENV: &str = "RINGSCOPE_HOST_TEST_CHILD";
+
+/// nice-plug's marker for a failed `nice_debug_assert!` (logged, not panicking, in debug builds).
+pub const DEBUG_ASSERTION_MARKER: &str = "Debug assertion failed";
+
+/// Whether this process is the child running `name`.
+pub fn is_child(name: &str) -> bool {
+    std::env::var_os(CHILD_ENV).is_some_and(|v| v == name)
+}
+
+/// Runs `body` in a child process (see the module docs) and fails if the child fails, crashes,
+/// times out, or the plugin logs a debug assertion failure.
+///
+/// `name` must be the test function's path inside its test binary (`stringify!(fn_name)` for a
+/// top-level test); the [`host_test!`](crate::host_test) macro passes it.
+pub fn run_isolated(name: &str, timeout: Duration, body: impl FnOnce()) {
+    if is_child(name) {
+        crash::install_fatal_signal_reporter();
+        body();
+        return;
+    }
+
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let started = Instant::now();
+    let mut child = Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, name)
+        // nice-plug's logger (nice-log) writes to the `NICE_LOG` target; force stderr so the
+        // parent sees the plugin's warnings and debug assertion failures.
+        .env("NICE_LOG", "stderr")
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("re-running the test executable as a child process");
+
+    let stdout = drain(child.stdout.take().expect("piped stdout"));
+    let stderr = drain(child.stderr.take().expect("piped stderr"));
+
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            break status;
+        }
+        if started.elapsed() > timeout {
+            timed_out = true;
+            // Our own child, by its id.
+            let _ = child.kill();
+            break child.wait().expect("reaping the killed child");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let elapsed = started.elapsed();
+
+    // Shown by the test harness only when the test fails (or with --nocapture).
+    println!("---- child `{name}` stdout ----\n{stdout}");
+    println!("---- child `{name}` stderr ----\n{stderr}");
+    println!("---- child `{name}` took {elapsed:.1?}, {status} ----");
+
+    let mut problems = Vec::new();
+    if timed_out {
+        problems.push(format!(
+            "the child did not finish within {timeout:?} and was killed (a hang: a deadlock \
+             between host and plugin threads, or an editor that never closes?)"
+        ));
+    } else if let Some(signal) = status.signal() {
+        problems.push(format!(
+            "the child died with {}",
+            crash::signal_name(signal)
+        ));
+    } else if !status.success() {
+        problems.push(format!("the child failed ({status})"));
+    }
+    // Require the harness's own success line so a mistyped name (which runs zero tests and
+    // "passes") cannot go unnoticed.
+    if !timed_out && status.success() && !stdout.contains("1 passed") {
+        problems.push(format!(
+            "the child ran no test named `{name}` (is the name passed to run_isolated right?)"
+        ));
+    }
+    let assertion_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(DEBUG_ASSERTION_MARKER))
+        .collect();
+    if !assertion_lines.is_empty() {
+        problems.push(format!(
+            "the plugin logged {} debug assertion failure(s):\n    {}",
+            assertion_lines.len(),
+            assertion_lines.join("\n    ")
+        ));
+    }
+    if problems.is_empty() {
+        return;
+    }
+
+    let diagnosis = Diagnosis::from_output(&stderr);
+    let panic_lines: Vec<&str> = stderr
+        .lines()
+        .chain(stdout.lines())
+        .filter(|l| l.contains("panicked at") || l.starts_with("assertion"))
+        .collect();
+    panic!(
+        "host test `{name}` failed: {}\n{}{}(the child's full output is printed above)",
+        problems.join("; "),
+        diagnosis.summary(),
+        if panic_lines.is_empty() {
+            String::new()
+        } else {
+            format!("Panics:\n    {}\n", panic_lines.join("\n    "))
+        },
+    );
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Declares a `#[test]` whose body runs in its own child process under a timeout (see
+/// [`run_isolated`]).
+///
+/// ```ignore
+/// host_test!(timeout_s = 120, fn passthrough_is_bit_exact() { /* loads the plugin */ });
+/// ```
+#[macro_export]
+macro_rules! host_test {
+    (timeout_s = $timeout:expr, $(#[$meta:meta])* fn $name:ident() $body:block) => {
+        $(#[$meta])*
+        #[test]
+        fn $name() {
+            $crate::isolate::run_isolated(
+                stringify!($name),
+                ::std::time::Duration::from_secs($timeout),
+                || $body,
+            );
+        }
+    };
+}
