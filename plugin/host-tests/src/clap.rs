@@ -106,7 +106,9 @@ impl HostGuiImpl for SharedState {
     fn request_resize(&self, _new_size: GuiSize) -> Result<(), HostError> {
         self.gui_resize_requests.fetch_add(1, Ordering::SeqCst);
         // The test window does not follow the plugin's size: refuse, as a fixed-size host would.
-        Err(HostError::Message("the test host does not resize its window"))
+        Err(HostError::Message(
+            "the test host does not resize its window",
+        ))
     }
 
     fn request_show(&self) -> Result<(), HostError> {
@@ -344,7 +346,10 @@ impl Plugin {
 
     /// Saves the plugin's state (`clap.state`).
     pub fn save_state(&mut self) -> Vec<u8> {
-        let ext = self.extensions().state.expect("the plugin implements clap.state");
+        let ext = self
+            .extensions()
+            .state
+            .expect("the plugin implements clap.state");
         let mut bytes = Vec::new();
         ext.save(&self.instance.plugin_handle(), &mut bytes)
             .expect("state.save succeeds");
@@ -353,8 +358,14 @@ impl Plugin {
 
     /// Loads a state (`clap.state`).
     pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), StateError> {
-        let ext = self.extensions().state.expect("the plugin implements clap.state");
-        ext.load(&self.instance.plugin_handle(), &mut std::io::Cursor::new(bytes))
+        let ext = self
+            .extensions()
+            .state
+            .expect("the plugin implements clap.state");
+        ext.load(
+            &self.instance.plugin_handle(),
+            &mut std::io::Cursor::new(bytes),
+        )
     }
 
     /// The channel layouts the plugin offers (`clap.audio-ports-config`), or none if it offers

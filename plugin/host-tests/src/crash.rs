@@ -142,7 +142,14 @@ const ALLOCATOR_FRAMES: &[&str] = &[
 
 /// Prefixes of library frames that are never "the culprit" (they run on behalf of a caller).
 const LIBRARY_PREFIXES: &[&str] = &[
-    "alloc::", "<alloc::", "core::", "<core::", "std::", "<std::", "hashbrown::", "<hashbrown::",
+    "alloc::",
+    "<alloc::",
+    "core::",
+    "<core::",
+    "std::",
+    "<std::",
+    "hashbrown::",
+    "<hashbrown::",
 ];
 
 /// Frames of the reporter itself and of libc's signal/abort path, skipped in reports.
@@ -319,7 +326,10 @@ memory allocation of 24 bytes failed
         assert_eq!(d.frames.len(), 14);
         let call = d.allocating_call().expect("a culprit");
         assert_eq!(call.symbol, "ringscope_plugin::tap::Tap::write");
-        assert_eq!(call.location.as_deref(), Some("/repo/plugin/src/tap.rs:42:9"));
+        assert_eq!(
+            call.location.as_deref(),
+            Some("/repo/plugin/src/tap.rs:42:9")
+        );
         assert_eq!(
             d.allocation_path().unwrap()[0].symbol,
             "alloc::raw_vec::RawVec<T,A>::grow_one"

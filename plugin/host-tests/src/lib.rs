@@ -19,4 +19,8 @@ pub mod artifacts;
 pub mod clap;
 pub mod crash;
 pub mod isolate;
+pub mod memory;
+pub mod screenshot;
 pub mod signals;
+pub mod vst3;
+pub mod x11;
