@@ -581,6 +581,11 @@ impl Processor {
         status
     }
 
+    /// Resets the plugin's processing state (`clap_plugin.reset`), as hosts do after a jump.
+    pub fn reset(&mut self) {
+        self.processor.reset();
+    }
+
     /// Events the plugin output during the last block.
     pub fn output_events(&self) -> &EventBuffer {
         &self.output_events

@@ -29,12 +29,35 @@ pub fn is_child(name: &str) -> bool {
     std::env::var_os(CHILD_ENV).is_some_and(|v| v == name)
 }
 
+/// How a child test runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Kill the child (and fail) after this many seconds.
+    pub timeout_s: u64,
+    /// Extra environment for the child.
+    pub child_env: &'static [(&'static str, &'static str)],
+    /// Substrings of nice-plug debug assertion messages this test provokes on purpose (e.g. a
+    /// corrupt state); any other debug assertion still fails the test.
+    pub expected_debug_assertions: &'static [&'static str],
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            timeout_s: 120,
+            child_env: &[],
+            expected_debug_assertions: &[],
+        }
+    }
+}
+
 /// Runs `body` in a child process (see the module docs) and fails if the child fails, crashes,
-/// times out, or the plugin logs a debug assertion failure.
+/// times out, or the plugin logs an unexpected debug assertion failure.
 ///
 /// `name` must be the test function's path inside its test binary (`stringify!(fn_name)` for a
 /// top-level test); the [`host_test!`](crate::host_test) macro passes it.
-pub fn run_isolated(name: &str, timeout: Duration, body: impl FnOnce()) {
+pub fn run_isolated(name: &str, options: Options, body: impl FnOnce()) {
+    let timeout = Duration::from_secs(options.timeout_s);
     if is_child(name) {
         crash::install_fatal_signal_reporter();
         body();
@@ -50,6 +73,7 @@ pub fn run_isolated(name: &str, timeout: Duration, body: impl FnOnce()) {
         // parent sees the plugin's warnings and debug assertion failures.
         .env("NICE_LOG", "stderr")
         .env("RUST_BACKTRACE", "1")
+        .envs(options.child_env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -105,6 +129,12 @@ pub fn run_isolated(name: &str, timeout: Duration, body: impl FnOnce()) {
     let assertion_lines: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains(DEBUG_ASSERTION_MARKER))
+        .filter(|l| {
+            !options
+                .expected_debug_assertions
+                .iter()
+                .any(|e| l.contains(e))
+        })
         .collect();
     if !assertion_lines.is_empty() {
         problems.push(format!(
@@ -143,21 +173,24 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String
     })
 }
 
-/// Declares a `#[test]` whose body runs in its own child process under a timeout (see
-/// [`run_isolated`]).
+/// Declares a `#[test]` whose body runs in its own child process (see [`run_isolated`]); the
+/// leading `field = value` pairs (at least `timeout_s`, ended by `;`) set [`Options`].
 ///
 /// ```ignore
-/// host_test!(timeout_s = 120, fn passthrough_is_bit_exact() { /* loads the plugin */ });
+/// host_test!(timeout_s = 120; fn passthrough_is_bit_exact() { /* loads the plugin */ });
 /// ```
 #[macro_export]
 macro_rules! host_test {
-    (timeout_s = $timeout:expr, $(#[$meta:meta])* fn $name:ident() $body:block) => {
+    ($($option:ident = $value:expr),+; $(#[$meta:meta])* fn $name:ident() $body:block) => {
         $(#[$meta])*
         #[test]
         fn $name() {
             $crate::isolate::run_isolated(
                 stringify!($name),
-                ::std::time::Duration::from_secs($timeout),
+                $crate::isolate::Options {
+                    $($option: $value,)*
+                    ..::std::default::Default::default()
+                },
                 || $body,
             );
         }

@@ -20,6 +20,7 @@ pub mod clap;
 pub mod crash;
 pub mod isolate;
 pub mod memory;
+pub mod passthrough;
 pub mod screenshot;
 pub mod signals;
 pub mod vst3;
