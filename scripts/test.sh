@@ -15,3 +15,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "unit, property, integration and doc tests (debug)"
 cargo test --workspace
+
+step "ring buffer: two-thread stress test, 10^8 elements (release)"
+cargo test --release -p ringscope --test stress
+
+step "ring buffer: loom models of every concurrent operation pair"
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release -p ringscope --test loom

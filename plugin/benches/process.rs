@@ -1,1 +1,3 @@
-fn main(){println!("process bench");}
+fn main() {
+    println!("process bench");
+}

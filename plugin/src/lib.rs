@@ -1,1 +1,224 @@
-//! The Ringscope plugin (placeholder until the plugin issue lands).
+//! Ringscope: a live oscilloscope and spectrum analyzer plugin (CLAP, VST3 and a standalone app).
+//!
+//! The audio path is a passthrough: `process()` never writes to the buffer, so the output is
+//! the input bit for bit. While an editor window is open it copies each block into the
+//! [`tap`] (a wait-free ring), from which the editor draws; while no window is open it checks
+//! one atomic flag and returns.
+//!
+//! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
+//! [`test_signal`] (the display-only test signal), [`editor`] (the egui editor).
+
+pub mod cli;
+pub mod editor;
+#[doc(hidden)]
+pub mod harness;
+pub mod params;
+pub mod tap;
+pub mod test_signal;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+
+use crate::editor::{EditorShared, RingscopeEditor};
+use crate::params::{RingscopeParams, TestSignalKind};
+use crate::tap::{AudioTap, BlockInfo, TapSwitch, TransportInfo, default_capacity, tap_channel};
+use crate::test_signal::{TestSignal, TestSignalSettings};
+
+pub use crate::params::set_test_signal_on_by_default;
+
+/// The plugin.
+pub struct Ringscope {
+    params: Arc<RingscopeParams>,
+    switch: Arc<TapSwitch>,
+    /// Audio side of the audio → editor channel.
+    tap: AudioTap,
+    /// What the editor windows share with the plugin (holds the tap's reader).
+    shared: Arc<EditorShared>,
+    test_signal: TestSignal,
+    sample_rate: f32,
+}
+
+impl Default for Ringscope {
+    fn default() -> Self {
+        let params = Arc::new(RingscopeParams::default());
+        let switch = Arc::new(TapSwitch::default());
+        let shared = Arc::new(EditorShared::new(params.clone(), switch.clone()));
+        // Allocated here and in `activate`, never on the audio thread. Sized for 48 kHz until
+        // the host tells the real rate.
+        let sample_rate = 48_000.0;
+        let (tap, reader) = tap_channel(default_capacity(sample_rate), switch.clone());
+        shared.install_reader(reader);
+        Self {
+            params,
+            switch,
+            tap,
+            shared,
+            test_signal: TestSignal::new(sample_rate),
+            sample_rate,
+        }
+    }
+}
+
+impl Ringscope {
+    /// Handle to the state the editor shares with the plugin (for tests and benchmarks that
+    /// drive the plugin without a window).
+    pub fn editor_shared(&self) -> Arc<EditorShared> {
+        self.shared.clone()
+    }
+
+    /// The tap's on/off switch (what opening an editor window flips).
+    pub fn tap_switch(&self) -> Arc<TapSwitch> {
+        self.switch.clone()
+    }
+
+    /// The parameters.
+    pub fn ringscope_params(&self) -> Arc<RingscopeParams> {
+        self.params.clone()
+    }
+
+    /// The audio-thread work of one block, separated from `Plugin::process` so benchmarks and
+    /// tests can call exactly what `process()` calls. `channels` is the host's buffer; it is
+    /// only read.
+    #[inline]
+    pub fn tap_block<C: AsRef<[f32]>>(&mut self, channels: &[C], transport: Option<&Transport>) {
+        // Editor closed: this one relaxed load is all the audio thread does.
+        if !self.tap.is_on() {
+            return;
+        }
+        let info = BlockInfo {
+            sample_rate: self.sample_rate,
+            transport: transport.map(transport_info).unwrap_or_default(),
+            ..Default::default()
+        };
+        let kind = self.params.test_signal.value();
+        if kind == TestSignalKind::Off {
+            self.tap.write_block(channels, info);
+        } else {
+            let frames = channels.first().map_or(0, |c| c.as_ref().len());
+            let settings = TestSignalSettings {
+                kind,
+                frequency_hz: self.params.test_freq_hz.value(),
+                frequency2_hz: self.params.test_freq2_hz.value(),
+                amplitude: util::db_to_gain(self.params.test_level_db.value()),
+                sweep_seconds: self.params.test_sweep_s.value(),
+            };
+            let channel_count = channels.len().min(2) as u8;
+            self.tap.write_test_signal(
+                frames,
+                info,
+                channel_count,
+                &mut self.test_signal,
+                &settings,
+            );
+        }
+    }
+}
+
+fn transport_info(t: &Transport) -> TransportInfo {
+    TransportInfo {
+        playing: t.playing,
+        tempo: t.tempo,
+        pos_samples: t.pos_samples(),
+        pos_beats: t.pos_beats(),
+        bar_start_pos_beats: t.bar_start_pos_beats(),
+        time_signature: t.time_sig_numerator.zip(t.time_sig_denominator),
+    }
+}
+
+impl Plugin for Ringscope {
+    const NAME: &'static str = "Ringscope";
+    const VENDOR: &'static str = "Ringscope developers";
+    const URL: &'static str = env!("CARGO_PKG_REPOSITORY");
+    const EMAIL: &'static str = "";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    // Stereo first: it is what hosts pick by default.
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(2),
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(1),
+            main_output_channels: NonZeroU32::new(1),
+            ..AudioIOLayout::const_default()
+        },
+    ];
+
+    type Editor = RingscopeEditor;
+    type SysExMessage = ();
+    type BackgroundTask = ();
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        Some(RingscopeEditor::new(self.shared.clone()))
+    }
+
+    fn activate(
+        &mut self,
+        _audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        let sample_rate = buffer_config.sample_rate;
+        // A ring of one second, and at least four of the largest blocks the host announced.
+        let capacity =
+            default_capacity(sample_rate).max(4 * buffer_config.max_buffer_size as usize);
+        if capacity != self.tap.capacity() {
+            let (tap, reader) = tap_channel(capacity, self.switch.clone());
+            self.tap = tap;
+            self.shared.install_reader(reader);
+        }
+        if sample_rate != self.sample_rate {
+            self.sample_rate = sample_rate;
+            self.test_signal.set_sample_rate(sample_rate);
+        }
+        true
+    }
+
+    fn reset(&mut self) {
+        self.test_signal.reset();
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        // The buffer already holds the input (the wrapper copies it there when the host does not
+        // process in place) and is never written: the output is the input, bit for bit.
+        self.tap_block(buffer.as_slice_immutable(), Some(context.transport()));
+        ProcessStatus::Normal
+    }
+}
+
+impl ClapPlugin for Ringscope {
+    // Stable: hosts store this in sessions. Never change it.
+    const CLAP_ID: &'static str = "org.ringscope.ringscope";
+    const CLAP_DESCRIPTION: Option<&'static str> = Some("Live oscilloscope and spectrum analyzer");
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::Analyzer,
+        ClapFeature::AudioEffect,
+        ClapFeature::Mono,
+        ClapFeature::Stereo,
+    ];
+}
+
+impl Vst3Plugin for Ringscope {
+    // Stable: hosts store this in sessions. Written once, never derived from anything.
+    const VST3_CLASS_ID: [u8; 16] = *b"RingscopeAnlyzr1";
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] =
+        &[Vst3SubCategory::Fx, Vst3SubCategory::Analyzer];
+}
+
+nice_export_clap!(Ringscope);
+nice_export_vst3!(Ringscope);

@@ -1,0 +1,172 @@
+//! The audio path never allocates or frees memory, while a second thread drains the tap like the
+//! editor does.
+//!
+//! Debug builds: nice-plug's `assert_process_allocs` installs an allocator that aborts on any
+//! (de)allocation inside `assert_no_alloc` — the same guard its CLAP/VST3 wrappers put around
+//! `process()` (and the same reason this binary cannot install its own allocator). Release
+//! builds, where that guard is compiled out: a counting global allocator.
+//! `the_guard_catches_an_allocation` proves in a child process that the guard fires.
+
+use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use nice_plug::params::InternalParamMut;
+use nice_plug::prelude::Plugin;
+use ringscope_plugin::Ringscope;
+use ringscope_plugin::harness::{activate, buffer_over, process};
+use ringscope_plugin::params::TestSignalKind;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Set only while the audio-path code runs (release builds).
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+#[cfg(not(debug_assertions))]
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+    use std::sync::atomic::Ordering;
+
+    struct CountingAllocator;
+
+    fn count() {
+        if super::WATCHING.with(Cell::get) {
+            super::ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    // SAFETY: forwards to the system allocator; only adds a counter.
+    unsafe impl GlobalAlloc for CountingAllocator {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            count();
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            count();
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            count();
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            count();
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: CountingAllocator = CountingAllocator;
+}
+
+/// Runs `f` as audio-thread code: aborts (debug) or counts (release) on any allocation.
+fn audio_thread<T>(f: impl FnOnce() -> T) -> T {
+    WATCHING.with(|w| w.set(true));
+    let result = nice_assert_no_alloc::assert_no_alloc(f);
+    WATCHING.with(|w| w.set(false));
+    result
+}
+
+#[test]
+fn process_never_allocates() {
+    let mut plugin = Ringscope::default();
+    let shared = plugin.editor_shared();
+    let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
+
+    // The editor's side: drain continuously on another thread.
+    let stop = Arc::new(AtomicBool::new(false));
+    let drainer = {
+        let stop = stop.clone();
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            let mut frames = 0usize;
+            loop {
+                // One more drain after the stop flag, so nothing written is left unread.
+                let stopping = stop.load(Ordering::Acquire);
+                shared.with_reader(|r, _| frames += r.read_blocks(usize::MAX, |_, _, _| {}));
+                if stopping {
+                    break frames;
+                }
+                std::thread::yield_now();
+            }
+        })
+    };
+
+    let sizes = [0usize, 1, 64, 512, 4096, 30_000];
+    let mut storage: Vec<Vec<Vec<f32>>> = sizes
+        .iter()
+        .map(|&n| {
+            (0..2)
+                .map(|c| (0..n).map(|i| ((i + c) as f32 * 0.01).sin()).collect())
+                .collect()
+        })
+        .collect();
+    let kinds = [
+        TestSignalKind::Off,
+        TestSignalKind::Sine,
+        TestSignalKind::LogSweep,
+        TestSignalKind::WhiteNoise,
+        TestSignalKind::PinkNoise,
+        TestSignalKind::TwoTone,
+    ];
+    let params = plugin.ringscope_params();
+    let mut calls = 0;
+    for editor_open in [false, true, false, true] {
+        plugin.tap_switch().set(editor_open);
+        for kind in kinds {
+            // SAFETY: the parameter is only read by `process()`, on this same thread.
+            unsafe { params.test_signal._internal_set_plain_value(kind) };
+            for block in storage.iter_mut() {
+                let mut buffer = buffer_over(block);
+                audio_thread(|| process(&mut plugin, &mut buffer, &mut ctx));
+                audio_thread(|| plugin.reset());
+                calls += 1;
+            }
+        }
+    }
+    stop.store(true, Ordering::Release);
+    let drained = drainer.join().unwrap();
+    assert_eq!(calls, 4 * kinds.len() * sizes.len());
+    assert!(drained > 0, "the drainer saw the frames");
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::Relaxed),
+        0,
+        "process() allocated"
+    );
+}
+
+/// Run only as a child of `the_guard_catches_an_allocation`: must die or fail.
+#[test]
+#[ignore = "run by the_guard_catches_an_allocation in a child process"]
+fn guard_probe() {
+    let v = audio_thread(|| Vec::<u8>::with_capacity(64));
+    drop(v);
+    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0, "allocation counted");
+}
+
+#[test]
+fn the_guard_catches_an_allocation() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "guard_probe", "--ignored", "--test-threads=1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !output.status.success(),
+        "an allocation inside the guard went unnoticed"
+    );
+    // Failed for the right reason: the allocation, not e.g. a missing test.
+    let expected = if cfg!(debug_assertions) {
+        "memory allocation of 64 bytes failed"
+    } else {
+        "allocation counted"
+    };
+    assert!(
+        stderr.contains(expected) || stdout.contains(expected),
+        "child failed otherwise:\n{stdout}\n{stderr}"
+    );
+}

@@ -1,0 +1,196 @@
+//! The output is the input, bit for bit, whatever the host sends: NaN, ±Inf, denormals, empty
+//! blocks, blocks larger than announced, mono and stereo, editor open or closed, test signal on
+//! or off. Drives the real `Plugin::process` through a hostless context.
+
+use nice_plug::prelude::*;
+use ringscope_plugin::Ringscope;
+use ringscope_plugin::harness::{activate, buffer_over, process};
+use ringscope_plugin::params::TestSignalKind;
+use ringscope_plugin::tap::Frame;
+
+/// Awkward payloads: special floats, denormals, signalling and quiet NaNs with payload bits,
+/// mixed with an ordinary signal.
+fn payload(len: usize, seed: u32) -> Vec<f32> {
+    let specials = [
+        f32::NAN,
+        -f32::NAN,
+        f32::from_bits(0x7f80_0001), // signalling NaN
+        f32::from_bits(0x7fc1_2345), // quiet NaN with payload
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::from_bits(1),            // smallest denormal
+        -f32::from_bits(0x007f_ffff), // largest negative denormal
+        f32::MIN_POSITIVE,
+        -0.0,
+        0.0,
+        f32::MAX,
+        f32::MIN,
+        1.0,
+        -1.0,
+    ];
+    (0..len)
+        .map(|i| {
+            let i = i as u32;
+            if (i.wrapping_mul(2_654_435_761) ^ seed) % 7 == 0 {
+                specials[(i as usize + seed as usize) % specials.len()]
+            } else {
+                (i as f32 * 0.01 + seed as f32).sin() * 0.8
+            }
+        })
+        .collect()
+}
+
+fn bits(channels: &[Vec<f32>]) -> Vec<Vec<u32>> {
+    channels
+        .iter()
+        .map(|c| c.iter().map(|v| v.to_bits()).collect())
+        .collect()
+}
+
+/// Runs one block through `process()` and asserts the buffer is untouched.
+fn assert_passthrough(
+    plugin: &mut Ringscope,
+    ctx: &mut ringscope_plugin::harness::HostlessContext,
+    channels: usize,
+    len: usize,
+    seed: u32,
+) {
+    let mut data: Vec<Vec<f32>> = (0..channels)
+        .map(|c| payload(len, seed + c as u32))
+        .collect();
+    let before = bits(&data);
+    let status = {
+        let mut buffer = buffer_over(&mut data);
+        process(plugin, &mut buffer, ctx)
+    };
+    assert_eq!(status, ProcessStatus::Normal);
+    assert_eq!(
+        bits(&data),
+        before,
+        "{channels} ch, {len} frames: output differs from input"
+    );
+}
+
+const BLOCK_SIZES: [usize; 9] = [0, 1, 2, 63, 64, 512, 4096, 4097, 20_000];
+
+#[test]
+fn passthrough_is_bit_exact_with_the_editor_closed() {
+    for channels in [1, 2] {
+        let mut plugin = Ringscope::default();
+        let mut ctx = activate(&mut plugin, channels as u32, 48_000.0, 512);
+        assert!(!plugin.tap_switch().is_on());
+        for (i, &len) in BLOCK_SIZES.iter().enumerate() {
+            assert_passthrough(&mut plugin, &mut ctx, channels, len, i as u32);
+        }
+    }
+}
+
+#[test]
+fn passthrough_is_bit_exact_with_the_editor_open_and_the_tap_sees_the_input() {
+    for channels in [1, 2] {
+        let mut plugin = Ringscope::default();
+        // Announce 512 but send up to 20 000 frames: oversize blocks must still pass.
+        let mut ctx = activate(&mut plugin, channels as u32, 44_100.0, 512);
+        plugin.tap_switch().set(true);
+        let shared = plugin.editor_shared();
+        for (i, &len) in BLOCK_SIZES.iter().enumerate() {
+            assert_passthrough(&mut plugin, &mut ctx, channels, len, 100 + i as u32);
+            // What the editor receives is the same input, bit for bit (mono as [x, x]).
+            let expected: Vec<Vec<f32>> = (0..channels)
+                .map(|c| payload(len, 100 + i as u32 + c as u32))
+                .collect();
+            let mut got: Vec<Frame> = Vec::new();
+            let mut dropped = 0;
+            shared.with_reader(|reader, _| {
+                reader.read_blocks(usize::MAX, |_, a, b| {
+                    got.extend_from_slice(a);
+                    got.extend_from_slice(b);
+                });
+                dropped = reader.dropped_frames();
+            });
+            let kept = got.len();
+            assert!(
+                kept <= len && (kept == len || dropped > 0),
+                "{len}: kept {kept}"
+            );
+            for (n, frame) in got.iter().enumerate() {
+                let l = expected[0][n];
+                let r = expected[channels - 1][n];
+                assert_eq!(
+                    [frame[0].to_bits(), frame[1].to_bits()],
+                    [l.to_bits(), r.to_bits()]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_test_signal_never_reaches_the_output() {
+    for kind in [
+        TestSignalKind::Sine,
+        TestSignalKind::LogSweep,
+        TestSignalKind::WhiteNoise,
+        TestSignalKind::PinkNoise,
+        TestSignalKind::TwoTone,
+    ] {
+        let mut plugin = Ringscope::default();
+        let params = plugin.ringscope_params();
+        // SAFETY: no other thread touches the parameters in this test.
+        unsafe {
+            use nice_plug::params::InternalParamMut;
+            params.test_signal._internal_set_plain_value(kind);
+        }
+        assert_eq!(params.test_signal.value(), kind);
+        let mut ctx = activate(&mut plugin, 2, 48_000.0, 1024);
+        plugin.tap_switch().set(true);
+        for (i, &len) in BLOCK_SIZES.iter().enumerate() {
+            assert_passthrough(&mut plugin, &mut ctx, 2, len, i as u32);
+        }
+        // The editor got the test signal, not the input (which holds NaNs).
+        let shared = plugin.editor_shared();
+        let mut flagged = true;
+        let mut all_finite = true;
+        shared.with_reader(|reader, _| {
+            reader.read_blocks(usize::MAX, |info, a, b| {
+                flagged &= info.test_signal;
+                all_finite &= a
+                    .iter()
+                    .chain(b)
+                    .all(|f| f[0].is_finite() && f[1].is_finite());
+            });
+        });
+        assert!(flagged && all_finite, "{kind:?}");
+    }
+}
+
+#[test]
+fn reactivation_at_another_rate_installs_a_new_ring_and_keeps_passing_through() {
+    let mut plugin = Ringscope::default();
+    let shared = plugin.editor_shared();
+    let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
+    let generation = shared.with_reader(|_, g| g).unwrap();
+    plugin.tap_switch().set(true);
+    assert_passthrough(&mut plugin, &mut ctx, 2, 512, 1);
+    plugin.deactivate();
+    let mut ctx = activate(&mut plugin, 2, 96_000.0, 8192);
+    assert!(shared.with_reader(|_, g| g).unwrap() > generation);
+    let capacity = shared.with_reader(|r, _| r.capacity()).unwrap();
+    assert!(
+        capacity >= 96_000 && capacity >= 4 * 8192,
+        "capacity {capacity}"
+    );
+    assert!(
+        plugin.tap_switch().is_on(),
+        "the open editor keeps receiving"
+    );
+    assert_passthrough(&mut plugin, &mut ctx, 2, 8192, 2);
+    let rate = shared
+        .with_reader(|r, _| {
+            let mut rate = 0.0;
+            r.read_blocks(usize::MAX, |info, _, _| rate = info.sample_rate);
+            rate
+        })
+        .unwrap();
+    assert_eq!(rate, 96_000.0);
+}

@@ -1,0 +1,239 @@
+//! Parameters and persisted fields survive a save/restore exactly, IDs never change, and a
+//! corrupt session can never break the plugin.
+//!
+//! nice-plug's own (de)serializer is crate-private, so `save`/`restore` below do what its
+//! wrappers do (nice-plug 0.4 `wrapper/state.rs`): plain values per parameter ID, enums by their
+//! variant ID, persisted fields as JSON strings, all in a `PluginState` sent through serde_json.
+
+use std::collections::BTreeMap;
+
+use nice_plug::params::InternalParamMut;
+use nice_plug::plugin::ParamValue;
+use nice_plug::prelude::*;
+use ringscope_plugin::Ringscope;
+use ringscope_plugin::params::{EditorGeometry, RingscopeParams};
+
+fn save(params: &RingscopeParams) -> Vec<u8> {
+    let values: BTreeMap<String, ParamValue> = params
+        .param_map()
+        .into_iter()
+        .map(|(id, ptr, _)| {
+            // SAFETY: the pointers come from `params`, which outlives this call.
+            let value = unsafe {
+                match ptr {
+                    ParamPtr::FloatParam(p) => ParamValue::F32((*p).unmodulated_plain_value()),
+                    ParamPtr::IntParam(p) => ParamValue::I32((*p).unmodulated_plain_value()),
+                    ParamPtr::BoolParam(p) => ParamValue::Bool((*p).unmodulated_plain_value()),
+                    ParamPtr::EnumParam(p) => match (*p).unmodulated_plain_id() {
+                        Some(id) => ParamValue::String(id.to_owned()),
+                        None => ParamValue::I32((*p).unmodulated_plain_value()),
+                    },
+                }
+            };
+            (id, value)
+        })
+        .collect();
+    let state = PluginState {
+        version: Ringscope::VERSION.to_owned(),
+        params: values,
+        fields: params.serialize_fields(),
+    };
+    serde_json::to_vec(&state).unwrap()
+}
+
+fn restore(params: &RingscopeParams, bytes: &[u8]) {
+    let state: PluginState = serde_json::from_slice(bytes).unwrap();
+    let map: BTreeMap<String, ParamPtr> = params
+        .param_map()
+        .into_iter()
+        .map(|(id, ptr, _)| (id, ptr))
+        .collect();
+    for (id, value) in &state.params {
+        let Some(&ptr) = map.get(id) else { continue };
+        // SAFETY: as above.
+        unsafe {
+            match (ptr, value) {
+                (ParamPtr::FloatParam(p), ParamValue::F32(v)) => {
+                    (*p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::IntParam(p), ParamValue::I32(v)) => {
+                    (*p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::BoolParam(p), ParamValue::Bool(v)) => {
+                    (*p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::EnumParam(p), ParamValue::String(v)) => {
+                    assert!((*p).set_from_id(v), "unknown variant ID {v} for {id}");
+                }
+                (ParamPtr::EnumParam(p), ParamValue::I32(v)) => {
+                    (*p)._internal_set_plain_value(*v);
+                }
+                (p, v) => panic!("{id}: mismatched {p:?} / {v:?}"),
+            }
+        }
+    }
+    params.deserialize_fields(&state.fields);
+}
+
+/// (id, normalized, plain as text) for every parameter.
+fn snapshot(params: &RingscopeParams) -> Vec<(String, u32, String)> {
+    params
+        .param_map()
+        .into_iter()
+        .map(|(id, ptr, _)| unsafe {
+            let normalized = ptr.unmodulated_normalized_value();
+            (
+                id,
+                normalized.to_bits(),
+                ptr.normalized_value_to_string(normalized, true),
+            )
+        })
+        .collect()
+}
+
+/// Every parameter ID, in declaration order. Sessions and automation refer to these: a change
+/// here breaks users' projects, so this list is only ever appended to.
+const STABLE_IDS: [&str; 27] = [
+    "view",
+    "channels",
+    "freeze",
+    "scope-window",
+    "trigger-mode",
+    "trigger-level",
+    "trigger-edge",
+    "trigger-hysteresis",
+    "trigger-holdoff",
+    "beat-sync-length",
+    "fft-size",
+    "fft-window",
+    "fft-overlap",
+    "averaging",
+    "peak-hold",
+    "slope",
+    "smoothing",
+    "freq-min",
+    "freq-max",
+    "db-min",
+    "db-max",
+    "test-signal",
+    "test-freq",
+    "test-freq-2",
+    "test-level",
+    "test-sweep-time",
+    // (append new IDs here)
+    "",
+];
+
+#[test]
+fn parameter_ids_are_stable() {
+    let params = RingscopeParams::default();
+    let ids: Vec<String> = params
+        .param_map()
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    let expected: Vec<&str> = STABLE_IDS
+        .iter()
+        .copied()
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn every_parameter_and_the_editor_geometry_round_trip_exactly() {
+    let original = RingscopeParams::default();
+    let defaults = snapshot(&original);
+    // Move every parameter away from its default, to an arbitrary (not grid-aligned) value.
+    for (n, (_, ptr, _)) in original.param_map().into_iter().enumerate() {
+        unsafe {
+            let default = ptr.default_normalized_value();
+            let target = if default < 0.5 {
+                0.93 - 0.013 * n as f32
+            } else {
+                0.07 + 0.011 * n as f32
+            };
+            ptr._internal_set_normalized_value(target);
+        }
+    }
+    let geometry = EditorGeometry {
+        width: 1234.5,
+        height: 777.25,
+        zoom: 1.25,
+    };
+    original.editor_geometry.store(geometry);
+    let changed = snapshot(&original);
+    for (d, c) in defaults.iter().zip(&changed) {
+        assert_ne!(d.1, c.1, "{} still at its default", d.0);
+    }
+
+    let bytes = save(&original);
+    let restored = RingscopeParams::default();
+    restore(&restored, &bytes);
+    assert_eq!(snapshot(&restored), changed);
+    assert_eq!(restored.editor_geometry.load(), geometry);
+    // Plain values are bit-identical too, not just their normalized images.
+    for ((id, a, _), (_, b, _)) in original.param_map().into_iter().zip(restored.param_map()) {
+        unsafe {
+            if let (ParamPtr::FloatParam(a), ParamPtr::FloatParam(b)) = (a, b) {
+                assert_eq!(
+                    (*a).unmodulated_plain_value().to_bits(),
+                    (*b).unmodulated_plain_value().to_bits(),
+                    "{id}"
+                );
+            }
+        }
+    }
+    // And a second save of the restored state is byte-identical to the first.
+    assert_eq!(save(&restored), bytes);
+}
+
+#[test]
+fn parameter_text_round_trips() {
+    let params = RingscopeParams::default();
+    for (id, ptr, _) in params.param_map() {
+        for normalized in [0.0f32, 0.1, 0.37, 0.5, 0.81, 1.0] {
+            unsafe {
+                let text = ptr.normalized_value_to_string(normalized, true);
+                let parsed = ptr
+                    .string_to_normalized_value(&text)
+                    .unwrap_or_else(|| panic!("{id}: cannot parse its own text {text:?}"));
+                assert_eq!(ptr.normalized_value_to_string(parsed, true), text, "{id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_corrupt_or_absurd_session_falls_back_safely() {
+    let params = RingscopeParams::default();
+    let mut fields = BTreeMap::new();
+    fields.insert("editor-geometry".to_owned(), "{not json".to_owned());
+    params.deserialize_fields(&fields);
+    assert_eq!(params.editor_geometry.load(), EditorGeometry::DEFAULT);
+
+    fields.insert(
+        "editor-geometry".to_owned(),
+        r#"{"width":-5.0,"height":1e30,"zoom":0.0}"#.to_owned(),
+    );
+    params.deserialize_fields(&fields);
+    let sane = params.editor_geometry.load().sanitized();
+    assert_eq!(sane.width, EditorGeometry::MIN_WIDTH);
+    assert!(sane.height <= 16384.0 && sane.zoom >= 0.25);
+    let nan = EditorGeometry {
+        width: f32::NAN,
+        height: f32::INFINITY,
+        zoom: f32::NAN,
+    }
+    .sanitized();
+    assert_eq!(nan, EditorGeometry::DEFAULT);
+
+    // Unknown enum IDs are rejected and leave the parameter alone.
+    unsafe {
+        let ptr = params.view.as_ptr();
+        if let ParamPtr::EnumParam(p) = ptr {
+            assert!(!(*p).set_from_id("no-such-view"));
+        }
+    }
+    assert_eq!(params.view.value(), ringscope_plugin::params::View::Split);
+}

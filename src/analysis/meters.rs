@@ -1,0 +1,405 @@
+//! Level meters: sample peak and true peak with hold-and-fall ballistics, RMS, stereo
+//! correlation, and EBU R128 loudness (via the `ebur128` crate).
+//!
+//! Conventions:
+//! - Peaks are `20·log10|x|` dBFS; true peak is the peak of the 4× oversampled signal below
+//!   96 kHz (2× below 192 kHz, none above), as ITU-R BS.1770 specifies, in dBTP.
+//! - RMS is `10·log10` of an exponential average of `x²` with the RMS time constant, so a
+//!   full-scale sine reads −3.01 dB (no +3 dB "sine = 0 dB" offset).
+//! - Peak ballistics: a new peak shows at once, holds for the hold time, then falls at the
+//!   fall rate (the IEC 60268-18 digital peak meter default is 20 dB in 1.7 s ≈ 11.8 dB/s).
+//! - Correlation is `E[L·R] / sqrt(E[L²]·E[R²])` with exponential averages: +1 for
+//!   identical channels, −1 for inverted ones, about 0 for unrelated ones, and 0 in silence.
+//! - Loudness is measured on L and R as a stereo programme (BS.1770 K-weighting, R128 gating);
+//!   momentary (400 ms), short-term (3 s) and integrated values refresh every 100 ms of audio.
+//!   Integrated loudness uses the crate's histogram mode, so its memory does not grow with time.
+
+use super::axis::{FLOOR_DB, power_to_db};
+use super::channel::{Channel, Frame};
+use super::health::InputHealth;
+use ebur128::{EbuR128, Mode};
+
+/// Frames processed per true-peak step: the resolution of the true-peak hold timer.
+const STEP: usize = 256;
+
+/// What the user sets on the meters.
+///
+/// ```
+/// use ringscope::analysis::MeterSettings;
+/// let settings = MeterSettings { peak_hold_seconds: 3.0, ..MeterSettings::default() };
+/// assert_eq!(settings.rms_seconds, 0.3);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MeterSettings {
+    /// How long a peak stays before it falls, seconds.
+    pub peak_hold_seconds: f64,
+    /// How fast a peak falls after its hold, dB per second.
+    pub peak_fall_db_per_second: f64,
+    /// RMS averaging time constant, seconds.
+    pub rms_seconds: f64,
+    /// Correlation averaging time constant, seconds.
+    pub correlation_seconds: f64,
+}
+
+impl Default for MeterSettings {
+    fn default() -> Self {
+        Self {
+            peak_hold_seconds: 1.0,
+            peak_fall_db_per_second: 20.0 / 1.7,
+            rms_seconds: 0.3,
+            correlation_seconds: 0.3,
+        }
+    }
+}
+
+/// One channel's meter readings, dBFS ([`FLOOR_DB`](super::FLOOR_DB) for silence).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChannelLevels {
+    /// Sample peak with hold-and-fall ballistics.
+    pub peak_db: f32,
+    /// True peak (dBTP) with hold-and-fall ballistics.
+    pub true_peak_db: f32,
+    /// Highest true peak since the last reset (dBTP).
+    pub max_true_peak_db: f32,
+    /// RMS level.
+    pub rms_db: f32,
+}
+
+/// EBU R128 loudness, LUFS (`-inf` until there is enough non-silent audio).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Loudness {
+    /// Momentary loudness (400 ms window).
+    pub momentary_lufs: f64,
+    /// Short-term loudness (3 s window).
+    pub short_term_lufs: f64,
+    /// Integrated (gated) loudness since the last reset.
+    pub integrated_lufs: f64,
+}
+
+impl Default for Loudness {
+    fn default() -> Self {
+        Self {
+            momentary_lufs: f64::NEG_INFINITY,
+            short_term_lufs: f64::NEG_INFINITY,
+            integrated_lufs: f64::NEG_INFINITY,
+        }
+    }
+}
+
+/// Hold-and-fall ballistics on a linear magnitude.
+#[derive(Clone, Copy, Debug, Default)]
+struct PeakBallistics {
+    value: f32,
+    /// Samples left before the value starts to fall.
+    hold_left: u32,
+}
+
+impl PeakBallistics {
+    /// Takes the peak of the last `samples` samples.
+    #[inline]
+    fn update(&mut self, peak: f32, samples: u32, hold: u32, fall_per_sample: f32) {
+        if peak >= self.value {
+            self.value = peak;
+            self.hold_left = hold;
+        } else if self.hold_left >= samples {
+            self.hold_left -= samples;
+        } else {
+            let falling = samples - self.hold_left;
+            self.hold_left = 0;
+            self.value = (self.value * fall_per_sample.powi(falling as i32)).max(peak);
+            if self.value < 1e-12 {
+                self.value = 0.0;
+            }
+        }
+    }
+}
+
+/// Per-channel running state.
+#[derive(Clone, Copy, Debug, Default)]
+struct ChannelMeter {
+    peak: PeakBallistics,
+    true_peak: PeakBallistics,
+    max_true_peak: f32,
+    mean_square: f64,
+}
+
+/// The meters: peak, true peak, RMS for L, R, mid and side; correlation; loudness.
+///
+/// Feed it every frame drained from the ring; read it once per display frame. Only
+/// [`Meters::new`] and [`Meters::set_sample_rate`] allocate.
+///
+/// ```
+/// use ringscope::analysis::{Channel, MeterSettings, Meters};
+/// let mut meters = Meters::new(48_000.0, MeterSettings::default());
+/// let sine: Vec<[f32; 2]> = (0..96_000)
+///     .map(|n| { let x = (n as f32 * 997.0 / 48_000.0 * std::f32::consts::TAU).sin(); [x, x] })
+///     .collect();
+/// meters.feed(&sine);
+/// let left = meters.levels(Channel::Left);
+/// assert!(left.peak_db > -0.01 && left.peak_db <= 0.0);
+/// assert!((left.rms_db + 3.01).abs() < 0.05);
+/// assert!((meters.correlation() - 1.0).abs() < 1e-6);
+/// ```
+pub struct Meters {
+    sample_rate: f64,
+    settings: MeterSettings,
+    channels: [ChannelMeter; 4],
+    /// Running `E[LR]`, `E[L²]`, `E[R²]`.
+    products: [f64; 3],
+    /// Loudness and L/R true peak.
+    loudness_meter: Option<EbuR128>,
+    /// Mid/side true peak.
+    mid_side_peak: Option<EbuR128>,
+    /// Sanitised interleaved L/R and M/S of one step.
+    left_right: Vec<f32>,
+    mid_side: Vec<f32>,
+    loudness: Loudness,
+    /// Frames since loudness was last read from the meter.
+    since_loudness: usize,
+    health: InputHealth,
+}
+
+impl core::fmt::Debug for Meters {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Meters")
+            .field("sample_rate", &self.sample_rate)
+            .field("settings", &self.settings)
+            .field("loudness", &self.loudness)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Meters {
+    /// Meters at `sample_rate` (non-finite or non-positive: 48 kHz).
+    pub fn new(sample_rate: f64, settings: MeterSettings) -> Self {
+        let sample_rate = sanitize_rate(sample_rate);
+        let (loudness_meter, mid_side_peak) = make_ebur128(sample_rate);
+        Self {
+            sample_rate,
+            settings: sanitize_settings(settings),
+            channels: [ChannelMeter::default(); 4],
+            products: [0.0; 3],
+            loudness_meter,
+            mid_side_peak,
+            left_right: vec![0.0; 2 * STEP],
+            mid_side: vec![0.0; 2 * STEP],
+            loudness: Loudness::default(),
+            since_loudness: 0,
+            health: InputHealth::default(),
+        }
+    }
+
+    /// Changes the sample rate: rebuilds the loudness meter (allocates) and resets.
+    pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        let sample_rate = sanitize_rate(sample_rate);
+        if sample_rate != self.sample_rate {
+            *self = Self::new(sample_rate, self.settings);
+        }
+    }
+
+    /// The sample rate in Hz.
+    pub fn sample_rate(&self) -> f64 {
+        self.sample_rate
+    }
+
+    /// The current settings (after clamping).
+    pub fn settings(&self) -> &MeterSettings {
+        &self.settings
+    }
+
+    /// Applies new settings (no allocation); readings carry on.
+    pub fn set_settings(&mut self, settings: MeterSettings) {
+        self.settings = sanitize_settings(settings);
+    }
+
+    /// Resets every reading, including integrated loudness and maximum true peak.
+    pub fn reset(&mut self) {
+        self.channels = [ChannelMeter::default(); 4];
+        self.products = [0.0; 3];
+        self.reset_loudness();
+    }
+
+    /// Restarts loudness measurement (integrated loudness starts over).
+    pub fn reset_loudness(&mut self) {
+        for meter in [&mut self.loudness_meter, &mut self.mid_side_peak]
+            .into_iter()
+            .flatten()
+        {
+            meter.reset();
+        }
+        self.loudness = Loudness::default();
+        self.since_loudness = 0;
+    }
+
+    /// Counts of NaN/Inf/subnormal samples fed (replaced by 0 before measuring).
+    pub fn input_health(&self) -> InputHealth {
+        self.health
+    }
+
+    /// Forgets the bad-sample counts.
+    pub fn reset_input_health(&mut self) {
+        self.health.reset();
+    }
+
+    /// Measures `frames` (any length).
+    pub fn feed(&mut self, frames: &[Frame]) {
+        let hold = (self.settings.peak_hold_seconds * self.sample_rate) as u32;
+        let fall =
+            10f64.powf(-self.settings.peak_fall_db_per_second / 20.0 / self.sample_rate) as f32;
+        let rms_alpha = smoothing_alpha(self.settings.rms_seconds, self.sample_rate);
+        let corr_alpha = smoothing_alpha(self.settings.correlation_seconds, self.sample_rate);
+        let refresh = (self.sample_rate / 10.0).round() as usize;
+        for step in frames.chunks(STEP) {
+            let n = step.len();
+            let mut step_peak = [0.0f32; 4];
+            let mut mean_square = [0.0f64; 4];
+            for (i, c) in self.channels.iter().enumerate() {
+                mean_square[i] = c.mean_square;
+            }
+            let [mut lr, mut ll, mut rr] = self.products;
+            for (i, &frame) in step.iter().enumerate() {
+                let [l, r] = self.health.sanitize_frame(frame);
+                let (m, s) = (Channel::Mid.sample([l, r]), Channel::Side.sample([l, r]));
+                self.left_right[2 * i] = l;
+                self.left_right[2 * i + 1] = r;
+                self.mid_side[2 * i] = m;
+                self.mid_side[2 * i + 1] = s;
+                for (c, x) in [l, r, m, s].into_iter().enumerate() {
+                    step_peak[c] = step_peak[c].max(x.abs());
+                    let x = x as f64;
+                    mean_square[c] += rms_alpha * (x * x - mean_square[c]);
+                }
+                let (l, r) = (l as f64, r as f64);
+                lr += corr_alpha * (l * r - lr);
+                ll += corr_alpha * (l * l - ll);
+                rr += corr_alpha * (r * r - rr);
+            }
+            // Flush what silence decays towards, before it turns subnormal.
+            let flush = |x: f64| if x.abs() < 1e-30 { 0.0 } else { x };
+            self.products = [flush(lr), flush(ll), flush(rr)];
+            for (c, meter) in self.channels.iter_mut().enumerate() {
+                meter.mean_square = flush(mean_square[c]);
+                meter.peak.update(step_peak[c], n as u32, hold, fall);
+            }
+
+            let mut true_peak = step_peak;
+            let pairs = [
+                (&mut self.loudness_meter, &self.left_right, 0),
+                (&mut self.mid_side_peak, &self.mid_side, 2),
+            ];
+            for (meter, interleaved, first) in pairs {
+                if let Some(meter) = meter
+                    && meter.add_frames_f32(&interleaved[..2 * n]).is_ok()
+                {
+                    for (c, peak) in true_peak[first..first + 2].iter_mut().enumerate() {
+                        *peak = peak.max(meter.prev_true_peak(c as u32).unwrap_or(0.0) as f32);
+                    }
+                }
+            }
+            for (meter, peak) in self.channels.iter_mut().zip(true_peak) {
+                meter.true_peak.update(peak, n as u32, hold, fall);
+                meter.max_true_peak = meter.max_true_peak.max(peak);
+            }
+
+            self.since_loudness += n;
+            if self.since_loudness >= refresh {
+                self.since_loudness = 0;
+                self.refresh_loudness();
+            }
+        }
+    }
+
+    fn refresh_loudness(&mut self) {
+        if let Some(meter) = &self.loudness_meter {
+            let read = |x: Result<f64, ebur128::Error>| match x {
+                Ok(v) if !v.is_nan() => v,
+                _ => f64::NEG_INFINITY,
+            };
+            self.loudness = Loudness {
+                momentary_lufs: read(meter.loudness_momentary()),
+                short_term_lufs: read(meter.loudness_shortterm()),
+                integrated_lufs: read(meter.loudness_global()),
+            };
+        }
+    }
+
+    /// One channel's readings.
+    pub fn levels(&self, channel: Channel) -> ChannelLevels {
+        let meter = &self.channels[channel.index()];
+        let db = |x: f32| power_to_db(x * x);
+        ChannelLevels {
+            peak_db: db(meter.peak.value),
+            true_peak_db: db(meter.true_peak.value),
+            max_true_peak_db: db(meter.max_true_peak),
+            rms_db: if meter.mean_square > 0.0 {
+                power_to_db(meter.mean_square as f32)
+            } else {
+                FLOOR_DB
+            },
+        }
+    }
+
+    /// Stereo correlation, −1 … +1 (0 in silence).
+    pub fn correlation(&self) -> f32 {
+        let [lr, ll, rr] = self.products;
+        let energy = ll * rr;
+        if energy < 1e-24 {
+            0.0
+        } else {
+            (lr / energy.sqrt()).clamp(-1.0, 1.0) as f32
+        }
+    }
+
+    /// Momentary, short-term and integrated loudness (refreshed every 100 ms of audio).
+    pub fn loudness(&self) -> Loudness {
+        self.loudness
+    }
+}
+
+fn smoothing_alpha(seconds: f64, sample_rate: f64) -> f64 {
+    if seconds > 0.0 {
+        1.0 - (-1.0 / (seconds * sample_rate)).exp()
+    } else {
+        1.0
+    }
+}
+
+fn make_ebur128(sample_rate: f64) -> (Option<EbuR128>, Option<EbuR128>) {
+    let rate = sample_rate.round() as u32;
+    let loudness = EbuR128::new(
+        2,
+        rate,
+        Mode::M | Mode::S | Mode::I | Mode::HISTOGRAM | Mode::TRUE_PEAK,
+    )
+    .ok();
+    let peak = EbuR128::new(2, rate, Mode::TRUE_PEAK).ok();
+    (loudness, peak)
+}
+
+fn sanitize_rate(sample_rate: f64) -> f64 {
+    if sample_rate.is_finite() && sample_rate >= 1.0 {
+        sample_rate
+    } else {
+        48_000.0
+    }
+}
+
+fn sanitize_settings(mut settings: MeterSettings) -> MeterSettings {
+    let clean = |x: f64, fallback: f64| {
+        if x.is_finite() {
+            x.clamp(0.0, 1e6)
+        } else {
+            fallback
+        }
+    };
+    let defaults = MeterSettings::default();
+    settings.peak_hold_seconds = clean(settings.peak_hold_seconds, defaults.peak_hold_seconds);
+    settings.peak_fall_db_per_second = clean(
+        settings.peak_fall_db_per_second,
+        defaults.peak_fall_db_per_second,
+    );
+    settings.rms_seconds = clean(settings.rms_seconds, defaults.rms_seconds);
+    settings.correlation_seconds =
+        clean(settings.correlation_seconds, defaults.correlation_seconds);
+    settings
+}

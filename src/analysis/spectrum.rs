@@ -1,0 +1,623 @@
+//! The spectrum analyzer: windowed FFTs over every hop of the fed stream, averaged, peak-held,
+//! smoothed, tilted and mapped onto pixel columns.
+//!
+//! # Calibration
+//!
+//! Levels are dBFS where 0 dBFS is a full-scale sine (peak amplitude 1.0):
+//!
+//! - **Sines.** Each bin's magnitude is scaled by `2 / (N · coherent_gain)`, so a sine of
+//!   amplitude `A` centred on a bin reads `20·log10(A)` with every window. DC and Nyquist are
+//!   scaled by half that (they have no negative-frequency twin), so a constant `c` reads
+//!   `20·log10|c|`. A sine between bins reads lower in its highest bin by at most the window's
+//!   scalloping loss (rectangular 3.92 dB, Hann 1.42 dB, Blackman-Harris 0.83 dB, flat-top
+//!   < 0.02 dB; see [`window`](super::window)); [`Spectrum::peak`] removes that loss.
+//! - **Noise** is shown *per bin*, not per hertz or per band: white noise of RMS `σ` reads, on
+//!   average over bins,
+//!   `10·log10(σ²) + 10·log10(4·ENBW / N)` dB, i.e. `20·log10 σ + 6.02 + 10·log10(ENBW) −
+//!   10·log10(N)`. The reading therefore drops 3 dB per doubling of the FFT size while sines
+//!   stay put. (For a Hann window, N = 8192, σ = 1: −31.35 dB.) [`Spectrum::noise_bin_offset_db`]
+//!   returns the part after `20·log10 σ`. Fractional-octave smoothing averages power, so it
+//!   leaves this noise level unchanged.
+//! - **Averaging** is exponential on power, per hop, with `α = 1 − exp(−hop / (τ·fs))`, so the
+//!   time constant `τ` means the same at every overlap, FFT size and GUI frame rate; the mean
+//!   of the averaged power is the true expected power (no log-averaging bias).
+//! - **Slope** adds `slope · log2(f / 1 kHz)` dB (pivot 1 kHz) to the displayed curves only;
+//!   [`Spectrum::peak`] reads untilted levels.
+
+use super::axis::{FLOOR_POWER, FrequencyAxis, map_power_to_columns, power_to_db};
+use super::channel::{Channel, ChannelMode, Frame};
+use super::health::InputHealth;
+use super::peak::{SpectralPeak, fit_peak};
+use super::smoothing::{OctaveSmoother, Smoothing};
+use super::window::WindowKind;
+use realfft::num_complex::Complex;
+use realfft::{RealFftPlanner, RealToComplex};
+use std::sync::Arc;
+
+/// Largest power a bin may hold: keeps averages finite whatever (finite) input arrives.
+const MAX_POWER: f32 = 1e30;
+
+/// FFT length.
+///
+/// ```
+/// use ringscope::analysis::FftSize;
+/// assert_eq!(FftSize::N8192.len(), 8192);
+/// assert_eq!(FftSize::from_len(4096), Some(FftSize::N4096));
+/// assert_eq!(FftSize::from_len(1000), None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum FftSize {
+    /// 512 points.
+    N512,
+    /// 1024 points.
+    N1024,
+    /// 2048 points.
+    N2048,
+    /// 4096 points.
+    N4096,
+    /// 8192 points.
+    #[default]
+    N8192,
+    /// 16384 points.
+    N16384,
+    /// 32768 points.
+    N32768,
+}
+
+impl FftSize {
+    /// All sizes, smallest first.
+    pub const ALL: [FftSize; 7] = [
+        FftSize::N512,
+        FftSize::N1024,
+        FftSize::N2048,
+        FftSize::N4096,
+        FftSize::N8192,
+        FftSize::N16384,
+        FftSize::N32768,
+    ];
+
+    /// Number of points.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(self) -> usize {
+        512 << (self as usize)
+    }
+
+    /// The size with `len` points, if it is one of the supported powers of two.
+    pub fn from_len(len: usize) -> Option<FftSize> {
+        FftSize::ALL.into_iter().find(|s| s.len() == len)
+    }
+}
+
+/// What the user sets on the spectrum analyzer.
+///
+/// ```
+/// use ringscope::analysis::{FftSize, Smoothing, SpectrumSettings, WindowKind};
+/// let settings = SpectrumSettings {
+///     fft_size: FftSize::N16384,
+///     window: WindowKind::BlackmanHarris,
+///     smoothing: Smoothing::OctaveFraction(6),
+///     ..SpectrumSettings::default()
+/// };
+/// assert_eq!(settings.overlap, 0.75);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpectrumSettings {
+    /// FFT length.
+    pub fft_size: FftSize,
+    /// Window function.
+    pub window: WindowKind,
+    /// Overlap between successive FFTs, 0 … 0.875 (clamped).
+    pub overlap: f64,
+    /// Which traces are analysed.
+    pub channel_mode: ChannelMode,
+    /// Averaging time constant in seconds; 0 shows every FFT as it is.
+    pub averaging_seconds: f64,
+    /// How long a peak-hold value stays before it falls, seconds (`f64::INFINITY`: forever).
+    pub peak_hold_seconds: f64,
+    /// How fast a peak-hold value falls after its hold time, dB per second.
+    pub peak_fall_db_per_second: f64,
+    /// Display tilt in dB per octave, pivoting at 1 kHz (e.g. 4.5 to flatten pink-ish music).
+    pub slope_db_per_octave: f64,
+    /// Fractional-octave smoothing of the displayed curves.
+    pub smoothing: Smoothing,
+}
+
+impl Default for SpectrumSettings {
+    fn default() -> Self {
+        Self {
+            fft_size: FftSize::N8192,
+            window: WindowKind::Hann,
+            overlap: 0.75,
+            channel_mode: ChannelMode::Mid,
+            averaging_seconds: 0.3,
+            peak_hold_seconds: 1.0,
+            peak_fall_db_per_second: 20.0,
+            slope_db_per_octave: 0.0,
+            smoothing: Smoothing::Off,
+        }
+    }
+}
+
+/// Which curve to read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SpectrumCurve {
+    /// The averaged spectrum.
+    #[default]
+    Average,
+    /// The peak-hold envelope of the averaged spectrum.
+    PeakHold,
+}
+
+/// Per-trace state: the averaged spectrum and its peak hold.
+#[derive(Clone, Debug)]
+struct TraceState {
+    average: Vec<f32>,
+    hold: Vec<f32>,
+    /// Seconds each bin's hold value has left before it starts to fall.
+    hold_left: Vec<f32>,
+}
+
+impl TraceState {
+    fn new(bins: usize) -> Self {
+        Self {
+            average: vec![0.0; bins],
+            hold: vec![0.0; bins],
+            hold_left: vec![0.0; bins],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.average.fill(0.0);
+        self.hold.fill(0.0);
+        self.hold_left.fill(0.0);
+    }
+}
+
+/// The spectrum analyzer.
+///
+/// Feed it every frame drained from the ring ([`Spectrum::feed`]): it runs one FFT per hop of
+/// the stream, however the frames are chunked. Once per display frame [`Spectrum::render`] each
+/// trace into pixel columns. Allocation happens only in [`Spectrum::new`], and in
+/// [`Spectrum::set_settings`] / [`Spectrum::set_sample_rate`] when the FFT size changes.
+///
+/// ```
+/// use ringscope::analysis::{Channel, FrequencyAxis, Spectrum, SpectrumCurve, SpectrumSettings};
+/// let mut spectrum = Spectrum::new(48_000.0, SpectrumSettings::default());
+/// let tone: Vec<[f32; 2]> = (0..48_000)
+///     .map(|n| { let x = (n as f32 * 1000.0 / 48_000.0 * std::f32::consts::TAU).sin(); [x, x] })
+///     .collect();
+/// spectrum.feed(&tone);
+/// let mut columns = vec![0.0f32; 600];
+/// spectrum.render(Channel::Mid, SpectrumCurve::Average, &FrequencyAxis::default(), &mut columns);
+/// let loudest = columns.iter().cloned().fold(f32::MIN, f32::max);
+/// assert!(loudest > -1.5 && loudest <= 0.01, "{loudest}");
+/// ```
+pub struct Spectrum {
+    sample_rate: f64,
+    settings: SpectrumSettings,
+    fft: Arc<dyn RealToComplex<f32>>,
+    planner: RealFftPlanner<f32>,
+    /// Window pre-multiplied by the calibration `2 / (N·coherent_gain)`.
+    window: Vec<f32>,
+    /// The last N frames, a ring indexed by `write`.
+    frames: Vec<Frame>,
+    write: usize,
+    /// Frames in `frames` that were fed rather than zero-initialised (saturates at N).
+    filled: usize,
+    hop: usize,
+    /// Frames fed since the last FFT.
+    since_hop: usize,
+    fft_in: Vec<f32>,
+    fft_out: Vec<Complex<f32>>,
+    fft_scratch: Vec<Complex<f32>>,
+    traces: [TraceState; 2],
+    /// FFTs run since the averages were last cleared.
+    hops_since_clear: u64,
+    /// Per-bin display tilt, linear power gain.
+    tilt: Vec<f32>,
+    smoother: OctaveSmoother,
+    /// Smoothed and tilted power of the curve being rendered.
+    display: Vec<f32>,
+    health: InputHealth,
+    frozen: bool,
+    hops_total: u64,
+}
+
+impl core::fmt::Debug for Spectrum {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Spectrum")
+            .field("sample_rate", &self.sample_rate)
+            .field("settings", &self.settings)
+            .field("hop", &self.hop)
+            .field("frozen", &self.frozen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Spectrum {
+    /// An analyzer at `sample_rate` (non-finite or non-positive: 48 kHz).
+    pub fn new(sample_rate: f64, settings: SpectrumSettings) -> Self {
+        let settings = sanitize_settings(settings);
+        let mut planner = RealFftPlanner::new();
+        let len = settings.fft_size.len();
+        let fft = planner.plan_fft_forward(len);
+        let bins = len / 2 + 1;
+        let mut spectrum = Self {
+            sample_rate: sanitize_rate(sample_rate),
+            settings,
+            fft_in: fft.make_input_vec(),
+            fft_out: fft.make_output_vec(),
+            fft_scratch: fft.make_scratch_vec(),
+            fft,
+            planner,
+            window: vec![0.0; len],
+            frames: vec![[0.0; 2]; len],
+            write: 0,
+            filled: 0,
+            hop: 1,
+            since_hop: 0,
+            traces: [TraceState::new(bins), TraceState::new(bins)],
+            hops_since_clear: 0,
+            tilt: vec![1.0; bins],
+            smoother: OctaveSmoother::new(bins),
+            display: vec![0.0; bins],
+            health: InputHealth::default(),
+            frozen: false,
+            hops_total: 0,
+        };
+        spectrum.apply_settings();
+        spectrum
+    }
+
+    /// Recomputes everything derived from the settings and sample rate (no allocation).
+    fn apply_settings(&mut self) {
+        let len = self.settings.fft_size.len();
+        self.settings.window.fill(&mut self.window);
+        let scale = (2.0 / (len as f64 * self.settings.window.coherent_gain())) as f32;
+        for w in &mut self.window {
+            *w *= scale;
+        }
+        self.hop = ((len as f64 * (1.0 - self.settings.overlap)).round() as usize).clamp(1, len);
+        self.since_hop = self.since_hop.min(self.hop - 1);
+        let bin_hz = self.bin_hz();
+        let slope = self.settings.slope_db_per_octave;
+        for (k, gain) in self.tilt.iter_mut().enumerate() {
+            // DC has no octave; give it the first bin's tilt.
+            let hz = (k.max(1) as f64) * bin_hz;
+            *gain = (10f64.powf(slope * (hz / 1000.0).log2() / 10.0) as f32).clamp(1e-30, 1e30);
+        }
+    }
+
+    /// Changes the sample rate; clears the analysis (no allocation).
+    pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        let sample_rate = sanitize_rate(sample_rate);
+        if sample_rate != self.sample_rate {
+            self.sample_rate = sample_rate;
+            self.apply_settings();
+            self.reset();
+        }
+    }
+
+    /// The sample rate in Hz.
+    pub fn sample_rate(&self) -> f64 {
+        self.sample_rate
+    }
+
+    /// The current settings (after clamping).
+    pub fn settings(&self) -> &SpectrumSettings {
+        &self.settings
+    }
+
+    /// Applies new settings. Values out of range are clamped.
+    ///
+    /// Allocates only when the FFT size changes. Changing the size, window or channel mode
+    /// clears the averages; the other settings take effect from the next hop or render.
+    pub fn set_settings(&mut self, settings: SpectrumSettings) {
+        let settings = sanitize_settings(settings);
+        let old = self.settings;
+        self.settings = settings;
+        if settings.fft_size != old.fft_size {
+            let len = settings.fft_size.len();
+            let bins = len / 2 + 1;
+            self.fft = self.planner.plan_fft_forward(len);
+            self.fft_in = self.fft.make_input_vec();
+            self.fft_out = self.fft.make_output_vec();
+            self.fft_scratch = self.fft.make_scratch_vec();
+            self.window = vec![0.0; len];
+            self.frames = vec![[0.0; 2]; len];
+            self.write = 0;
+            self.filled = 0;
+            self.traces = [TraceState::new(bins), TraceState::new(bins)];
+            self.tilt = vec![1.0; bins];
+            self.smoother = OctaveSmoother::new(bins);
+            self.display = vec![0.0; bins];
+        }
+        self.apply_settings();
+        if settings.fft_size != old.fft_size
+            || settings.window != old.window
+            || settings.channel_mode != old.channel_mode
+        {
+            self.clear_averages();
+        }
+    }
+
+    /// Forgets the input and all averages and peaks (no allocation).
+    pub fn reset(&mut self) {
+        self.frames.fill([0.0; 2]);
+        self.write = 0;
+        self.filled = 0;
+        self.since_hop = 0;
+        self.clear_averages();
+    }
+
+    /// Forgets averages and peak holds, keeping the input.
+    pub fn clear_averages(&mut self) {
+        for trace in &mut self.traces {
+            trace.clear();
+        }
+        self.hops_since_clear = 0;
+    }
+
+    /// Freezes (input is ignored; the curves hold) or unfreezes.
+    pub fn set_frozen(&mut self, frozen: bool) {
+        self.frozen = frozen;
+    }
+
+    /// Whether the analyzer is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.frozen
+    }
+
+    /// Counts of NaN/Inf/subnormal samples fed (replaced by 0 before analysis).
+    pub fn input_health(&self) -> InputHealth {
+        self.health
+    }
+
+    /// Forgets the bad-sample counts.
+    pub fn reset_input_health(&mut self) {
+        self.health.reset();
+    }
+
+    /// Width of one bin, Hz.
+    pub fn bin_hz(&self) -> f64 {
+        self.sample_rate / self.settings.fft_size.len() as f64
+    }
+
+    /// Number of bins (`N/2 + 1`, DC to Nyquist).
+    pub fn bin_count(&self) -> usize {
+        self.settings.fft_size.len() / 2 + 1
+    }
+
+    /// Frames between successive FFTs.
+    pub fn hop(&self) -> usize {
+        self.hop
+    }
+
+    /// FFTs run since creation.
+    pub fn fft_count(&self) -> u64 {
+        self.hops_total
+    }
+
+    /// The per-bin noise reading relative to the noise's RMS, dB: white noise of RMS `σ` reads
+    /// `20·log10 σ` plus this (see the [module docs](self)).
+    pub fn noise_bin_offset_db(&self) -> f64 {
+        let len = self.settings.fft_size.len() as f64;
+        10.0 * (4.0 * self.settings.window.enbw_bins() / len).log10()
+    }
+
+    /// Analyses `frames` (any length): one FFT per hop completed.
+    pub fn feed(&mut self, frames: &[Frame]) {
+        if self.frozen {
+            for &frame in frames {
+                self.health.sanitize_frame(frame);
+            }
+            return;
+        }
+        let len = self.frames.len();
+        let mut rest = frames;
+        while !rest.is_empty() {
+            let take = rest.len().min(self.hop - self.since_hop);
+            let (now, later) = rest.split_at(take);
+            rest = later;
+            for &frame in now {
+                self.frames[self.write] = self.health.sanitize_frame(frame);
+                self.write = (self.write + 1) & (len - 1);
+            }
+            self.since_hop += take;
+            self.filled = (self.filled + take).min(len);
+            if self.since_hop == self.hop {
+                self.since_hop = 0;
+                self.run_hop();
+            }
+        }
+    }
+
+    fn run_hop(&mut self) {
+        let hop_seconds = self.hop as f64 / self.sample_rate;
+        // Until the buffer holds N fed frames each FFT replaces the average: the zeros it starts
+        // with would otherwise bias the average low for several time constants.
+        let warming_up = self.hops_since_clear == 0 || self.filled < self.frames.len();
+        let alpha = if warming_up || self.settings.averaging_seconds <= 0.0 {
+            1.0
+        } else {
+            (1.0 - (-hop_seconds / self.settings.averaging_seconds).exp()) as f32
+        };
+        let fall = 10f64.powf(-self.settings.peak_fall_db_per_second * hop_seconds / 10.0) as f32;
+        let hold_seconds = self.settings.peak_hold_seconds as f32;
+        let channels = self.settings.channel_mode.channels();
+        for (trace, &channel) in channels.iter().enumerate() {
+            self.transform(channel);
+            let state = &mut self.traces[trace];
+            let last = self.fft_out.len() - 1;
+            for (k, x) in self.fft_out.iter().enumerate() {
+                let mut power = x.norm_sqr();
+                if k == 0 || k == last {
+                    power *= 0.25;
+                }
+                // NaN.min(MAX) is MAX: an overflowing FFT costs one bright hop, not the state.
+                let power = power.min(MAX_POWER);
+                let average = &mut state.average[k];
+                let mut next = *average + alpha * (power - *average);
+                if next < FLOOR_POWER {
+                    next = 0.0; // keeps decaying averages out of subnormal range
+                }
+                *average = next;
+                let hold = &mut state.hold[k];
+                let left = &mut state.hold_left[k];
+                if next >= *hold {
+                    *hold = next;
+                    *left = hold_seconds;
+                } else if *left > 0.0 {
+                    *left -= hop_seconds as f32;
+                } else {
+                    let fallen = *hold * fall;
+                    if next >= fallen {
+                        // The curve has caught the falling hold: it is a peak again.
+                        *hold = next;
+                        *left = hold_seconds;
+                    } else {
+                        *hold = fallen;
+                    }
+                }
+            }
+        }
+        self.hops_since_clear += 1;
+        self.hops_total += 1;
+    }
+
+    /// Windows the newest N frames of `channel` and transforms them into `fft_out`.
+    fn transform(&mut self, channel: Channel) {
+        let len = self.frames.len();
+        // The oldest frame sits at `write`.
+        let (newer, older) = self.frames.split_at(self.write);
+        let ordered = older.iter().chain(newer.iter());
+        for ((out, frame), w) in self.fft_in.iter_mut().zip(ordered).zip(&self.window) {
+            *out = channel.sample(*frame) * w;
+        }
+        debug_assert_eq!(self.fft_in.len(), len);
+        // Lengths come from the plan itself, so this cannot fail.
+        let _ = self.fft.process_with_scratch(
+            &mut self.fft_in,
+            &mut self.fft_out,
+            &mut self.fft_scratch,
+        );
+    }
+
+    fn trace_index(&self, channel: Channel) -> Option<usize> {
+        self.settings
+            .channel_mode
+            .channels()
+            .iter()
+            .position(|&c| c == channel)
+    }
+
+    /// The calibrated per-bin power of one curve (bin `k` at `k · bin_hz`), before smoothing and
+    /// tilt; `None` when `channel` is not analysed in the current channel mode.
+    pub fn power(&self, channel: Channel, curve: SpectrumCurve) -> Option<&[f32]> {
+        let state = &self.traces[self.trace_index(channel)?];
+        Some(match curve {
+            SpectrumCurve::Average => &state.average,
+            SpectrumCurve::PeakHold => &state.hold,
+        })
+    }
+
+    /// Renders one curve, smoothed and tilted, onto `columns` (dBFS, one per pixel column, any
+    /// count) along `axis`. Returns `false` (and fills [`FLOOR_DB`](super::FLOOR_DB)) when
+    /// `channel` is not analysed in the current channel mode.
+    pub fn render(
+        &mut self,
+        channel: Channel,
+        curve: SpectrumCurve,
+        axis: &FrequencyAxis,
+        columns: &mut [f32],
+    ) -> bool {
+        let Some(trace) = self.trace_index(channel) else {
+            columns.fill(super::axis::FLOOR_DB);
+            return false;
+        };
+        let state = &self.traces[trace];
+        let source = match curve {
+            SpectrumCurve::Average => &state.average,
+            SpectrumCurve::PeakHold => &state.hold,
+        };
+        match self.settings.smoothing.band_octaves() {
+            Some(band) => self.smoother.smooth(band, source, &mut self.display),
+            None => self.display.copy_from_slice(source),
+        }
+        if self.settings.slope_db_per_octave != 0.0 {
+            for (p, gain) in self.display.iter_mut().zip(&self.tilt) {
+                *p *= gain;
+            }
+        }
+        let bin_hz = self.bin_hz();
+        map_power_to_columns(axis, bin_hz, &self.display, columns);
+        true
+    }
+
+    /// The displayed level at `hz` (smoothing and tilt applied), dBFS, interpolated between
+    /// bins; for a hover readout. `None` when `channel` is not analysed.
+    pub fn level_at(&mut self, channel: Channel, curve: SpectrumCurve, hz: f64) -> Option<f32> {
+        let bin_hz = self.bin_hz();
+        let axis = FrequencyAxis {
+            scale: super::axis::FrequencyScale::Linear,
+            min_hz: hz - 0.25 * bin_hz,
+            max_hz: hz + 0.25 * bin_hz,
+        };
+        let mut column = [0.0f32];
+        self.render(channel, curve, &axis, &mut column)
+            .then_some(column[0])
+    }
+
+    /// The largest peak of the averaged spectrum between `min_hz` and `max_hz`, with its
+    /// frequency and level interpolated between bins (see [`SpectralPeak`]); `None` when the
+    /// channel is not analysed or the range holds no bin.
+    pub fn peak(&self, channel: Channel, min_hz: f64, max_hz: f64) -> Option<SpectralPeak> {
+        let power = self.power(channel, SpectrumCurve::Average)?;
+        let bin_hz = self.bin_hz();
+        let first = (min_hz / bin_hz).ceil().max(0.0) as usize;
+        let last = ((max_hz / bin_hz).floor() as usize).min(power.len() - 1);
+        if first > last {
+            return None;
+        }
+        let mut bin = first;
+        for k in first..=last {
+            if power[k] > power[bin] {
+                bin = k;
+            }
+        }
+        let (offset, amplitude) = fit_peak(
+            power,
+            bin,
+            self.settings.window,
+            self.settings.fft_size.len(),
+        );
+        Some(SpectralPeak {
+            frequency_hz: (bin as f64 + offset) * bin_hz,
+            level_db: power_to_db((amplitude * amplitude) as f32) as f64,
+            bin,
+        })
+    }
+}
+
+fn sanitize_rate(sample_rate: f64) -> f64 {
+    if sample_rate.is_finite() && sample_rate >= 1.0 {
+        sample_rate
+    } else {
+        48_000.0
+    }
+}
+
+fn sanitize_settings(mut settings: SpectrumSettings) -> SpectrumSettings {
+    let finite_or = |x: f64, fallback: f64| if x.is_finite() { x } else { fallback };
+    settings.overlap = finite_or(settings.overlap, 0.75).clamp(0.0, 0.875);
+    settings.averaging_seconds = finite_or(settings.averaging_seconds, 0.0).clamp(0.0, 60.0);
+    settings.peak_hold_seconds = if settings.peak_hold_seconds.is_nan() {
+        1.0
+    } else {
+        settings.peak_hold_seconds.clamp(0.0, 1e9)
+    };
+    settings.peak_fall_db_per_second =
+        finite_or(settings.peak_fall_db_per_second, 20.0).clamp(0.0, 1e6);
+    settings.slope_db_per_octave = finite_or(settings.slope_db_per_octave, 0.0).clamp(-24.0, 24.0);
+    settings
+}

@@ -1,0 +1,173 @@
+//! Feeding and rendering allocate nothing: a counting global allocator proves it.
+
+mod analysis_support;
+
+use analysis_support::{Noise, sine_at};
+use ringscope::analysis::{
+    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, MeterSettings, Meters, Note, Scope,
+    ScopeSettings, Smoothing, Spectrum, SpectrumCurve, SpectrumSettings, TransportInfo,
+    TriggerMode, WindowKind,
+};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+/// Counts allocations made by threads that opted in, and passes everything to the system.
+struct CountingAllocator;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn note_allocation() {
+    // `try_with`: thread-local storage may already be gone while a thread shuts down.
+    let _ = COUNTING.try_with(|counting| {
+        if counting.get() {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        }
+    });
+}
+
+// SAFETY: every call is forwarded unchanged to `System`, which upholds the contract.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Allocations made by this thread while running `f`.
+fn allocations_during(f: impl FnOnce()) -> u64 {
+    ALLOCATIONS.with(|n| n.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.with(|n| n.get())
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 10]))) >= 1);
+}
+
+#[test]
+fn feeding_and_rendering_allocate_nothing() {
+    let rate = 48_000.0;
+    let mut scope_settings = ScopeSettings::default();
+    scope_settings.trigger.mode = TriggerMode::Auto;
+    let mut scope = Scope::new(rate, scope_settings);
+    let spectrum_settings = SpectrumSettings {
+        fft_size: FftSize::N8192,
+        window: WindowKind::BlackmanHarris,
+        overlap: 0.75,
+        channel_mode: ChannelMode::Overlay,
+        smoothing: Smoothing::OctaveFraction(6),
+        slope_db_per_octave: 3.0,
+        ..SpectrumSettings::default()
+    };
+    let mut spectrum = Spectrum::new(rate, spectrum_settings);
+    let mut meters = Meters::new(rate, MeterSettings::default());
+    let mut scope_columns = vec![ColumnMinMax::default(); 2000];
+    let mut spectrum_columns = vec![0.0f32; 2000];
+    let axis = FrequencyAxis::default();
+
+    let mut noise = Noise::new(11);
+    let mut n = 0u64;
+    let mut block = vec![[0.0f32; 2]; 4096];
+    let mut frame = |block: &mut [[f32; 2]],
+                     scope: &mut Scope,
+                     spectrum: &mut Spectrum,
+                     meters: &mut Meters,
+                     len: usize| {
+        for f in block[..len].iter_mut() {
+            let x = sine_at(n, 440.0, rate, 0.5, 0.0) + 0.01 * noise.gaussian();
+            *f = [x as f32, (0.7 * x) as f32];
+            n += 1;
+        }
+        // A NaN now and then must not allocate either (e.g. for logging).
+        if n.is_multiple_of(7) && len > 0 {
+            block[0] = [f32::NAN, f32::INFINITY];
+        }
+        scope.feed_transport(TransportInfo {
+            frame_position: scope.clock(),
+            tempo_bpm: Some(128.0),
+            beat_position: Some(n as f64 / rate * 128.0 / 60.0),
+            bar_start_beats: Some(0.0),
+            time_signature: Some((4, 4)),
+            playing: true,
+        });
+        scope.feed(&block[..len]);
+        spectrum.feed(&block[..len]);
+        meters.feed(&block[..len]);
+        let view = scope.view();
+        for channel in ChannelMode::Overlay.channels() {
+            scope.render(&view, *channel, &mut scope_columns);
+            spectrum.render(
+                *channel,
+                SpectrumCurve::Average,
+                &axis,
+                &mut spectrum_columns,
+            );
+            spectrum.render(
+                *channel,
+                SpectrumCurve::PeakHold,
+                &axis,
+                &mut spectrum_columns,
+            );
+        }
+        let peak = spectrum.peak(Channel::Left, 20.0, 20_000.0);
+        let _ = peak.and_then(|p| Note::nearest(p.frequency_hz, 440.0));
+        let _ = spectrum.level_at(Channel::Right, SpectrumCurve::Average, 1000.0);
+        for channel in Channel::ALL {
+            std::hint::black_box(meters.levels(channel));
+        }
+        std::hint::black_box((meters.correlation(), meters.loudness(), view));
+    };
+
+    // Warm-up: the first calls may touch lazily initialised state in dependencies.
+    for _ in 0..20 {
+        frame(&mut block, &mut scope, &mut spectrum, &mut meters, 800);
+    }
+    let count = allocations_during(|| {
+        // Any block size, including empty and larger than the FFT, and every trigger mode.
+        for (i, len) in [800usize, 0, 1, 4096, 333, 800, 800]
+            .into_iter()
+            .cycle()
+            .take(300)
+            .enumerate()
+        {
+            if i % 50 == 0 {
+                let mut settings = *scope.settings();
+                settings.trigger.mode = [
+                    TriggerMode::Auto,
+                    TriggerMode::Normal,
+                    TriggerMode::FreeRun,
+                    TriggerMode::BeatSync,
+                    TriggerMode::Single,
+                ][i / 50 % 5];
+                scope.set_settings(settings);
+                // Settings that keep the FFT size reallocate nothing.
+                spectrum.set_settings(SpectrumSettings {
+                    window: WindowKind::Hann,
+                    ..*spectrum.settings()
+                });
+            }
+            frame(&mut block, &mut scope, &mut spectrum, &mut meters, len);
+        }
+    });
+    assert_eq!(count, 0, "allocations while feeding and rendering");
+}

@@ -1,0 +1,53 @@
+//! Deterministic test signals shared by the analysis integration tests.
+#![allow(dead_code)]
+
+use std::f64::consts::TAU;
+
+/// xorshift64*: tiny, seeded, good enough for test noise.
+pub struct Noise(u64);
+
+impl Noise {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform in (0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    /// Standard normal (Box–Muller).
+    pub fn gaussian(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (TAU * v).cos()
+    }
+}
+
+/// `amplitude·sin(2π·hz·n/rate + phase)` for `n` in `range`, computed in f64.
+pub fn sine_at(n: u64, hz: f64, rate: f64, amplitude: f64, phase: f64) -> f64 {
+    amplitude * (TAU * hz * n as f64 / rate + phase).sin()
+}
+
+/// A mono sine as stereo frames `[x, x]`.
+pub fn sine_frames(len: usize, hz: f64, rate: f64, amplitude: f64) -> Vec<[f32; 2]> {
+    (0..len as u64)
+        .map(|n| {
+            let x = sine_at(n, hz, rate, amplitude, 0.0) as f32;
+            [x, x]
+        })
+        .collect()
+}
+
+/// dB of a linear amplitude.
+pub fn db(amplitude: f64) -> f64 {
+    20.0 * amplitude.log10()
+}

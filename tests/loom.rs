@@ -1,0 +1,229 @@
+//! loom models of every concurrent pair of ring operations, with small capacities.
+//!
+//! loom runs each model under every thread interleaving and every value a relaxed or acquire
+//! load may return under the C++ memory model, and fails on a data race on any slot (each slot
+//! access is mirrored on a loom `UnsafeCell`). Run them with:
+//!
+//! ```sh
+//! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom
+//! ```
+#![cfg(loom)]
+
+use loom::thread;
+use ringscope::RingBuffer;
+use ringscope::snapshot::SnapshotBuffer;
+
+/// Spins (yielding to loom) until `f` succeeds.
+fn until<T>(mut f: impl FnMut() -> Option<T>) -> T {
+    loop {
+        if let Some(value) = f() {
+            return value;
+        }
+        thread::yield_now();
+    }
+}
+
+#[test]
+fn push_then_pop_keeps_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            for value in 1..=3 {
+                until(|| producer.push(value).ok());
+            }
+        });
+        for expected in 1..=3 {
+            assert_eq!(until(|| consumer.pop()), expected);
+        }
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn push_slice_then_pop_slice_keeps_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(3);
+        let writer = thread::spawn(move || {
+            let data = [1, 2, 3, 4];
+            let mut written = 0;
+            while written < data.len() {
+                let end = (written + 2).min(data.len());
+                written += producer.push_slice(&data[written..end]);
+                thread::yield_now();
+            }
+        });
+        let mut received: Vec<u32> = Vec::new();
+        while received.len() < 4 {
+            let mut dst = [0; 2];
+            let n = consumer.pop_slice(&mut dst);
+            received.extend_from_slice(&dst[..n]);
+            thread::yield_now();
+        }
+        assert_eq!(received, [1, 2, 3, 4]);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn write_chunk_then_read_chunk_keeps_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            let mut next = 1;
+            while next <= 3 {
+                let mut chunk = producer.write_chunk(2);
+                let (first, second) = chunk.as_mut_slices();
+                let mut n = 0;
+                for slot in first.iter_mut().chain(second.iter_mut()) {
+                    if next + n > 3 {
+                        break;
+                    }
+                    *slot = next + n;
+                    n += 1;
+                }
+                chunk.commit(n as usize);
+                next += n;
+                thread::yield_now();
+            }
+        });
+        let mut received: Vec<u32> = Vec::new();
+        while received.len() < 3 {
+            let chunk = consumer.read_chunk(2);
+            let (first, second) = chunk.as_slices();
+            received.extend(first.iter().chain(second));
+            chunk.commit_all();
+            thread::yield_now();
+        }
+        assert_eq!(received, [1, 2, 3]);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn peek_sees_the_published_value() {
+    loom::model(|| {
+        let (mut producer, consumer) = RingBuffer::<u32>::new(1);
+        let writer = thread::spawn(move || {
+            producer.push(7).unwrap();
+        });
+        assert_eq!(until(|| consumer.peek().copied()), 7);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn clear_racing_push_loses_nothing_it_does_not_count() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            for value in 1..=3 {
+                // A real-time producer never retries: refused values are dropped and counted.
+                let _ = producer.push(value);
+            }
+        });
+        let cleared = consumer.clear();
+        // Drain whatever arrives after the clear, until the producer is gone.
+        let mut after = Vec::new();
+        loop {
+            let abandoned = consumer.is_abandoned();
+            while let Some(value) = consumer.pop() {
+                after.push(value);
+            }
+            if abandoned {
+                break;
+            }
+            thread::yield_now();
+        }
+        writer.join().unwrap();
+        let counters = consumer.counters();
+        assert!(
+            after.windows(2).all(|w| w[0] < w[1]),
+            "order kept: {after:?}"
+        );
+        assert_eq!(
+            counters.written + counters.dropped,
+            3,
+            "every push is written or dropped"
+        );
+        assert_eq!(
+            counters.read,
+            (cleared + after.len()) as u64,
+            "read counts cleared + popped"
+        );
+        assert_eq!(
+            counters.read, counters.written,
+            "everything written was read or cleared"
+        );
+    });
+}
+
+#[test]
+fn abandoned_producer_leaves_everything_readable() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            producer.push_slice(&[1, 2]);
+            drop(producer);
+        });
+        until(|| consumer.is_abandoned().then_some(()));
+        // Acquire on the abandonment flag makes the final write position visible.
+        assert_eq!(consumer.read_available(), 2);
+        assert_eq!(consumer.pop(), Some(1));
+        assert_eq!(consumer.pop(), Some(2));
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn abandoned_consumer_is_seen_by_the_producer() {
+    loom::model(|| {
+        let (mut producer, consumer) = RingBuffer::<u32>::new(1);
+        let reader = thread::spawn(move || drop(consumer));
+        until(|| producer.is_abandoned().then_some(()));
+        // Writing to an abandoned ring is allowed and harmless.
+        assert_eq!(producer.push(1), Ok(()));
+        reader.join().unwrap();
+    });
+}
+
+#[test]
+fn dropped_count_is_visible_with_the_elements_written_before_it() {
+    loom::model(|| {
+        let (mut producer, consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            // Two fit, one is dropped, in one call.
+            assert_eq!(producer.push_slice(&[1, 2, 3]), 2);
+        });
+        let counters = consumer.counters();
+        if counters.written == 2 {
+            assert_eq!(counters.dropped, 1);
+        }
+        writer.join().unwrap();
+        assert_eq!(consumer.counters().dropped, 1);
+    });
+}
+
+#[test]
+fn snapshot_read_racing_writes_is_never_torn() {
+    loom::model(|| {
+        let (mut writer, reader) = SnapshotBuffer::<u64>::new(3);
+        let writing = thread::spawn(move || {
+            // Each value is its own position + 1, so a torn window is easy to spot.
+            writer.write(&[1, 2]);
+            writer.write(&[3, 4]);
+        });
+        let mut window = [0; 2];
+        if let Ok(got) = reader.read_latest(&mut window) {
+            let expected: Vec<u64> =
+                (got.end_position - got.len as u64 + 1..=got.end_position).collect();
+            assert_eq!(
+                &window[..got.len],
+                &expected[..],
+                "a window that is not torn"
+            );
+        }
+        writing.join().unwrap();
+        let got = reader.read_latest(&mut window).unwrap();
+        assert_eq!((window, got.end_position), ([3, 4], 4));
+    });
+}

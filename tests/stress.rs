@@ -1,0 +1,210 @@
+//! Two-thread stress tests: real threads, real hardware reordering, many index wrap-arounds.
+//!
+//! Run at full size (10⁸ elements) in a release build, as `scripts/test.sh` does:
+//! `cargo test --release --test stress`. Debug builds move fewer elements, so that a plain
+//! `cargo test` stays quick; `RINGSCOPE_STRESS_ELEMENTS` overrides the count.
+
+use std::thread;
+
+use ringscope::RingBuffer;
+use ringscope::snapshot::SnapshotBuffer;
+
+fn element_count(release: u64, debug: u64) -> u64 {
+    std::env::var("RINGSCOPE_STRESS_ELEMENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) {
+            debug
+        } else {
+            release
+        })
+}
+
+/// xorshift64*: deterministic, fast, good enough to pick chunk sizes and operations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Sequence numbers go in; every one must come out once, in order, whatever mix of calls and
+/// chunk sizes each side uses. A capacity that is not a power of two and chunks up to 3× the
+/// capacity make both slot indices wrap around the end of the allocation every few calls.
+#[test]
+fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
+    const CAPACITY: usize = 1_021;
+    let total = element_count(100_000_000, 2_000_000);
+    let (mut producer, mut consumer) = RingBuffer::<u64>::new(CAPACITY);
+
+    let writer = thread::spawn(move || {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut next = 0_u64;
+        let mut refused = 0_u64;
+        let mut block = vec![0_u64; 3 * CAPACITY];
+        while next < total {
+            let want = (1 + rng.below(3 * CAPACITY as u64)).min(total - next) as usize;
+            let written = match rng.below(3) {
+                0 => {
+                    for (i, slot) in block[..want].iter_mut().enumerate() {
+                        *slot = next + i as u64;
+                    }
+                    let written = producer.push_slice(&block[..want]);
+                    refused += (want - written) as u64;
+                    written
+                }
+                1 => {
+                    let mut chunk = producer.write_chunk(want);
+                    let (first, second) = chunk.as_mut_slices();
+                    for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate() {
+                        *slot = next + i as u64;
+                    }
+                    let written = chunk.len();
+                    chunk.commit_all();
+                    written
+                }
+                _ => match producer.push(next) {
+                    Ok(()) => 1,
+                    Err(_) => {
+                        refused += 1;
+                        0
+                    }
+                },
+            };
+            next += written as u64;
+            if written == 0 {
+                thread::yield_now();
+            }
+        }
+        (refused, producer.counters())
+    });
+
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let mut expected = 0_u64;
+    let mut block = vec![0_u64; 3 * CAPACITY];
+    while expected < total {
+        let want = 1 + rng.below(3 * CAPACITY as u64) as usize;
+        let read = match rng.below(4) {
+            0 => {
+                let n = consumer.pop_slice(&mut block[..want]);
+                for &value in &block[..n] {
+                    assert_eq!(value, expected, "lost, duplicated or reordered");
+                    expected += 1;
+                }
+                n
+            }
+            1 => {
+                let chunk = consumer.read_chunk(want);
+                let (first, second) = chunk.as_slices();
+                for &value in first.iter().chain(second) {
+                    assert_eq!(value, expected, "lost, duplicated or reordered");
+                    expected += 1;
+                }
+                let n = chunk.len();
+                chunk.commit_all();
+                n
+            }
+            2 => match consumer.peek().copied() {
+                Some(value) => {
+                    assert_eq!(value, expected, "peek shows the oldest element");
+                    assert_eq!(consumer.pop(), Some(value), "pop takes what peek showed");
+                    expected += 1;
+                    1
+                }
+                None => 0,
+            },
+            _ => match consumer.pop() {
+                Some(value) => {
+                    assert_eq!(value, expected, "lost, duplicated or reordered");
+                    expected += 1;
+                    1
+                }
+                None => 0,
+            },
+        };
+        if read == 0 {
+            thread::yield_now();
+        }
+    }
+
+    let (refused, producer_counters) = writer.join().unwrap();
+    eprintln!("{total} elements moved, {refused} refusals");
+    assert_eq!(
+        consumer.pop(),
+        None,
+        "nothing beyond the last sequence number"
+    );
+    let counters = consumer.counters();
+    assert_eq!(counters.written, total);
+    assert_eq!(counters.read, total);
+    assert_eq!(counters.dropped, refused, "every refusal counted once");
+    assert_eq!(producer_counters.written, total);
+    assert_eq!(producer_counters.dropped, refused);
+    assert!(
+        total / CAPACITY as u64 > 1_000,
+        "the slot indices wrapped {} times",
+        total / CAPACITY as u64
+    );
+}
+
+/// A writer that never waits, a reader copying the newest window as fast as it can: every
+/// window the reader accepts must be a run of consecutive sequence numbers ending where the
+/// reader was told it ends.
+#[test]
+fn snapshot_windows_are_never_torn() {
+    const CAPACITY: usize = 4_096;
+    const WINDOW: usize = 1_024;
+    let total = element_count(20_000_000, 1_000_000);
+    let (mut writer, reader) = SnapshotBuffer::<u64>::new(CAPACITY);
+
+    let writing = thread::spawn(move || {
+        let mut rng = Rng(42);
+        let mut block = vec![0_u64; CAPACITY];
+        let mut next = 1_u64;
+        while next <= total {
+            let len = (1 + rng.below(CAPACITY as u64 / 4)).min(total - next + 1) as usize;
+            for (i, slot) in block[..len].iter_mut().enumerate() {
+                *slot = next + i as u64;
+            }
+            writer.write(&block[..len]);
+            next += len as u64;
+        }
+    });
+
+    let mut window = vec![0_u64; WINDOW];
+    let mut accepted = 0_u64;
+    loop {
+        let done = writing.is_finished();
+        if let Ok(got) = reader.read_latest(&mut window) {
+            let first = got.end_position - got.len as u64 + 1;
+            for (i, &value) in window[..got.len].iter().enumerate() {
+                assert_eq!(
+                    value,
+                    first + i as u64,
+                    "torn window ending at {}",
+                    got.end_position
+                );
+            }
+            accepted += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    writing.join().unwrap();
+    let got = reader.read_latest(&mut window).unwrap();
+    assert_eq!(got.end_position, total);
+    assert_eq!(window[WINDOW - 1], total);
+    eprintln!("{total} elements, {accepted} windows accepted");
+    assert!(
+        accepted > 10,
+        "the reader got {accepted} windows while the writer ran"
+    );
+}
