@@ -8,8 +8,8 @@
 use crate::screenshot::Image;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
-    AtomEnum, ConfigureWindowAux, ConnectionExt as _, CreateWindowAux, EventMask, ImageFormat,
-    MapState, Window, WindowClass,
+    AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt as _, CreateWindowAux,
+    EventMask, ImageFormat, MapState, Window, WindowClass,
 };
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
@@ -102,6 +102,26 @@ impl Display {
         self.conn
             .destroy_window(window)
             .expect("destroying the host window");
+        self.sync();
+    }
+
+    /// Asks a top-level window to close, as a window manager's close button does
+    /// (`WM_DELETE_WINDOW`).
+    pub fn request_close(&self, window: Window) {
+        let atom = |name: &[u8]| {
+            self.conn
+                .intern_atom(false, name)
+                .map_err(x11rb::errors::ReplyError::from)
+                .and_then(|c| c.reply())
+                .expect("interning an atom")
+                .atom
+        };
+        let protocols = atom(b"WM_PROTOCOLS");
+        let delete = atom(b"WM_DELETE_WINDOW");
+        let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+        self.conn
+            .send_event(false, window, EventMask::NO_EVENT, event)
+            .expect("sending WM_DELETE_WINDOW");
         self.sync();
     }
 
