@@ -52,8 +52,8 @@ fn require(path: PathBuf, what: &str, command: &str) -> PathBuf {
     }
     panic!(
         "{what} not found at {}.\n\
-         Build it first with `{command}` (scripts/test.sh does), \
-         or point {BUNDLE_DIR_ENV} / {STANDALONE_BIN_ENV} at an existing build.",
+         Build it first with `{command}` (scripts/test.sh does); \
+         {BUNDLE_DIR_ENV} and {STANDALONE_BIN_ENV} can point at existing builds.",
         path.display()
     );
 }
@@ -96,4 +96,14 @@ pub fn repo_root() -> PathBuf {
         .nth(2)
         .expect("plugin/host-tests sits two levels below the repository root")
         .to_path_buf()
+}
+
+/// The deliberately allocating test plugin (`examples/alloc_fixture.rs`), which
+/// `cargo test -p ringscope-host-tests` builds.
+pub fn alloc_fixture() -> PathBuf {
+    require(
+        profile_dir().join("examples").join("liballoc_fixture.so"),
+        "The allocating fixture plugin",
+        "cargo build -p ringscope-host-tests --example alloc_fixture",
+    )
 }

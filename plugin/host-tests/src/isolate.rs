@@ -51,19 +51,121 @@ impl Default for Options {
     }
 }
 
+/// How a child test process ended.
+#[derive(Debug)]
+pub struct ChildOutcome {
+    /// The test's name.
+    pub name: String,
+    /// Its exit status (after a kill on timeout, the kill's).
+    pub status: std::process::ExitStatus,
+    /// Whether it was killed for running past the timeout.
+    pub timed_out: bool,
+    /// Everything it wrote to stdout.
+    pub stdout: String,
+    /// Everything it wrote to stderr (the plugin's log, crash reports).
+    pub stderr: String,
+    /// How long it ran.
+    pub elapsed: Duration,
+}
+
+impl ChildOutcome {
+    /// The signal that killed the child, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        self.status.signal()
+    }
+
+    /// What went wrong, one line each; empty when the child passed cleanly.
+    pub fn problems(&self, options: &Options) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.timed_out {
+            problems.push(format!(
+                "the child did not finish within {}s and was killed (a hang: a deadlock between \
+                 host and plugin threads, or an editor that never closes?)",
+                options.timeout_s
+            ));
+        } else if let Some(signal) = self.signal() {
+            problems.push(format!(
+                "the child died with {}",
+                crash::signal_name(signal)
+            ));
+        } else if !self.status.success() {
+            problems.push(format!("the child failed ({})", self.status));
+        }
+        // Require the harness's own success line so a mistyped name (which runs zero tests and
+        // "passes") cannot go unnoticed.
+        if !self.timed_out && self.status.success() && !self.stdout.contains("1 passed") {
+            problems.push(format!(
+                "the child ran no test named `{}` (is the name passed to run_isolated right?)",
+                self.name
+            ));
+        }
+        let assertion_lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.contains(DEBUG_ASSERTION_MARKER))
+            .filter(|l| {
+                !options
+                    .expected_debug_assertions
+                    .iter()
+                    .any(|e| l.contains(e))
+            })
+            .collect();
+        if !assertion_lines.is_empty() {
+            problems.push(format!(
+                "the plugin logged {} debug assertion failure(s):\n    {}",
+                assertion_lines.len(),
+                assertion_lines.join("\n    ")
+            ));
+        }
+        problems
+    }
+
+    /// The failure message for `problems`: what happened, the crash diagnosis, the panics.
+    pub fn failure_message(&self, problems: &[String]) -> String {
+        let diagnosis = Diagnosis::from_output(&self.stderr);
+        let panic_lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .chain(self.stdout.lines())
+            .filter(|l| l.contains("panicked at") || l.starts_with("assertion"))
+            .collect();
+        format!(
+            "host test `{}` failed: {}\n{}{}(the child's full output is printed above)",
+            self.name,
+            problems.join("; "),
+            diagnosis.summary(),
+            if panic_lines.is_empty() {
+                String::new()
+            } else {
+                format!("Panics:\n    {}\n", panic_lines.join("\n    "))
+            },
+        )
+    }
+}
+
 /// Runs `body` in a child process (see the module docs) and fails if the child fails, crashes,
 /// times out, or the plugin logs an unexpected debug assertion failure.
 ///
 /// `name` must be the test function's path inside its test binary (`stringify!(fn_name)` for a
 /// top-level test); the [`host_test!`](crate::host_test) macro passes it.
 pub fn run_isolated(name: &str, options: Options, body: impl FnOnce()) {
-    let timeout = Duration::from_secs(options.timeout_s);
     if is_child(name) {
         crash::install_fatal_signal_reporter();
         body();
         return;
     }
+    let outcome = run_child(name, &options);
+    let problems = outcome.problems(&options);
+    if !problems.is_empty() {
+        panic!("{}", outcome.failure_message(&problems));
+    }
+}
 
+/// The parent's half of [`run_isolated`]: re-runs this test binary filtered to `name` with
+/// [`CHILD_ENV`] set, under the timeout, and collects what happened. The output is printed, so
+/// the test harness shows it when the test fails (or with `--nocapture`).
+pub fn run_child(name: &str, options: &Options) -> ChildOutcome {
+    let timeout = Duration::from_secs(options.timeout_s);
     let exe = std::env::current_exe().expect("the test executable's path");
     let started = Instant::now();
     let mut child = Command::new(exe)
@@ -72,7 +174,11 @@ pub fn run_isolated(name: &str, options: Options, body: impl FnOnce()) {
         // nice-plug's logger (nice-log) writes to the `NICE_LOG` target; force stderr so the
         // parent sees the plugin's warnings and debug assertion failures.
         .env("NICE_LOG", "stderr")
-        .env("RUST_BACKTRACE", "1")
+        // Not RUST_BACKTRACE: std's alloc error hook reads it (`env::var_os`, which allocates
+        // when the variable is set), so a refused allocation inside the plugin would fail a
+        // second time in the hook. The crash reporter prints the backtrace instead, and a
+        // panicking test body names its file and line anyway.
+        .env_remove("RUST_BACKTRACE")
         .envs(options.child_env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -96,73 +202,21 @@ pub fn run_isolated(name: &str, options: Options, body: impl FnOnce()) {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    let elapsed = started.elapsed();
-
-    // Shown by the test harness only when the test fails (or with --nocapture).
-    println!("---- child `{name}` stdout ----\n{stdout}");
-    println!("---- child `{name}` stderr ----\n{stderr}");
-    println!("---- child `{name}` took {elapsed:.1?}, {status} ----");
-
-    let mut problems = Vec::new();
-    if timed_out {
-        problems.push(format!(
-            "the child did not finish within {timeout:?} and was killed (a hang: a deadlock \
-             between host and plugin threads, or an editor that never closes?)"
-        ));
-    } else if let Some(signal) = status.signal() {
-        problems.push(format!(
-            "the child died with {}",
-            crash::signal_name(signal)
-        ));
-    } else if !status.success() {
-        problems.push(format!("the child failed ({status})"));
-    }
-    // Require the harness's own success line so a mistyped name (which runs zero tests and
-    // "passes") cannot go unnoticed.
-    if !timed_out && status.success() && !stdout.contains("1 passed") {
-        problems.push(format!(
-            "the child ran no test named `{name}` (is the name passed to run_isolated right?)"
-        ));
-    }
-    let assertion_lines: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains(DEBUG_ASSERTION_MARKER))
-        .filter(|l| {
-            !options
-                .expected_debug_assertions
-                .iter()
-                .any(|e| l.contains(e))
-        })
-        .collect();
-    if !assertion_lines.is_empty() {
-        problems.push(format!(
-            "the plugin logged {} debug assertion failure(s):\n    {}",
-            assertion_lines.len(),
-            assertion_lines.join("\n    ")
-        ));
-    }
-    if problems.is_empty() {
-        return;
-    }
-
-    let diagnosis = Diagnosis::from_output(&stderr);
-    let panic_lines: Vec<&str> = stderr
-        .lines()
-        .chain(stdout.lines())
-        .filter(|l| l.contains("panicked at") || l.starts_with("assertion"))
-        .collect();
-    panic!(
-        "host test `{name}` failed: {}\n{}{}(the child's full output is printed above)",
-        problems.join("; "),
-        diagnosis.summary(),
-        if panic_lines.is_empty() {
-            String::new()
-        } else {
-            format!("Panics:\n    {}\n", panic_lines.join("\n    "))
-        },
+    let outcome = ChildOutcome {
+        name: name.to_owned(),
+        status,
+        timed_out,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+        elapsed: started.elapsed(),
+    };
+    println!("---- child `{name}` stdout ----\n{}", outcome.stdout);
+    println!("---- child `{name}` stderr ----\n{}", outcome.stderr);
+    println!(
+        "---- child `{name}` took {:.1?}, {} ----",
+        outcome.elapsed, outcome.status
     );
+    outcome
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
