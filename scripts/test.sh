@@ -14,7 +14,19 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "unit, property, integration and doc tests (debug)"
-cargo test --workspace
+# ringscope-host-tests needs the bundles and an X server: it runs in its own step below.
+cargo test --workspace --exclude ringscope-host-tests
+
+# Host-level tests (plugin/host-tests, issue 5): load the debug Ringscope.clap / Ringscope.vst3
+# the way a DAW does (clack-host, VST3 COM), open the editor 100+ times while audio runs, and
+# run the standalone app with `--backend dummy` and capture its window (docs/screenshot.png).
+# The debug build matters: nice-plug's assert_process_allocs aborts on any allocation in
+# process(), and the tests report which call allocated. Xvfb provides the display, Mesa the
+# OpenGL. The builds reuse the debug artifacts of the step above.
+step "host-level tests: debug bundles and standalone app, loaded as a DAW and a user would"
+cargo xtask bundle ringscope-plugin
+cargo build -p ringscope-plugin --features standalone --bin ringscope
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests
 
 step "ring buffer: two-thread stress test, 10^8 elements (release)"
 cargo test --release -p ringscope --test stress
