@@ -26,7 +26,7 @@ cargo test --workspace --exclude ringscope-host-tests
 step "host-level tests: debug bundles and standalone app, loaded as a DAW and a user would"
 cargo xtask bundle ringscope-plugin
 cargo build -p ringscope-plugin --features standalone --bin ringscope
-xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests --no-fail-fast
 
 step "ring buffer: two-thread stress test, 10^8 elements (release)"
 cargo test --release -p ringscope --test stress

@@ -123,12 +123,23 @@ impl ChildOutcome {
     /// The failure message for `problems`: what happened, the crash diagnosis, the panics.
     pub fn failure_message(&self, problems: &[String]) -> String {
         let diagnosis = Diagnosis::from_output(&self.stderr);
-        let panic_lines: Vec<&str> = self
-            .stderr
-            .lines()
-            .chain(self.stdout.lines())
-            .filter(|l| l.contains("panicked at") || l.starts_with("assertion"))
-            .collect();
+        // Each panic: its "panicked at" line and the message lines after it.
+        let mut panic_lines: Vec<&str> = Vec::new();
+        let mut in_panic = false;
+        for line in self.stderr.lines().chain(self.stdout.lines()) {
+            if line.contains("panicked at") {
+                in_panic = true;
+            } else if line.is_empty()
+                || line.starts_with("note:")
+                || line.starts_with("stack backtrace:")
+                || line.starts_with("----")
+            {
+                in_panic = false;
+            }
+            if in_panic {
+                panic_lines.push(line);
+            }
+        }
         format!(
             "host test `{}` failed: {}\n{}{}(the child's full output is printed above)",
             self.name,

@@ -199,7 +199,7 @@ impl CurveStats {
         Self {
             pixels,
             column_coverage: covered.len() as f64 / columns.len().max(1) as f64,
-            row_spread: variance.sqrt(),
+            row_spread: variance.max(0.0).sqrt(),
             thickness: pixels as f64 / n,
         }
     }
