@@ -107,3 +107,15 @@ pub fn alloc_fixture() -> PathBuf {
         "cargo build -p ringscope-host-tests --example alloc_fixture",
     )
 }
+
+/// The bare-editor test plugin (`examples/bare_editor_fixture.rs`), which
+/// `cargo test -p ringscope-host-tests` builds.
+pub fn bare_editor_fixture() -> PathBuf {
+    require(
+        profile_dir()
+            .join("examples")
+            .join("libbare_editor_fixture.so"),
+        "The bare-editor fixture plugin",
+        "cargo build -p ringscope-host-tests --example bare_editor_fixture",
+    )
+}

@@ -29,6 +29,15 @@ pub fn is_child(name: &str) -> bool {
     std::env::var_os(CHILD_ENV).is_some_and(|v| v == name)
 }
 
+/// In a child started by [`run_child_as`] for test `name`, the role it was given.
+pub fn child_role(name: &str) -> Option<String> {
+    let value = std::env::var(CHILD_ENV).ok()?;
+    value
+        .strip_prefix(name)?
+        .strip_prefix(':')
+        .map(str::to_owned)
+}
+
 /// How a child test runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -176,12 +185,22 @@ pub fn run_isolated(name: &str, options: Options, body: impl FnOnce()) {
 /// [`CHILD_ENV`] set, under the timeout, and collects what happened. The output is printed, so
 /// the test harness shows it when the test fails (or with `--nocapture`).
 pub fn run_child(name: &str, options: &Options) -> ChildOutcome {
+    run_child_as(name, None, options)
+}
+
+/// [`run_child`] for a test whose children play different parts: the child sees `role` through
+/// [`child_role`].
+pub fn run_child_as(name: &str, role: Option<&str>, options: &Options) -> ChildOutcome {
     let timeout = Duration::from_secs(options.timeout_s);
+    let child_id = match role {
+        Some(role) => format!("{name}:{role}"),
+        None => name.to_owned(),
+    };
     let exe = std::env::current_exe().expect("the test executable's path");
     let started = Instant::now();
     let mut child = Command::new(exe)
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, name)
+        .env(CHILD_ENV, &child_id)
         // nice-plug's logger (nice-log) writes to the `NICE_LOG` target; force stderr so the
         // parent sees the plugin's warnings and debug assertion failures.
         .env("NICE_LOG", "stderr")
@@ -214,17 +233,17 @@ pub fn run_child(name: &str, options: &Options) -> ChildOutcome {
         std::thread::sleep(Duration::from_millis(20));
     };
     let outcome = ChildOutcome {
-        name: name.to_owned(),
+        name: child_id.clone(),
         status,
         timed_out,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
         elapsed: started.elapsed(),
     };
-    println!("---- child `{name}` stdout ----\n{}", outcome.stdout);
-    println!("---- child `{name}` stderr ----\n{}", outcome.stderr);
+    println!("---- child `{child_id}` stdout ----\n{}", outcome.stdout);
+    println!("---- child `{child_id}` stderr ----\n{}", outcome.stderr);
     println!(
-        "---- child `{name}` took {:.1?}, {} ----",
+        "---- child `{child_id}` took {:.1?}, {} ----",
         outcome.elapsed, outcome.status
     );
     outcome

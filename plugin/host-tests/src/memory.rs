@@ -14,9 +14,26 @@ pub fn resident_bytes() -> u64 {
     pages * u64::try_from(page_size).expect("a positive page size")
 }
 
+/// Resident set size after asking glibc to hand freed heap memory back to the system
+/// (`malloc_trim(0)`): closer to the memory still in use, so leak checks see less allocator noise.
+pub fn trimmed_resident_bytes() -> u64 {
+    // SAFETY: malloc_trim only releases free memory; it is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    resident_bytes()
+}
+
 /// Formats a byte count in MiB.
 pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// How many file descriptors this process has open (`/proc/self/fd`).
+pub fn open_file_descriptors() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("listing /proc/self/fd")
+        .count()
 }
 
 #[cfg(test)]

@@ -170,8 +170,11 @@ impl Drop for Module {
         self.factory = None;
         // SAFETY: every instance borrowed the module, so all are gone; the factory too.
         unsafe {
-            if let Ok(exit) = self.library.get::<ModuleExitFn>(b"ModuleExit\0") {
-                assert!(exit(), "ModuleExit returned false");
+            if let Ok(exit) = self.library.get::<ModuleExitFn>(b"ModuleExit\0")
+                && !exit()
+                && !std::thread::panicking()
+            {
+                panic!("ModuleExit returned false");
             }
         }
     }
