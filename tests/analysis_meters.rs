@@ -201,3 +201,34 @@ fn every_sample_rate_works() {
         assert!(meters.loudness().momentary_lufs.is_finite(), "{rate}");
     }
 }
+
+#[test]
+fn momentary_and_short_term_match_the_reference_meter() {
+    // The meters tile 100 ms blocks; the crate measures the windows directly. Same numbers.
+    let mut reference =
+        ebur128::EbuR128::new(2, 48_000, ebur128::Mode::M | ebur128::Mode::S).unwrap();
+    let mut meters = Meters::new(RATE, MeterSettings::default());
+    let mut noise = Noise::new(21);
+    for block in 0..60 {
+        // Level changes every 100 ms so the windows really differ.
+        let gain = 0.05 + 0.3 * ((block * 7) % 11) as f64 / 11.0;
+        let frames = stereo(4800, |_| {
+            [gain * noise.gaussian(), 0.5 * gain * noise.gaussian()]
+        });
+        meters.feed(&frames[..1234]);
+        meters.feed(&frames[1234..]);
+        let interleaved: Vec<f32> = frames.iter().flatten().copied().collect();
+        reference.add_frames_f32(&interleaved).unwrap();
+        let ours = meters.loudness();
+        let momentary = reference.loudness_momentary().unwrap();
+        let short_term = reference.loudness_shortterm().unwrap();
+        assert!(
+            (ours.momentary_lufs - momentary).abs() < 0.01,
+            "block {block}: {ours:?} vs {momentary}"
+        );
+        assert!(
+            (ours.short_term_lufs - short_term).abs() < 0.01,
+            "block {block}: {ours:?} vs {short_term}"
+        );
+    }
+}

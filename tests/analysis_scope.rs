@@ -5,8 +5,8 @@ mod analysis_support;
 use analysis_support::{Noise, sine_at, sine_frames};
 use proptest::prelude::*;
 use ringscope::analysis::{
-    BeatSyncLength, Channel, ColumnMinMax, Edge, Scope, ScopeSettings, ScopeStatus, TransportInfo,
-    TriggerFinder, TriggerMode, TriggerSettings, decimate_min_max,
+    BeatSyncLength, Channel, ColumnMinMax, Edge, Scope, ScopeSettings, ScopeStatus, ScopeView,
+    TransportInfo, TriggerFinder, TriggerMode, TriggerSettings, decimate_min_max,
 };
 
 const RATE: f64 = 48_000.0;
@@ -138,6 +138,19 @@ fn hysteresis_stops_noise_from_retriggering() {
 }
 
 #[test]
+fn trigger_finder_takes_non_finite_samples_as_zero() {
+    let mut finder = TriggerFinder::new(Edge::Rising, 0.5, 0.1);
+    let mut signal: Vec<f32> = (0..200u64)
+        .map(|n| sine_at(n, 1000.0, RATE, 1.0, 0.0) as f32)
+        .collect();
+    signal[60] = f32::NAN;
+    signal[61] = f32::INFINITY;
+    let crossings: Vec<f64> = signal.iter().filter_map(|&x| finder.push(x)).collect();
+    assert!(crossings.iter().all(|t| t.is_finite()), "{crossings:?}");
+    assert!(!crossings.is_empty());
+}
+
+#[test]
 fn holdoff_and_sweep_lock_out_triggers() {
     // 1 kHz: a rising crossing every 48 samples. Window 1 ms (= one period) + holdoff 1.5 ms: the
     // next accepted trigger is at least 2.5 ms later, i.e. every third crossing.
@@ -172,7 +185,8 @@ fn auto_mode_free_runs_after_its_timeout() {
     scope.feed(&vec![[0.2, 0.2]; 4800]);
     let view = scope.view();
     assert_eq!(view.status, ScopeStatus::AutoFreeRun);
-    assert_eq!(view.start, view.newest - view.length);
+    // The newest samples, less the 8 the interpolation kernel looks ahead.
+    assert_eq!(view.start, view.newest - 8.0 - view.length);
     let mut columns = vec![ColumnMinMax::default(); 100];
     scope.render(&view, Channel::Left, &mut columns);
     assert!(
@@ -264,6 +278,19 @@ fn beat_sync_sweeps_start_on_bars() {
         &columns[98..102]
     );
 
+    // The ring dropped 12 000 frames (a quarter beat): the editor moves the scope's feed clock
+    // on, and the beat grid stays true to the producer's clock. Fed so far: 156 000 frames.
+    scope.set_clock(scope.clock() + 12_000);
+    scope.feed(&vec![[0.5f32, 0.5]; 24_000]);
+    assert_eq!(scope.clock(), 192_000);
+    let view = scope.view();
+    // Producer clock 192 000 = beat −0.5 + 8 = 7.5: 3.5 beats into the bar that began at beat 4.
+    assert!((view.cursor.unwrap() - 0.875).abs() < 1e-9, "{view:?}");
+    assert!(
+        (view.start - (180_000.0 - 3.5 * 24_000.0)).abs() < 1e-6,
+        "{view:?}"
+    );
+
     // Stopped transport: free run, flagged.
     scope.feed_transport(TransportInfo {
         playing: false,
@@ -310,10 +337,6 @@ fn zoomed_in_columns_show_the_band_limited_wave() {
     for (i, c) in columns.iter().enumerate() {
         assert_eq!(c.min, c.max);
         let position = view.start + (i as f64 + 0.5) * view.length / 480.0;
-        // The newest 8 samples have no future samples to interpolate with.
-        if position > view.newest - 8.0 {
-            continue;
-        }
         let truth = 0.9 * (std::f64::consts::TAU * 1000.0 * position / RATE).sin();
         assert!(
             (c.min as f64 - truth).abs() < 2e-3,
@@ -337,16 +360,26 @@ fn long_windows_show_the_envelope_across_the_history_wrap() {
     }
     let view = scope.view();
     assert_eq!(view.length, 10_000.0);
+    // The newest samples less the 8 the interpolation kernel looks ahead; column widths from
+    // 14 samples (raw scan) to the whole window (block summaries).
+    let end = signal.len() - 8;
     for channel in Channel::ALL {
-        let derived: Vec<f32> = signal[signal.len() - 10_000..]
+        let derived: Vec<f32> = signal[end - 10_000..end]
             .iter()
             .map(|&f| channel.sample(f))
             .collect();
-        let mut columns = vec![ColumnMinMax::default(); 700];
-        scope.render(&view, channel, &mut columns);
-        let mut expected = vec![ColumnMinMax::default(); 700];
-        decimate_min_max(&derived, 0.0, 10_000.0 / 700.0, &mut expected);
-        assert_eq!(columns, expected, "{channel:?}");
+        for count in [700, 333, 37, 5, 1] {
+            let mut columns = vec![ColumnMinMax::default(); count];
+            scope.render(&view, channel, &mut columns);
+            let mut expected = vec![ColumnMinMax::default(); count];
+            decimate_min_max(&derived, 0.0, 10_000.0 / count as f64, &mut expected);
+            let mismatches = columns
+                .iter()
+                .zip(&expected)
+                .filter(|(a, b)| a != b)
+                .count();
+            assert_eq!(mismatches, 0, "{channel:?}, {count} columns");
+        }
     }
 }
 
@@ -385,5 +418,49 @@ proptest! {
         let mut columns = vec![ColumnMinMax::default(); count];
         decimate_min_max(&samples, start, per_column, &mut columns);
         prop_assert_eq!(columns, brute_force(&samples, start, per_column, count));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The scope's summarised history ring gives the same columns as brute force over the
+    /// recorded samples, for any recording length (ring wrapped or not), window position and
+    /// column width.
+    #[test]
+    fn scope_columns_equal_brute_force_over_the_history(
+        recorded in 1usize..70_000,
+        seed in 1u64..u64::MAX,
+        back in 0.0f64..1.0,
+        length in 1.0f64..30_000.0,
+        count in 1usize..120,
+        channel in prop::sample::select(Channel::ALL.to_vec()),
+    ) {
+        // 1 kHz and 10 s: a 32 768-frame ring, so long recordings wrap it.
+        let mut scope = Scope::with_history(1000.0, 10.0, scope_settings(TriggerMode::FreeRun, 1.0));
+        let mut noise = Noise::new(seed);
+        let frames: Vec<[f32; 2]> =
+            (0..recorded).map(|_| [noise.gaussian() as f32, noise.gaussian() as f32]).collect();
+        scope.feed(&frames);
+        let newest = recorded as f64;
+        let oldest = recorded.saturating_sub(32_768) as f64;
+        let start = oldest + back * (newest - oldest);
+        let view = ScopeView {
+            start,
+            length,
+            newest,
+            trigger: None,
+            cursor: None,
+            status: ScopeStatus::FreeRun,
+            sample_rate: 1000.0,
+        };
+        let mut columns = vec![ColumnMinMax::default(); count];
+        scope.render(&view, channel, &mut columns);
+        let per_column = length / count as f64;
+        // Brute force over what the ring still holds (older samples read as absent).
+        let held: Vec<f32> = frames[oldest as usize..].iter().map(|&f| channel.sample(f)).collect();
+        if per_column >= 1.0 {
+            prop_assert_eq!(columns, brute_force(&held, start - oldest, per_column, count));
+        }
     }
 }

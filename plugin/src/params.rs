@@ -149,13 +149,6 @@ pub enum FftSize {
     S32768,
 }
 
-impl FftSize {
-    /// The FFT length in samples.
-    pub fn len(self) -> usize {
-        512 << self.to_index()
-    }
-}
-
 /// Spectrum analysis window.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowKind {
@@ -404,8 +397,12 @@ fn db_param(name: &str, default: f32, min: f32, max: f32) -> FloatParam {
         .with_unit(" dB")
 }
 
+/// A parameter's value formatter and parser, as nice-plug takes them.
+type ValueToString = Arc<dyn Fn(f32) -> String + Send + Sync>;
+type StringToValue = Arc<dyn Fn(&str) -> Option<f32> + Send + Sync>;
+
 /// Formats a millisecond value as "850 ms" or "2.50 s".
-fn v2s_ms() -> Arc<dyn Fn(f32) -> String + Send + Sync> {
+fn v2s_ms() -> ValueToString {
     Arc::new(|ms| {
         if ms >= 1000.0 {
             format!("{:.2} s", ms / 1000.0)
@@ -418,7 +415,7 @@ fn v2s_ms() -> Arc<dyn Fn(f32) -> String + Send + Sync> {
 }
 
 /// Parses "850", "850 ms", "2.5 s" into milliseconds.
-fn s2v_ms() -> Arc<dyn Fn(&str) -> Option<f32> + Send + Sync> {
+fn s2v_ms() -> StringToValue {
     Arc::new(|s| {
         let s = s.trim().to_ascii_lowercase();
         if let Some(v) = s.strip_suffix("ms") {

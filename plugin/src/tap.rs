@@ -8,14 +8,14 @@
 //! Real-time contract of the audio side: while the editor is closed, [`AudioTap::write_block`]
 //! is one relaxed atomic load. While it is open, one block costs one `write_chunk` of the frame
 //! ring (the interleaving copy goes straight into the ring's slots, no scratch buffer and no
-//! second copy) and one `push` of the info ring: no per-sample atomics, no allocation, no lock,
+//! second copy) and a one-slot `write_chunk` of the info ring: no per-sample atomics, no allocation, no lock,
 //! no system call. When the frame ring is full, the frames that do not fit are dropped and
 //! counted. (A `write_chunk` is a reservation, so the ring's own `Counters::dropped` does not
 //! see them; the tap counts them, and [`TapReader::dropped_frames`] reports both.)
 //!
-//! Pairing: the audio side commits a block's frames *before* pushing its `BlockInfo`, and only
-//! writes frames when the info ring has room, so every `BlockInfo` the reader sees describes
-//! frames that are already readable, in order. The reader only ever consumes frames through
+//! Pairing: the audio side reserves the block's `BlockInfo` slot first (dropping the whole block
+//! when the info ring is full), commits the frames, then commits the info, so every `BlockInfo`
+//! the reader sees describes frames that are already readable, in order. The reader only ever consumes frames through
 //! their `BlockInfo`, so frames and infos can never slip out of step.
 
 use std::sync::Arc;
@@ -221,9 +221,12 @@ impl AudioTap {
         }
         let stream_pos = self.stream_pos;
         self.stream_pos = self.stream_pos.wrapping_add(frames as u64);
-        // Frames without an info could not be paired by the reader: drop the whole block.
-        // (`write_available` can only grow until our push, so the push below cannot fail.)
-        if self.infos.write_available() == 0 {
+        // Reserve the block's info slot first: frames without an info could not be paired by
+        // the reader, so when the info ring is full the whole block is dropped. (A one-slot
+        // chunk checks the cached consumer position; `write_available` would load the
+        // consumer's cache line on every block.)
+        let mut info_slot = self.infos.write_chunk(1);
+        if info_slot.is_empty() {
             self.stats.count_dropped(frames);
             return;
         }
@@ -236,27 +239,29 @@ impl AudioTap {
         let first_len = first.len();
         fill(first, 0);
         fill(second, first_len);
+        // Frames first, then their info: an info the reader sees always has its frames.
         chunk.commit_all();
-        let pushed = self.infos.push(BlockInfo {
+        let (slot, _) = info_slot.as_mut_slices();
+        slot[0] = BlockInfo {
             stream_pos,
             frames: u32::try_from(frames).unwrap_or(u32::MAX),
             written: written as u32,
             input_channels,
             ..info
-        });
-        debug_assert!(
-            pushed.is_ok(),
-            "info ring had room before the frames were written"
-        );
+        };
+        info_slot.commit_all();
     }
 }
 
 /// Interleaves `left` and `right` into `dst` (`dst.len()` frames; the inputs are at least as
-/// long). Written as a zip so the compiler vectorizes it.
+/// long). The slices are cut to one length first so the loop has no bounds checks and the
+/// compiler vectorizes it (unpack/shuffle, store-bandwidth bound).
 #[inline]
 fn interleave(dst: &mut [Frame], left: &[f32], right: &[f32]) {
-    for ((d, &l), &r) in dst.iter_mut().zip(left).zip(right) {
-        *d = [l, r];
+    let n = dst.len().min(left.len()).min(right.len());
+    let (dst, left, right) = (&mut dst[..n], &left[..n], &right[..n]);
+    for i in 0..n {
+        dst[i] = [left[i], right[i]];
     }
 }
 

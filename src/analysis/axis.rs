@@ -8,6 +8,12 @@
 //! such a column still wins when it is higher, so peaks are never shaved off.
 
 /// How frequency maps to horizontal position.
+///
+/// ```
+/// use ringscope::analysis::{FrequencyAxis, FrequencyScale};
+/// let linear = FrequencyAxis { scale: FrequencyScale::Linear, min_hz: 0.0, max_hz: 20_000.0 };
+/// assert_eq!(linear.frequency_at(0.5), 10_000.0);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum FrequencyScale {
     /// Equal width per octave.
@@ -83,15 +89,43 @@ impl FrequencyAxis {
     }
 }
 
+/// `ceil(x)` as an index, 0 for negative `x` (without a libm call on baseline x86-64).
+#[inline]
+fn ceil_index(x: f64) -> usize {
+    if x <= 0.0 {
+        return 0;
+    }
+    let truncated = x as usize;
+    truncated + usize::from((truncated as f64) < x)
+}
+
 /// Lowest level the spectrum reports, dBFS: silence, and anything quieter.
 pub const FLOOR_DB: f32 = -240.0;
 /// [`FLOOR_DB`] as power.
 pub(crate) const FLOOR_POWER: f32 = 1e-24;
 
-/// Power to dB, with the floor.
+/// Power to dB, with the floor: `10·log10(power)` to within 1e-4 dB.
+///
+/// Rendering converts thousands of values per picture, and libm's `log10f` was a tenth of the
+/// whole frame's time; this splits off the binary exponent and evaluates the mantissa's
+/// logarithm with a short series instead.
 #[inline]
 pub(crate) fn power_to_db(power: f32) -> f32 {
-    10.0 * power.max(FLOOR_POWER).log10()
+    // Also catches NaN; +Inf becomes the largest finite value.
+    if power.is_nan() || power <= FLOOR_POWER {
+        return FLOOR_DB;
+    }
+    let x = power.min(f32::MAX);
+    let bits = x.to_bits();
+    let exponent = ((bits >> 23) & 0xff) as i32 - 127;
+    let mantissa = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000) as f64; // in [1, 2)
+    // ln(m) = 2·atanh(t) with t = (m − 1)/(m + 1) ≤ 1/3: the series' next term is below 1e-6.
+    let t = (mantissa - 1.0) / (mantissa + 1.0);
+    let t2 = t * t;
+    let ln_mantissa =
+        2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0 + t2 / 9.0))));
+    let log2 = exponent as f64 + ln_mantissa * core::f64::consts::LOG2_E;
+    (log2 * (10.0 * core::f64::consts::LOG10_2)) as f32
 }
 
 /// Maps a calibrated per-bin power spectrum (bin `k` at `k·bin_hz`) onto `columns` (dB, one
@@ -115,23 +149,51 @@ pub fn map_power_to_columns(axis: &FrequencyAxis, bin_hz: f64, power: &[f32], co
         return;
     }
     let last_bin = power.len() - 1;
-    let db_at = |k: isize| power_to_db(power[k.clamp(0, last_bin as isize) as usize]);
-    // Column edges in bins; one `exp` per edge rather than a `powf` per call.
-    let log_span = (axis.max_hz / axis.min_hz).ln();
-    let bin_at = |fraction: f64| -> f64 {
-        let hz = match axis.scale {
-            FrequencyScale::Logarithmic => axis.min_hz * (fraction * log_span).exp(),
-            FrequencyScale::Linear => axis.min_hz + (axis.max_hz - axis.min_hz) * fraction,
-        };
-        hz / bin_hz
+    // Sparse columns walk through the low bins in order; remembering the dB of the four bins
+    // around the last one keeps it to one `log10` per bin rather than four per column.
+    let mut cached_base = isize::MIN;
+    let mut cached = [0.0f32; 4];
+    let mut four_around = |base: isize| -> [f32; 4] {
+        if base != cached_base {
+            let db_at = |k: isize| power_to_db(power[k.clamp(0, last_bin as isize) as usize]);
+            cached = if base == cached_base + 1 {
+                [cached[1], cached[2], cached[3], db_at(base + 2)]
+            } else {
+                [
+                    db_at(base - 1),
+                    db_at(base),
+                    db_at(base + 1),
+                    db_at(base + 2),
+                ]
+            };
+            cached_base = base;
+        }
+        cached
     };
-    let mut hi = bin_at(0.0);
+    // Column edges in bins, stepped by a constant ratio (log) or difference (linear): no
+    // transcendental call per column.
+    let first_edge = axis.min_hz / bin_hz;
+    let (ratio, step) = match axis.scale {
+        FrequencyScale::Logarithmic => {
+            (((axis.max_hz / axis.min_hz).ln() / count as f64).exp(), 0.0)
+        }
+        FrequencyScale::Linear => (1.0, (axis.max_hz - axis.min_hz) / bin_hz / count as f64),
+    };
+    let mut hi = first_edge;
+    let mut growth = 1.0;
     for (i, column) in columns.iter_mut().enumerate() {
         let lo = hi;
-        hi = bin_at((i + 1) as f64 / count as f64);
+        hi = match axis.scale {
+            FrequencyScale::Logarithmic => {
+                // A running product drifts by ~1e-16 per step: nothing at 10⁴ columns.
+                growth *= ratio;
+                first_edge * growth
+            }
+            FrequencyScale::Linear => first_edge + step * (i + 1) as f64,
+        };
         // Bin centres k with lo <= k < hi.
-        let first = lo.ceil().max(0.0) as usize;
-        let end = (hi.ceil().max(0.0) as usize).min(last_bin + 1);
+        let first = ceil_index(lo);
+        let end = ceil_index(hi).min(last_bin + 1);
         let mut loudest = 0.0f32;
         for &p in power.get(first..end).unwrap_or(&[]) {
             loudest = loudest.max(p);
@@ -140,18 +202,17 @@ pub fn map_power_to_columns(axis: &FrequencyAxis, bin_hz: f64, power: &[f32], co
         *column = if inside >= 2 {
             power_to_db(loudest)
         } else {
-            let centre = bin_at((i as f64 + 0.5) / count as f64);
+            // The column's visual centre: geometric on a log axis.
+            let centre = match axis.scale {
+                FrequencyScale::Logarithmic => (lo * hi).sqrt(),
+                FrequencyScale::Linear => 0.5 * (lo + hi),
+            };
             if centre > last_bin as f64 {
                 FLOOR_DB
             } else {
                 let base = centre.floor() as isize;
                 let t = (centre - base as f64) as f32;
-                let (p0, p1, p2, p3) = (
-                    db_at(base - 1),
-                    db_at(base),
-                    db_at(base + 1),
-                    db_at(base + 2),
-                );
+                let [p0, p1, p2, p3] = four_around(base);
                 // Catmull-Rom through the four neighbouring bins.
                 let curve = p1
                     + 0.5
@@ -167,5 +228,24 @@ pub fn map_power_to_columns(axis: &FrequencyAxis, bin_hz: f64, power: &[f32], co
                 curve.max(inside_db).max(FLOOR_DB)
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn power_to_db_matches_log10() {
+        let mut x = FLOOR_POWER;
+        while x < 1e30 {
+            let exact = 10.0 * (x as f64).log10();
+            let fast = power_to_db(x) as f64;
+            assert!((fast - exact).abs() < 1e-4, "{x}: {fast} vs {exact}");
+            x *= 1.0173;
+        }
+        assert_eq!(power_to_db(0.0), FLOOR_DB);
+        assert_eq!(power_to_db(f32::NAN), FLOOR_DB);
+        assert!(power_to_db(f32::INFINITY) > 380.0);
     }
 }

@@ -7,6 +7,13 @@
 /// One stereo frame, `[left, right]`: the element type of the audio → editor ring.
 ///
 /// A mono plugin writes `[x, x]`.
+///
+/// ```
+/// use ringscope::analysis::{Channel, Frame};
+/// let mono: Frame = [0.25, 0.25];
+/// assert_eq!(Channel::Mid.sample(mono), 0.25);
+/// assert_eq!(Channel::Side.sample(mono), 0.0);
+/// ```
 pub type Frame = [f32; 2];
 
 /// One signal derived from a stereo frame.

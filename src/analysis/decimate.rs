@@ -54,6 +54,19 @@ pub(crate) trait SampleSource {
     fn sample(&self, position: i64) -> f32;
     /// Minimum and maximum over a non-empty `range` inside [`SampleSource::available`].
     fn min_max(&self, range: Range<i64>) -> (f32, f32);
+
+    /// The samples at `first .. first + taps.len()`, with 0 where there is none.
+    fn fill_taps(&self, first: i64, taps: &mut [f32]) {
+        let available = self.available();
+        for (i, tap) in taps.iter_mut().enumerate() {
+            let position = first + i as i64;
+            *tap = if available.contains(&position) {
+                self.sample(position)
+            } else {
+                0.0
+            };
+        }
+    }
 }
 
 impl SampleSource for [f32] {
@@ -163,9 +176,18 @@ pub(crate) fn decimate_source<S: SampleSource + ?Sized>(
         return;
     }
     if samples_per_column < 1.0 {
+        // Neighbouring columns share their taps: fetch them only when the base sample moves.
+        let mut taps = [0.0f32; TAPS];
+        let mut taps_base = i64::MIN;
         for (i, column) in columns.iter_mut().enumerate() {
             let centre = start + (i as f64 + 0.5) * samples_per_column;
-            *column = ColumnMinMax::point(interpolate(source, centre));
+            let base = floor_i64(centre);
+            let frac = centre - base as f64;
+            if base != taps_base {
+                source.fill_taps(base + FIRST_TAP, &mut taps);
+                taps_base = base;
+            }
+            *column = ColumnMinMax::point(windowed_sinc(&taps, frac));
         }
         return;
     }
@@ -174,8 +196,8 @@ pub(crate) fn decimate_source<S: SampleSource + ?Sized>(
         let lo = start + i as f64 * samples_per_column;
         let hi = start + (i + 1) as f64 * samples_per_column;
         // Sample k is in the column when lo <= k < hi.
-        let first = (lo.ceil() as i64).max(available.start);
-        let end = (hi.ceil() as i64).min(available.end);
+        let first = ceil_i64(lo).max(available.start);
+        let end = ceil_i64(hi).min(available.end);
         *column = if first < end {
             let (min, max) = source.min_max(first..end);
             ColumnMinMax { min, max }
@@ -185,48 +207,80 @@ pub(crate) fn decimate_source<S: SampleSource + ?Sized>(
     }
 }
 
+/// `floor(x)` without a libm call (baseline x86-64 has no rounding instruction).
+#[inline]
+pub(crate) fn floor_i64(x: f64) -> i64 {
+    let t = x as i64; // rounds toward zero
+    t - i64::from((t as f64) > x)
+}
+
+/// `ceil(x)` without a libm call.
+#[inline]
+pub(crate) fn ceil_i64(x: f64) -> i64 {
+    let t = x as i64;
+    t + i64::from((t as f64) < x)
+}
+
 /// Half-width of the interpolation kernel, in samples.
 const SINC_HALF_WIDTH: i64 = 8;
+/// Offset of the first tap from the sample at or before the wanted position.
+const FIRST_TAP: i64 = 1 - SINC_HALF_WIDTH;
+/// Number of taps.
+const TAPS: usize = 2 * SINC_HALF_WIDTH as usize;
+
+/// Kernel phases tabulated per sample; the kernel between two phases is interpolated linearly
+/// (error below 1e-5 of full scale).
+const PHASES: usize = 256;
+
+/// `KERNEL[p][i]`: the windowed-sinc weight of tap `i` for the fractional position `p / PHASES`.
+type KernelTable = [[f32; TAPS]; PHASES + 1];
+
+/// The tabulated kernel, built on first use (in place: no heap allocation).
+fn kernel() -> &'static KernelTable {
+    static KERNEL: std::sync::OnceLock<KernelTable> = std::sync::OnceLock::new();
+    KERNEL.get_or_init(|| {
+        use core::f64::consts::PI;
+        let half = SINC_HALF_WIDTH as f64;
+        let mut table = [[0.0f32; TAPS]; PHASES + 1];
+        for (phase, row) in table.iter_mut().enumerate() {
+            let frac = phase as f64 / PHASES as f64;
+            for (i, weight) in row.iter_mut().enumerate() {
+                // Distance from this tap to the wanted position.
+                let d = frac - (FIRST_TAP + i as i64) as f64;
+                let sinc = if d == 0.0 {
+                    1.0
+                } else {
+                    (PI * d).sin() / (PI * d)
+                };
+                let blackman =
+                    0.42 + 0.5 * (PI * d / half).cos() + 0.08 * (2.0 * PI * d / half).cos();
+                *weight = (sinc * blackman) as f32;
+            }
+        }
+        table
+    })
+}
 
 /// The band-limited value of `source` at fractional `position`: a Blackman-windowed sinc over
 /// ±8 samples (accurate to about 1e-4 of full scale up to a fifth of the sample rate).
 pub(crate) fn interpolate<S: SampleSource + ?Sized>(source: &S, position: f64) -> f32 {
-    use core::f64::consts::PI;
-    let available = source.available();
-    let base = position.floor();
-    let frac = position - base;
-    let base = base as i64;
-    if frac == 0.0 {
-        return if available.contains(&base) {
-            source.sample(base)
-        } else {
-            0.0
-        };
+    let base = floor_i64(position);
+    let mut taps = [0.0f32; TAPS];
+    source.fill_taps(base + FIRST_TAP, &mut taps);
+    windowed_sinc(&taps, position - base as f64)
+}
+
+/// The windowed-sinc value `frac` (0 ≤ frac < 1) past the sample `taps[TAPS/2 − 1]`.
+#[inline]
+fn windowed_sinc(taps: &[f32; TAPS], frac: f64) -> f32 {
+    let table = kernel();
+    let phase = frac * PHASES as f64;
+    let index = (phase as usize).min(PHASES - 1);
+    let t = (phase - index as f64) as f32;
+    let (a, b) = (&table[index], &table[index + 1]);
+    let mut acc = 0.0f32;
+    for i in 0..TAPS {
+        acc += taps[i] * (a[i] + t * (b[i] - a[i]));
     }
-    let half = SINC_HALF_WIDTH as f64;
-    // sin(π(frac − k)) = (−1)^k · sin(π·frac): one sine serves every tap. The window's cosines
-    // advance by a fixed angle per tap, so they come from rotating a unit vector.
-    let sin_pi_frac = (PI * frac).sin();
-    let first = 1 - SINC_HALF_WIDTH;
-    let start_angle = PI * (frac - first as f64) / half;
-    let (mut c1, mut s1) = (start_angle.cos(), start_angle.sin());
-    let (step_cos, step_sin) = ((PI / half).cos(), (PI / half).sin());
-    let mut acc = 0.0f64;
-    for k in first..=SINC_HALF_WIDTH {
-        // (c1, s1) = cos/sin of π·d/half for the distance d = frac − k of this tap.
-        let d = frac - k as f64;
-        let index = base + k;
-        if available.contains(&index) && d.abs() < half {
-            let sign = if k.rem_euclid(2) == 0 { 1.0 } else { -1.0 };
-            let sinc = sign * sin_pi_frac / (PI * d);
-            let c2 = 2.0 * c1 * c1 - 1.0;
-            let blackman = 0.42 + 0.5 * c1 + 0.08 * c2;
-            acc += source.sample(index) as f64 * sinc * blackman;
-        }
-        // Next tap: the angle decreases by π/half.
-        let (c, s) = (c1 * step_cos + s1 * step_sin, s1 * step_cos - c1 * step_sin);
-        c1 = c;
-        s1 = s;
-    }
-    acc as f32
+    acc
 }

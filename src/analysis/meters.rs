@@ -13,6 +13,9 @@
 //! - Loudness is measured on L and R as a stereo programme (BS.1770 K-weighting, R128 gating);
 //!   momentary (400 ms), short-term (3 s) and integrated values refresh every 100 ms of audio.
 //!   Integrated loudness uses the crate's histogram mode, so its memory does not grow with time.
+//!   Momentary and short-term loudness are the means of the last 4 and 30 consecutive 100 ms
+//!   block energies, which is exactly the energy over 400 ms and 3 s but costs one 100 ms
+//!   window per refresh instead of a pass over 3 s of audio.
 
 use super::axis::{FLOOR_DB, power_to_db};
 use super::channel::{Channel, Frame};
@@ -21,6 +24,10 @@ use ebur128::{EbuR128, Mode};
 
 /// Frames processed per true-peak step: the resolution of the true-peak hold timer.
 const STEP: usize = 256;
+/// 100 ms loudness blocks in the short-term window (3 s).
+const SHORT_TERM_BLOCKS: usize = 30;
+/// 100 ms loudness blocks in the momentary window (400 ms).
+const MOMENTARY_BLOCKS: usize = 4;
 
 /// What the user sets on the meters.
 ///
@@ -52,7 +59,16 @@ impl Default for MeterSettings {
     }
 }
 
-/// One channel's meter readings, dBFS ([`FLOOR_DB`](super::FLOOR_DB) for silence).
+/// One channel's meter readings, dBFS ([`super::FLOOR_DB`] for silence).
+///
+/// ```
+/// use ringscope::analysis::{Channel, MeterSettings, Meters};
+/// let mut meters = Meters::new(48_000.0, MeterSettings::default());
+/// meters.feed(&[[0.5, -0.5]; 4800]);
+/// let side = meters.levels(Channel::Side); // (L − R)/2 = 0.5
+/// assert!((side.peak_db - (-6.02)).abs() < 0.01);
+/// assert!(meters.levels(Channel::Mid).peak_db < -200.0); // (L + R)/2 = 0
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ChannelLevels {
     /// Sample peak with hold-and-fall ballistics.
@@ -66,6 +82,17 @@ pub struct ChannelLevels {
 }
 
 /// EBU R128 loudness, LUFS (`-inf` until there is enough non-silent audio).
+///
+/// ```
+/// use ringscope::analysis::{MeterSettings, Meters};
+/// let mut meters = Meters::new(48_000.0, MeterSettings::default());
+/// assert_eq!(meters.loudness().integrated_lufs, f64::NEG_INFINITY);
+/// let noise: Vec<[f32; 2]> = (0..96_000u32)
+///     .map(|n| { let x = ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / 16_777_216.0 - 0.5) * 0.2; [x, x] })
+///     .collect();
+/// meters.feed(&noise);
+/// assert!(meters.loudness().momentary_lufs.is_finite());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Loudness {
     /// Momentary loudness (400 ms window).
@@ -154,8 +181,13 @@ pub struct Meters {
     left_right: Vec<f32>,
     mid_side: Vec<f32>,
     loudness: Loudness,
-    /// Frames since loudness was last read from the meter.
-    since_loudness: usize,
+    /// Frames in a 100 ms loudness block.
+    block_frames: usize,
+    /// Frames into the current 100 ms block.
+    since_block: usize,
+    /// K-weighted mean-square energy of the most recent 100 ms blocks, a ring.
+    block_energy: [f64; SHORT_TERM_BLOCKS],
+    blocks_done: usize,
     health: InputHealth,
 }
 
@@ -184,7 +216,11 @@ impl Meters {
             left_right: vec![0.0; 2 * STEP],
             mid_side: vec![0.0; 2 * STEP],
             loudness: Loudness::default(),
-            since_loudness: 0,
+            // The same rounding as the meter's own `loudness_window(100)`.
+            block_frames: (sample_rate.round() as usize * 100 / 1000).max(1),
+            since_block: 0,
+            block_energy: [0.0; SHORT_TERM_BLOCKS],
+            blocks_done: 0,
             health: InputHealth::default(),
         }
     }
@@ -228,7 +264,9 @@ impl Meters {
             meter.reset();
         }
         self.loudness = Loudness::default();
-        self.since_loudness = 0;
+        self.since_block = 0;
+        self.block_energy = [0.0; SHORT_TERM_BLOCKS];
+        self.blocks_done = 0;
     }
 
     /// Counts of NaN/Inf/subnormal samples fed (replaced by 0 before measuring).
@@ -248,9 +286,15 @@ impl Meters {
             10f64.powf(-self.settings.peak_fall_db_per_second / 20.0 / self.sample_rate) as f32;
         let rms_alpha = smoothing_alpha(self.settings.rms_seconds, self.sample_rate);
         let corr_alpha = smoothing_alpha(self.settings.correlation_seconds, self.sample_rate);
-        let refresh = (self.sample_rate / 10.0).round() as usize;
-        for step in frames.chunks(STEP) {
-            let n = step.len();
+        let mut rest = frames;
+        while !rest.is_empty() {
+            // Steps end on 100 ms block boundaries, so loudness blocks tile the stream exactly.
+            let n = rest
+                .len()
+                .min(STEP)
+                .min(self.block_frames - self.since_block);
+            let (step, later) = rest.split_at(n);
+            rest = later;
             let mut step_peak = [0.0f32; 4];
             let mut mean_square = [0.0f64; 4];
             for (i, c) in self.channels.iter().enumerate() {
@@ -301,26 +345,50 @@ impl Meters {
                 meter.max_true_peak = meter.max_true_peak.max(peak);
             }
 
-            self.since_loudness += n;
-            if self.since_loudness >= refresh {
-                self.since_loudness = 0;
-                self.refresh_loudness();
+            self.since_block += n;
+            if self.since_block == self.block_frames {
+                self.since_block = 0;
+                self.finish_loudness_block();
             }
         }
     }
 
-    fn refresh_loudness(&mut self) {
-        if let Some(meter) = &self.loudness_meter {
-            let read = |x: Result<f64, ebur128::Error>| match x {
-                Ok(v) if !v.is_nan() => v,
+    fn finish_loudness_block(&mut self) {
+        let Some(meter) = &self.loudness_meter else {
+            return;
+        };
+        // LUFS = 10·log10(energy) − 0.691 (BS.1770), so the energy comes back exactly.
+        let energy = match meter.loudness_window(100) {
+            Ok(lufs) if lufs.is_finite() => 10f64.powf((lufs + 0.691) / 10.0),
+            _ => 0.0,
+        };
+        self.block_energy[self.blocks_done % SHORT_TERM_BLOCKS] = energy;
+        self.blocks_done += 1;
+        let newest = |count: usize| -> f64 {
+            let sum: f64 = (0..count)
+                .map(|back| {
+                    let index =
+                        (self.blocks_done + SHORT_TERM_BLOCKS - 1 - back) % SHORT_TERM_BLOCKS;
+                    self.block_energy[index]
+                })
+                .sum();
+            sum / count as f64
+        };
+        let to_lufs = |energy: f64| {
+            if energy > 0.0 {
+                10.0 * energy.log10() - 0.691
+            } else {
+                f64::NEG_INFINITY
+            }
+        };
+        self.loudness = Loudness {
+            momentary_lufs: to_lufs(newest(MOMENTARY_BLOCKS)),
+            short_term_lufs: to_lufs(newest(SHORT_TERM_BLOCKS)),
+            integrated_lufs: match meter.loudness_global() {
+                Ok(lufs) if !lufs.is_nan() => lufs,
                 _ => f64::NEG_INFINITY,
-            };
-            self.loudness = Loudness {
-                momentary_lufs: read(meter.loudness_momentary()),
-                short_term_lufs: read(meter.loudness_shortterm()),
-                integrated_lufs: read(meter.loudness_global()),
-            };
-        }
+            },
+        };
     }
 
     /// One channel's readings.

@@ -4,17 +4,44 @@
 //! and feeds every one of them to the parts it shows; once per display frame it asks each part
 //! for a picture. Everything here runs on the editor thread, never on the audio thread.
 //!
+//! ```
+//! use ringscope::analysis::*;
+//! let rate = 48_000.0;
+//! let mut scope = Scope::new(rate, ScopeSettings::default());
+//! let mut spectrum = Spectrum::new(rate, SpectrumSettings::default());
+//! let mut meters = Meters::new(rate, MeterSettings::default());
+//! let (mut trace, mut curve) = (vec![ColumnMinMax::default(); 800], vec![0.0f32; 800]);
+//!
+//! // Each display frame: feed what the ring held, then draw.
+//! let drained = vec![[0.1f32, -0.1]; 800];
+//! scope.feed(&drained);
+//! spectrum.feed(&drained);
+//! meters.feed(&drained);
+//! let view = scope.view();
+//! for &channel in ChannelMode::Overlay.channels() {
+//!     scope.render(&view, channel, &mut trace);
+//! }
+//! spectrum.render(Channel::Mid, SpectrumCurve::Average, &FrequencyAxis::default(), &mut curve);
+//! let _ = (meters.levels(Channel::Left), meters.correlation(), meters.loudness());
+//! ```
+//!
 //! | part | feed | picture |
 //! |---|---|---|
 //! | [`Scope`] | [`Scope::feed`], [`Scope::feed_transport`] | [`Scope::view`] → [`ScopeView`], then [`Scope::render`] into `&mut [ColumnMinMax]` |
-//! | [`Spectrum`] | [`Spectrum::feed`] | [`Spectrum::render`] into `&mut [f32]` (dBFS per column), [`Spectrum::peak`], [`Spectrum::level_at`] |
+//! | [`Spectrum`] | [`Spectrum::feed`] | [`Spectrum::render`] into `&mut [f32]` (dBFS per column); [`Spectrum::peak`], [`Spectrum::level_at`], [`Spectrum::power`] |
 //! | [`Meters`] | [`Meters::feed`] | [`Meters::levels`], [`Meters::correlation`], [`Meters::loudness`] |
+//!
+//! Settings are plain `Copy` structs ([`ScopeSettings`] with [`TriggerSettings`],
+//! [`SpectrumSettings`], [`MeterSettings`]) applied with `set_settings`; out-of-range values are
+//! clamped, never rejected. Each part also has `set_sample_rate`, `reset`, `set_frozen` (scope and
+//! spectrum) and `input_health`.
 //!
 //! Building blocks, public because they are useful (and tested) on their own:
 //! [`TriggerFinder`] (edge detection with hysteresis and sub-sample positions),
 //! [`decimate_min_max`] (pixel-column min/max and interpolation), [`WindowKind`] (windows and
-//! their calibration constants), [`FrequencyAxis`] and [`map_power_to_columns`] (log/linear axes, bins onto columns), [`Note`] (note name
-//! and cents), [`InputHealth`] (NaN/Inf/subnormal sanitising and counting).
+//! their calibration constants), [`FrequencyAxis`] and [`map_power_to_columns`] (log/linear
+//! axes, bins onto columns), [`Note`] (note name and cents), [`InputHealth`] (NaN/Inf/subnormal
+//! sanitising and counting).
 //!
 //! Every view shows one [`Channel`] (L, R, mid, side) per trace; a [`ChannelMode`] lists the
 //! traces of a view (one channel, or L and R overlaid).
@@ -24,27 +51,29 @@
 //! All memory is allocated by the constructors and by the calls that change a size (sample
 //! rate, FFT size). Feeding frames and producing pictures allocate nothing and never block;
 //! pictures go into buffers the caller owns. Any slice length is accepted, including 0.
-//! NaN, ±Inf and subnormal samples are replaced by 0 where they enter and counted
-//! ([`Scope::input_health`], [`Spectrum::input_health`], [`Meters::input_health`]), so they
-//! cost only their own samples.
+//! NaN, ±Inf, out-of-range (beyond ±1000) and subnormal samples are replaced by 0 where they
+//! enter and counted ([`Scope::input_health`], [`Spectrum::input_health`],
+//! [`Meters::input_health`]), so they cost only their own samples.
 //!
 //! # Calibration
 //!
 //! See [`spectrum`] (dBFS of sines and per-bin noise), [`window`] (coherent gain, ENBW,
-//! scalloping loss per window) and [`meters`] (peak, RMS, correlation and loudness conventions).
+//! scalloping loss per window), [`meters`] (peak, RMS, correlation and loudness conventions),
+//! [`decimate`] (what a pixel column holds) and [`trigger`] (sub-sample trigger positions).
 
-mod axis;
-mod channel;
-mod decimate;
-mod health;
+pub mod axis;
+pub mod channel;
+pub mod decimate;
+pub mod health;
+mod history;
 pub mod meters;
-mod note;
-mod peak;
-mod scope;
-mod smoothing;
+pub mod note;
+pub mod peak;
+pub mod scope;
+pub mod smoothing;
 pub mod spectrum;
-mod transport;
-mod trigger;
+pub mod transport;
+pub mod trigger;
 pub mod window;
 
 pub use axis::{FLOOR_DB, FrequencyAxis, FrequencyScale, map_power_to_columns};

@@ -11,11 +11,11 @@
 //! so every picture of a periodic signal is aligned to the same phase.
 
 use super::channel::{Channel, Frame};
-use super::decimate::{ColumnMinMax, SampleSource, decimate_source, min_max_of_frames};
+use super::decimate::{ColumnMinMax, SampleSource, decimate_source};
 use super::health::InputHealth;
+use super::history::{History, HistoryChannel};
 use super::transport::TransportInfo;
 use super::trigger::{TriggerFinder, TriggerMode, TriggerSettings};
-use core::ops::Range;
 
 /// Shortest time window.
 pub const MIN_WINDOW_SECONDS: f64 = 1e-3;
@@ -25,6 +25,10 @@ pub const MAX_WINDOW_SECONDS: f64 = 10.0;
 /// Frames recorded per step while a single-shot capture may complete, and extra history kept
 /// beyond the longest window so a completed capture is never overwritten by that step.
 const FEED_STEP: usize = 4096;
+
+/// Samples kept beyond the right edge of a drawn window: a zoomed-in view interpolates with a
+/// kernel reaching 8 samples ahead, and without them its right edge would sag towards zero.
+const INTERPOLATION_MARGIN: f64 = 8.0;
 
 /// What the user sets on the scope.
 ///
@@ -56,6 +60,15 @@ impl Default for ScopeSettings {
 }
 
 /// Why the view shows what it shows; the editor can print it.
+///
+/// ```
+/// use ringscope::analysis::{Scope, ScopeSettings, ScopeStatus};
+/// let mut scope = Scope::new(48_000.0, ScopeSettings::default()); // auto trigger
+/// scope.feed(&[[0.3, 0.3]; 48_000]); // DC: no trigger, so auto mode free-runs
+/// assert_eq!(scope.view().status, ScopeStatus::AutoFreeRun);
+/// scope.set_frozen(true);
+/// assert_eq!(scope.view().status, ScopeStatus::Frozen);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScopeStatus {
     /// Trigger mode is free run.
@@ -122,77 +135,6 @@ impl ScopeView {
     }
 }
 
-/// A ring of the most recent frames, indexed by the history clock.
-#[derive(Debug)]
-struct History {
-    frames: Vec<Frame>,
-    /// `frames.len() - 1`; the length is a power of two so a position maps to a slot by masking.
-    mask: usize,
-    /// Frames recorded so far.
-    written: u64,
-}
-
-impl History {
-    fn new(min_capacity: usize) -> Self {
-        let capacity = min_capacity.max(2).next_power_of_two();
-        Self {
-            frames: vec![[0.0; 2]; capacity],
-            mask: capacity - 1,
-            written: 0,
-        }
-    }
-
-    fn available(&self) -> Range<i64> {
-        let oldest = self.written.saturating_sub(self.frames.len() as u64);
-        oldest as i64..self.written as i64
-    }
-
-    #[inline]
-    fn push(&mut self, frame: Frame) {
-        self.frames[self.written as usize & self.mask] = frame;
-        self.written += 1;
-    }
-
-    /// The recorded frames of `range` (inside [`History::available`]) as at most two slices.
-    fn slices(&self, range: Range<i64>) -> (&[Frame], &[Frame]) {
-        let len = (range.end - range.start) as usize;
-        let first = range.start as usize & self.mask;
-        let head = len.min(self.frames.len() - first);
-        (
-            &self.frames[first..first + head],
-            &self.frames[..len - head],
-        )
-    }
-}
-
-/// One channel of the history, as something the decimator can read.
-struct HistoryChannel<'a> {
-    history: &'a History,
-    channel: Channel,
-}
-
-impl SampleSource for HistoryChannel<'_> {
-    fn available(&self) -> Range<i64> {
-        self.history.available()
-    }
-
-    fn sample(&self, position: i64) -> f32 {
-        self.channel
-            .sample(self.history.frames[position as usize & self.history.mask])
-    }
-
-    fn min_max(&self, range: Range<i64>) -> (f32, f32) {
-        let (a, b) = self.history.slices(range);
-        let (lo, hi) = min_max_of_frames(a, self.channel);
-        if b.is_empty() {
-            (lo, hi)
-        } else {
-            let (lo2, hi2) = min_max_of_frames(b, self.channel);
-            (lo.min(lo2), hi.max(hi2))
-        }
-    }
-}
-
 /// Where single-shot mode is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SingleShot {
@@ -238,8 +180,9 @@ pub struct Scope {
     completed_sweep: Option<f64>,
     single: SingleShot,
     frozen: bool,
-    /// Frames fed but not recorded (stopped or frozen): feed clock − history clock.
-    discarded: u64,
+    /// Feed clock − history clock: frames fed but not recorded (stopped or frozen), plus any
+    /// [`Scope::set_clock`] jump (which may be negative).
+    clock_offset: i64,
     transport: Option<TransportInfo>,
 }
 
@@ -275,7 +218,7 @@ impl Scope {
             completed_sweep: None,
             single: SingleShot::Armed,
             frozen: false,
-            discarded: 0,
+            clock_offset: 0,
             transport: None,
         };
         scope.reset();
@@ -295,9 +238,8 @@ impl Scope {
     /// Forgets recorded frames, triggers and transport (no allocation).
     pub fn reset(&mut self) {
         let clock = self.clock();
-        self.history.frames.fill([0.0; 2]);
-        self.history.written = 0;
-        self.discarded = clock;
+        self.history.clear();
+        self.clock_offset = clock as i64;
         self.finder.reset(0);
         self.running_sweep = None;
         self.completed_sweep = None;
@@ -326,7 +268,7 @@ impl Scope {
         self.settings = settings;
         self.finder.configure(new.edge, new.level, new.hysteresis);
         if old.mode != new.mode || old.source != new.source {
-            self.finder.reset(self.history.written);
+            self.finder.reset(self.history.written());
             self.running_sweep = None;
             self.completed_sweep = None;
             if new.mode == TriggerMode::Single {
@@ -343,7 +285,7 @@ impl Scope {
         self.single = SingleShot::Armed;
         self.running_sweep = None;
         self.completed_sweep = None;
-        self.finder.reset(self.history.written);
+        self.finder.reset(self.history.written());
     }
 
     /// Freezes (stops recording; the picture holds) or unfreezes the scope.
@@ -369,13 +311,14 @@ impl Scope {
     /// The feed clock: frames fed since creation, i.e. the [`TransportInfo::frame_position`] of
     /// the next frame to be fed.
     pub fn clock(&self) -> u64 {
-        self.history.written + self.discarded
+        (self.history.written() as i64).wrapping_add(self.clock_offset) as u64
     }
 
     /// Moves the feed clock so that the next frame fed has position `next_frame_position`,
     /// e.g. after the ring dropped frames. Recorded frames are not touched.
     pub fn set_clock(&mut self, next_frame_position: u64) {
-        self.discarded = next_frame_position.wrapping_sub(self.history.written);
+        self.clock_offset =
+            (next_frame_position as i64).wrapping_sub(self.history.written() as i64);
     }
 
     /// Records the host transport at [`TransportInfo::frame_position`] (in the feed clock) for
@@ -390,7 +333,7 @@ impl Scope {
             for &frame in frames {
                 self.health.sanitize_frame(frame);
             }
-            self.discarded += frames.len() as u64;
+            self.clock_offset = self.clock_offset.wrapping_add(frames.len() as i64);
             return;
         }
         let mode = self.settings.trigger.mode;
@@ -415,7 +358,7 @@ impl Scope {
                 for &frame in rest {
                     self.health.sanitize_frame(frame);
                 }
-                self.discarded += rest.len() as u64;
+                self.clock_offset = self.clock_offset.wrapping_add(rest.len() as i64);
                 return;
             }
         }
@@ -438,7 +381,7 @@ impl Scope {
             }
         }
         if let Some(position) = self.running_sweep
-            && self.history.written as f64 >= position + after_trigger
+            && self.history.written() as f64 >= position + after_trigger + INTERPOLATION_MARGIN
         {
             self.completed_sweep = Some(position);
             self.running_sweep = None;
@@ -455,10 +398,10 @@ impl Scope {
 
     /// The window the next picture shows (no allocation; does not change the scope).
     pub fn view(&self) -> ScopeView {
-        let newest = self.history.written as f64;
+        let newest = self.history.written() as f64;
         let length = self.window_samples();
         let free = ScopeView {
-            start: newest - length,
+            start: newest - INTERPOLATION_MARGIN - length,
             length,
             newest,
             trigger: None,
@@ -537,12 +480,12 @@ impl Scope {
         let sweep_quarters = self.settings.trigger.beat_sync.length_quarters(&transport);
         let length = sweep_quarters * samples_per_quarter;
         // Longer than the history cannot be drawn; a huge tempo change is the likely cause.
-        if !(length >= 1.0 && length <= self.history.frames.len() as f64) {
+        if !(length >= 1.0 && length <= self.history.capacity() as f64) {
             return idle;
         }
         let newest = free.newest;
         // The anchor's feed-clock position, moved into the history clock.
-        let anchor = transport.frame_position as f64 - self.discarded as f64;
+        let anchor = (transport.frame_position as i64).wrapping_sub(self.clock_offset) as f64;
         let beat_now = beat + (newest - anchor) / samples_per_quarter;
         let origin = transport
             .bar_start_beats

@@ -10,7 +10,7 @@
 //!   scaled by half that (they have no negative-frequency twin), so a constant `c` reads
 //!   `20·log10|c|`. A sine between bins reads lower in its highest bin by at most the window's
 //!   scalloping loss (rectangular 3.92 dB, Hann 1.42 dB, Blackman-Harris 0.83 dB, flat-top
-//!   < 0.02 dB; see [`window`](super::window)); [`Spectrum::peak`] removes that loss.
+//!   0.01 dB; see [`window`](super::window)); [`Spectrum::peak`] removes that loss.
 //! - **Noise** is shown *per bin*, not per hertz or per band: white noise of RMS `σ` reads, on
 //!   average over bins,
 //!   `10·log10(σ²) + 10·log10(4·ENBW / N)` dB, i.e. `20·log10 σ + 6.02 + 10·log10(ENBW) −
@@ -139,6 +139,16 @@ impl Default for SpectrumSettings {
 }
 
 /// Which curve to read.
+///
+/// ```
+/// use ringscope::analysis::{Channel, Spectrum, SpectrumCurve, SpectrumSettings};
+/// let mut spectrum = Spectrum::new(48_000.0, SpectrumSettings::default());
+/// spectrum.feed(&[[0.5, 0.5]; 16_384]);
+/// spectrum.feed(&[[0.0, 0.0]; 16_384]);
+/// let average = spectrum.power(Channel::Mid, SpectrumCurve::Average).unwrap();
+/// let held = spectrum.power(Channel::Mid, SpectrumCurve::PeakHold).unwrap();
+/// assert!(held[0] > average[0]); // the DC peak is still held
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SpectrumCurve {
     /// The averaged spectrum.
@@ -540,16 +550,22 @@ impl Spectrum {
             SpectrumCurve::Average => &state.average,
             SpectrumCurve::PeakHold => &state.hold,
         };
-        match self.settings.smoothing.band_octaves() {
+        let bin_hz = self.bin_hz();
+        let tilted = self.settings.slope_db_per_octave != 0.0;
+        let band = self.settings.smoothing.band_octaves();
+        if band.is_none() && !tilted {
+            map_power_to_columns(axis, bin_hz, source, columns);
+            return true;
+        }
+        match band {
             Some(band) => self.smoother.smooth(band, source, &mut self.display),
             None => self.display.copy_from_slice(source),
         }
-        if self.settings.slope_db_per_octave != 0.0 {
+        if tilted {
             for (p, gain) in self.display.iter_mut().zip(&self.tilt) {
                 *p *= gain;
             }
         }
-        let bin_hz = self.bin_hz();
         map_power_to_columns(axis, bin_hz, &self.display, columns);
         true
     }

@@ -23,6 +23,14 @@ use super::transport::BeatSyncLength;
 use core::ops::Range;
 
 /// Which direction of crossing triggers.
+///
+/// ```
+/// use ringscope::analysis::{Edge, TriggerFinder};
+/// let mut finder = TriggerFinder::new(Edge::Falling, 0.0, 0.1);
+/// let ramp_down = (0..40).map(|n| 1.0 - n as f32 * 0.05);
+/// let crossing: Vec<f64> = ramp_down.filter_map(|x| finder.push(x)).collect();
+/// assert!((crossing[0] - 20.0).abs() < 1e-4); // 1 − 0.05·n = 0 at n = 20
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Edge {
     /// The signal goes up through the level.
@@ -33,6 +41,15 @@ pub enum Edge {
 }
 
 /// How the scope chooses where a sweep starts.
+///
+/// ```
+/// use ringscope::analysis::{Scope, ScopeSettings, ScopeStatus, TriggerMode};
+/// let mut settings = ScopeSettings::default();
+/// settings.trigger.mode = TriggerMode::Normal;
+/// let mut scope = Scope::new(48_000.0, settings);
+/// scope.feed(&[[0.0, 0.0]; 4800]); // silence never triggers
+/// assert_eq!(scope.view().status, ScopeStatus::Waiting);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum TriggerMode {
     /// Always show the newest samples; no trigger.
@@ -227,11 +244,11 @@ impl TriggerFinder {
     /// Samples between the first sample past the level and the report of the crossing.
     pub const LATENCY: u64 = MAX_FIT_RADIUS + MAX_RECENTRE;
 
-    /// Feeds one (finite) sample; returns the sub-sample position of a crossing whose
-    /// refinement completed with this sample.
+    /// Feeds one sample (a non-finite one counts as 0); returns the sub-sample position of a
+    /// crossing whose refinement completed with this sample.
     #[inline]
     pub fn push(&mut self, x: f32) -> Option<f64> {
-        let x = self.sign * x;
+        let x = if x.is_finite() { self.sign * x } else { 0.0 };
         let n = self.position;
         self.delay[n as usize % DELAY_LEN] = x;
         self.position += 1;

@@ -9,7 +9,7 @@
 //! | rectangular | 1.0 | 1.00 | 3.92 dB | −13 dB |
 //! | Hann | 0.5 | 1.50 | 1.42 dB | −31 dB |
 //! | Blackman-Harris (4-term) | 0.35875 | 2.00 | 0.83 dB | −92 dB |
-//! | flat-top (5-term, SRS) | 0.21558 | 3.77 | < 0.02 dB | −93 dB |
+//! | flat-top (5-term, SRS) | 0.21558 | 3.77 | 0.01 dB | −93 dB |
 //!
 //! *Coherent gain* (the window's mean) is what the spectrum divides by so that a sine centred on
 //! a bin reads its true level with every window. *Scalloping loss* is how much lower a sine

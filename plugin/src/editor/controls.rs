@@ -50,22 +50,29 @@ fn slider<P: Param>(ui: &mut Ui, label: &str, param: &P, setter: &ParamSetter) {
     });
 }
 
-/// The always-visible bar above the plots.
+/// The always-visible bar above the plots. Returns whether the user asked to re-arm the
+/// single-shot trigger.
 pub fn top_bar(
     ui: &mut Ui,
     params: &RingscopeParams,
     setter: &ParamSetter,
     show_settings: &mut bool,
-) {
+) -> bool {
+    let mut rearm = false;
     ui.horizontal_wrapped(|ui| {
         ui.toggle_value(show_settings, "Settings");
         ui.separator();
         enum_combo(ui, "View", &params.view, setter);
         enum_combo(ui, "Channels", &params.channels, setter);
+        enum_combo(ui, "Trigger", &params.trigger_mode, setter);
+        if params.trigger_mode.value() == TriggerMode::Single {
+            rearm = ui.button("Re-arm").clicked();
+        }
         toggle(ui, "Freeze", &params.freeze, setter);
         ui.separator();
         enum_combo(ui, "Test signal", &params.test_signal, setter);
     });
+    rearm
 }
 
 /// Every other parameter, grouped.
@@ -73,7 +80,6 @@ pub fn settings_panel(ui: &mut Ui, params: &RingscopeParams, setter: &ParamSette
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Scope");
         slider(ui, "Time", &params.scope_window_ms, setter);
-        ui.horizontal(|ui| enum_combo(ui, "Trigger", &params.trigger_mode, setter));
         if params.trigger_mode.value() == TriggerMode::BeatSync {
             ui.horizontal(|ui| enum_combo(ui, "Length", &params.beat_sync_length, setter));
         }

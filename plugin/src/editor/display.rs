@@ -1,11 +1,23 @@
-//! The editor's display state: what the views draw, fed each GUI frame from the [`TapReader`].
+//! The editor's display state: the analysis engine's scope, spectrum and meters, fed each GUI
+//! frame with everything the [`TapReader`] delivered, plus what the status line reports about
+//! the stream (sample rate, transport, lost frames, NaN/Inf, silence).
 //!
-//! GUI-free so it can be tested without a window. Everything here runs on the GUI thread; it may
-//! allocate (on sample-rate changes), never the audio thread.
+//! GUI-free, so it is tested without a window. It runs on the GUI thread and may allocate (on
+//! sample-rate or FFT-size changes), never the audio thread.
 
 use std::time::{Duration, Instant};
 
+use ringscope::analysis::{
+    self, BeatSyncLength as SyncLength, Channel, ChannelMode as Traces, Edge, FftSize as Fft,
+    MeterSettings, Meters, Scope, ScopeSettings, Smoothing as OctaveSmoothing, Spectrum,
+    SpectrumSettings, TriggerMode as Mode, TriggerSettings, WindowKind as Window,
+};
+
+use crate::params::{
+    BeatSyncLength, ChannelMode, RingscopeParams, TriggerEdge, TriggerMode, WindowKind,
+};
 use crate::tap::{BlockInfo, Frame, TapReader, TransportInfo};
+use nice_plug::prelude::Enum;
 
 /// Samples whose magnitude stays below this count as silence (−150 dBFS).
 const SILENCE_THRESHOLD: f32 = 3.2e-8;
@@ -16,68 +28,89 @@ pub const WARNING_HOLD: Duration = Duration::from_secs(3);
 /// No block for this long means the host is not calling `process()`.
 const NO_AUDIO_AFTER: Duration = Duration::from_millis(500);
 
-/// The longest scope window (10 s) plus room for the trigger search.
-const HISTORY_SECONDS: f32 = 10.5;
-
-/// The most recent frames, oldest first, in a fixed-size circular buffer.
-#[derive(Debug, Clone)]
-pub struct FrameHistory {
-    frames: Vec<Frame>,
-    /// Index the next frame is written to.
-    head: usize,
-    /// Valid frames (≤ capacity).
-    len: usize,
+/// The analysis settings the parameters ask for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnalysisSettings {
+    /// Scope settings.
+    pub scope: ScopeSettings,
+    /// Spectrum settings.
+    pub spectrum: SpectrumSettings,
+    /// Whether the picture is frozen.
+    pub frozen: bool,
 }
 
-impl FrameHistory {
-    /// Room for `capacity` frames.
-    pub fn new(capacity: usize) -> Self {
+impl AnalysisSettings {
+    /// Maps the plugin's parameters onto the analysis engine's settings.
+    pub fn from_params(params: &RingscopeParams) -> Self {
+        let traces = match params.channels.value() {
+            ChannelMode::Left => Traces::Left,
+            ChannelMode::Right => Traces::Right,
+            ChannelMode::Mid => Traces::Mid,
+            ChannelMode::Side => Traces::Side,
+            ChannelMode::LeftRight => Traces::Overlay,
+        };
+        // With L and R overlaid the trigger watches the left channel, as channel 1 of a scope.
+        let source = traces.channels()[0];
+        let trigger = TriggerSettings {
+            mode: match params.trigger_mode.value() {
+                TriggerMode::Free => Mode::FreeRun,
+                TriggerMode::Normal => Mode::Normal,
+                TriggerMode::Auto => Mode::Auto,
+                TriggerMode::Single => Mode::Single,
+                TriggerMode::BeatSync => Mode::BeatSync,
+            },
+            source,
+            edge: match params.trigger_edge.value() {
+                TriggerEdge::Rising => Edge::Rising,
+                TriggerEdge::Falling => Edge::Falling,
+            },
+            level: params.trigger_level.value(),
+            hysteresis: params.trigger_hysteresis.value(),
+            holdoff_seconds: f64::from(params.trigger_holdoff_ms.value()) / 1000.0,
+            beat_sync: match params.beat_sync_length.value() {
+                BeatSyncLength::OneBeat => SyncLength::Beats(1),
+                BeatSyncLength::TwoBeats => SyncLength::Beats(2),
+                BeatSyncLength::OneBar => SyncLength::Bars(1),
+                BeatSyncLength::TwoBars => SyncLength::Bars(2),
+                BeatSyncLength::FourBars => SyncLength::Bars(4),
+                BeatSyncLength::EightBars => SyncLength::Bars(8),
+            },
+            ..TriggerSettings::default()
+        };
+        let scope = ScopeSettings {
+            window_seconds: f64::from(params.scope_window_ms.value()) / 1000.0,
+            trigger,
+            ..ScopeSettings::default()
+        };
+        let spectrum = SpectrumSettings {
+            fft_size: Fft::ALL[params.fft_size.value().to_index()],
+            window: match params.fft_window.value() {
+                WindowKind::Hann => Window::Hann,
+                WindowKind::BlackmanHarris => Window::BlackmanHarris,
+                WindowKind::FlatTop => Window::FlatTop,
+                WindowKind::Rectangular => Window::Rectangular,
+            },
+            overlap: f64::from(params.fft_overlap.value()),
+            channel_mode: traces,
+            averaging_seconds: f64::from(params.averaging_ms.value().max(0.0)) / 1000.0,
+            peak_hold_seconds: f64::from(params.peak_hold_s.value().max(0.0)),
+            slope_db_per_octave: f64::from(params.slope_db_per_oct.value()),
+            smoothing: match params.smoothing.value().bands_per_octave() {
+                None => OctaveSmoothing::Off,
+                Some(n) => OctaveSmoothing::OctaveFraction(n as u8),
+            },
+            ..SpectrumSettings::default()
+        };
         Self {
-            frames: vec![[0.0; 2]; capacity.max(1)],
-            head: 0,
-            len: 0,
+            scope,
+            spectrum,
+            frozen: params.freeze.value(),
         }
     }
 
-    /// Frames held.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether no frame is held.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Frames it can hold.
-    pub fn capacity(&self) -> usize {
-        self.frames.len()
-    }
-
-    /// Forgets everything (e.g. after a gap in the stream).
-    pub fn clear(&mut self) {
-        self.head = 0;
-        self.len = 0;
-    }
-
-    /// Appends frames, overwriting the oldest.
-    pub fn extend(&mut self, new: &[Frame]) {
-        let cap = self.frames.len();
-        let new = &new[new.len().saturating_sub(cap)..];
-        let first = new.len().min(cap - self.head);
-        self.frames[self.head..self.head + first].copy_from_slice(&new[..first]);
-        self.frames[..new.len() - first].copy_from_slice(&new[first..]);
-        self.head = (self.head + new.len()) % cap;
-        self.len = (self.len + new.len()).min(cap);
-    }
-
-    /// The `i`-th frame counted back from the newest (0 = newest). `None` beyond what is held.
-    pub fn back(&self, i: usize) -> Option<Frame> {
-        if i >= self.len {
-            return None;
-        }
-        let cap = self.frames.len();
-        Some(self.frames[(self.head + cap - 1 - i) % cap])
+    /// The traces the views draw.
+    pub fn channels(&self) -> &'static [Channel] {
+        self.spectrum.channel_mode.channels()
     }
 }
 
@@ -95,10 +128,15 @@ pub enum InputState {
 }
 
 /// Everything the views draw, plus health information about the stream.
-#[derive(Debug)]
 pub struct DisplayState {
-    /// Recent frames for the scope (NaN/Inf replaced by 0).
-    pub history: FrameHistory,
+    /// The oscilloscope.
+    pub scope: Scope,
+    /// The spectrum analyzer.
+    pub spectrum: Spectrum,
+    /// The meters.
+    pub meters: Meters,
+    /// Settings currently applied to the analysis.
+    pub settings: AnalysisSettings,
     /// Sample rate of the newest block.
     pub sample_rate: f32,
     /// Host transport at the newest block.
@@ -113,35 +151,37 @@ pub struct DisplayState {
     pub frames_received: u64,
     /// Frames read in the latest [`DisplayState::drain`].
     pub frames_last_drain: usize,
-    /// NaN or ±Inf samples seen since the editor opened, and when the last one arrived.
-    pub non_finite_samples: u64,
-    last_non_finite: Option<Instant>,
-    /// Frames the ring dropped since the editor opened, and when the count last grew.
+    /// NaN, ±Inf or absurdly large samples seen since the editor opened.
+    pub invalid_samples: u64,
+    last_invalid: Option<Instant>,
+    /// Frames the tap dropped since the editor opened.
     pub dropped_frames: u64,
     dropped_baseline: Option<u64>,
     last_drop: Option<Instant>,
     last_block: Option<Instant>,
     last_signal: Option<Instant>,
-    /// Peak magnitude per channel over the latest drain (meters until the analysis engine's).
-    pub recent_peak: [f32; 2],
-    /// RMS per channel over the latest drain.
-    pub recent_rms: [f32; 2],
-    /// L/R correlation (−1 … +1) over the latest drain; `None` when a channel is silent.
-    pub recent_correlation: Option<f32>,
 }
 
-impl Default for DisplayState {
-    fn default() -> Self {
-        Self::new(48_000.0)
+impl std::fmt::Debug for DisplayState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DisplayState")
+            .field("sample_rate", &self.sample_rate)
+            .field("frames_received", &self.frames_received)
+            .field("dropped_frames", &self.dropped_frames)
+            .field("invalid_samples", &self.invalid_samples)
+            .finish_non_exhaustive()
     }
 }
 
 impl DisplayState {
-    /// Empty state sized for `sample_rate`.
-    pub fn new(sample_rate: f32) -> Self {
+    /// Empty state at `sample_rate` with `settings`.
+    pub fn new(sample_rate: f32, settings: AnalysisSettings) -> Self {
         let rate = valid_rate(sample_rate);
-        Self {
-            history: FrameHistory::new((rate * HISTORY_SECONDS) as usize),
+        let mut state = Self {
+            scope: Scope::new(f64::from(rate), settings.scope),
+            spectrum: Spectrum::new(f64::from(rate), settings.spectrum),
+            meters: Meters::new(f64::from(rate), MeterSettings::default()),
+            settings,
             sample_rate: rate,
             transport: TransportInfo::default(),
             test_signal: false,
@@ -149,20 +189,35 @@ impl DisplayState {
             stream_end: None,
             frames_received: 0,
             frames_last_drain: 0,
-            non_finite_samples: 0,
-            last_non_finite: None,
+            invalid_samples: 0,
+            last_invalid: None,
             dropped_frames: 0,
             dropped_baseline: None,
             last_drop: None,
             last_block: None,
             last_signal: None,
-            recent_peak: [0.0; 2],
-            recent_rms: [0.0; 2],
-            recent_correlation: None,
-        }
+        };
+        state.scope.set_frozen(settings.frozen);
+        state.spectrum.set_frozen(settings.frozen);
+        state
     }
 
-    /// Reads everything the reader holds into the display. `now` is the frame time.
+    /// Applies new settings (only what changed; an FFT size change reallocates).
+    pub fn configure(&mut self, settings: AnalysisSettings) {
+        if settings.scope != self.settings.scope {
+            self.scope.set_settings(settings.scope);
+        }
+        if settings.spectrum != self.settings.spectrum {
+            self.spectrum.set_settings(settings.spectrum);
+        }
+        if settings.frozen != self.settings.frozen {
+            self.scope.set_frozen(settings.frozen);
+            self.spectrum.set_frozen(settings.frozen);
+        }
+        self.settings = settings;
+    }
+
+    /// Reads everything the reader holds into the analysis. `now` is the frame time.
     pub fn drain(&mut self, reader: &mut TapReader, now: Instant) {
         let dropped_total = reader.dropped_frames();
         let baseline = *self.dropped_baseline.get_or_insert(dropped_total);
@@ -172,81 +227,85 @@ impl DisplayState {
         }
         self.dropped_frames = dropped;
 
-        let mut peak = [0.0f32; 2];
-        let mut sum_sq = [0.0f64; 2];
-        let mut sum_lr = 0.0f64;
-        let mut count = 0usize;
-        let mut scratch = [[0.0f32; 2]; 256];
+        let invalid_before = self.invalid_count();
+        let mut peak = 0.0f32;
         let read = reader.read_blocks(reader.capacity(), |info, first, second| {
             self.on_block_start(info);
             for part in [first, second] {
-                for chunk in part.chunks(scratch.len()) {
-                    let buf = &mut scratch[..chunk.len()];
-                    let mut non_finite = 0u64;
-                    for (dst, src) in buf.iter_mut().zip(chunk) {
-                        for c in 0..2 {
-                            let v = src[c];
-                            let v = if v.is_finite() {
-                                v
-                            } else {
-                                non_finite += 1;
-                                0.0
-                            };
-                            dst[c] = v;
-                            peak[c] = peak[c].max(v.abs());
-                            sum_sq[c] += f64::from(v) * f64::from(v);
-                        }
-                        sum_lr += f64::from(dst[0]) * f64::from(dst[1]);
-                    }
-                    if non_finite > 0 {
-                        self.non_finite_samples += non_finite;
-                        self.last_non_finite = Some(now);
-                    }
-                    count += buf.len();
-                    self.history.extend(buf);
-                }
+                peak = part.iter().fold(peak, |p, f| {
+                    let m = f[0].abs().max(f[1].abs());
+                    // NaN compares false: it never counts as signal (it is reported apart).
+                    if m > p && m.is_finite() { m } else { p }
+                });
+                self.feed(part);
             }
         });
         self.frames_last_drain = read;
         self.frames_received += read as u64;
+        let invalid_after = self.invalid_count();
+        if invalid_after > invalid_before {
+            self.invalid_samples += invalid_after - invalid_before;
+            self.last_invalid = Some(now);
+        }
         if read > 0 {
             self.last_block = Some(now);
-            if peak[0] > SILENCE_THRESHOLD || peak[1] > SILENCE_THRESHOLD {
+            if peak > SILENCE_THRESHOLD {
                 self.last_signal = Some(now);
             }
-            self.recent_peak = peak;
-            self.recent_rms = sum_sq.map(|s| (s / count.max(1) as f64).sqrt() as f32);
-            let energy = sum_sq[0] * sum_sq[1];
-            self.recent_correlation =
-                (energy > 1e-30).then(|| (sum_lr / energy.sqrt()).clamp(-1.0, 1.0) as f32);
         }
+    }
+
+    fn feed(&mut self, frames: &[Frame]) {
+        self.scope.feed(frames);
+        self.spectrum.feed(frames);
+        if !self.settings.frozen {
+            self.meters.feed(frames);
+        }
+    }
+
+    /// NaN/Inf/out-of-range samples counted by the scope (which sees every frame).
+    fn invalid_count(&self) -> u64 {
+        let health = self.scope.input_health();
+        health.non_finite + health.out_of_range
     }
 
     fn on_block_start(&mut self, info: &BlockInfo) {
         let rate = valid_rate(info.sample_rate);
         if rate != self.sample_rate {
-            // A new rate makes the history meaningless and needs a different size.
             self.sample_rate = rate;
-            self.history = FrameHistory::new((rate * HISTORY_SECONDS) as usize);
+            let rate = f64::from(rate);
+            self.scope.set_sample_rate(rate);
+            self.spectrum.set_sample_rate(rate);
+            self.meters.set_sample_rate(rate);
         } else if self.stream_end.is_some_and(|end| end != info.stream_pos) {
             // Frames were lost before this block: never draw a waveform stitched across a gap.
-            self.history.clear();
+            self.scope.reset();
         }
-        if info.written < info.frames {
-            // The block's tail was dropped: the next block starts after a gap.
-            self.stream_end = Some(info.stream_pos + u64::from(info.written));
-        } else {
-            self.stream_end = Some(info.stream_pos + u64::from(info.frames));
-        }
+        // The scope's feed clock follows the tap's stream position, so transport positions and
+        // frames agree even after losses.
+        self.scope.set_clock(info.stream_pos);
+        self.scope.feed_transport(analysis::TransportInfo {
+            frame_position: info.stream_pos,
+            tempo_bpm: info.transport.tempo,
+            beat_position: info.transport.pos_beats,
+            bar_start_beats: info.transport.bar_start_pos_beats,
+            time_signature: info
+                .transport
+                .time_signature
+                .and_then(|(n, d)| Some((u32::try_from(n).ok()?, u32::try_from(d).ok()?))),
+            playing: info.transport.playing,
+        });
+        // A dropped tail means the next block starts after a gap.
+        self.stream_end = Some(info.stream_pos + u64::from(info.written));
         self.transport = info.transport;
         self.test_signal = info.test_signal;
         self.input_channels = info.input_channels;
     }
 
-    /// Discards the reader's backlog without showing it (frozen display, editor just opened).
+    /// Discards the reader's backlog without showing it. Losses while not drawing are not the
+    /// display's fault: the shown count stays.
     pub fn discard(&mut self, reader: &mut TapReader) {
         reader.discard_all();
-        // Losses while not drawing are not the display's fault: keep the shown count.
         self.dropped_baseline = Some(reader.dropped_frames().saturating_sub(self.dropped_frames));
     }
 
@@ -279,8 +338,8 @@ impl DisplayState {
     }
 
     /// Whether NaN/Inf samples arrived within [`WARNING_HOLD`] of `now`.
-    pub fn recently_non_finite(&self, now: Instant) -> bool {
-        self.last_non_finite
+    pub fn recently_invalid(&self, now: Instant) -> bool {
+        self.last_invalid
             .is_some_and(|t| now.duration_since(t) <= WARNING_HOLD)
     }
 }
@@ -297,6 +356,8 @@ fn valid_rate(sample_rate: f32) -> f32 {
 mod tests {
     use std::sync::Arc;
 
+    use ringscope::analysis::{ColumnMinMax, SpectrumCurve};
+
     use super::*;
     use crate::tap::{TapSwitch, tap_channel};
 
@@ -307,25 +368,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn history_keeps_the_newest_frames_in_order() {
-        let mut h = FrameHistory::new(5);
-        h.extend(&[[1.0; 2], [2.0; 2], [3.0; 2]]);
-        h.extend(&[[4.0; 2], [5.0; 2], [6.0; 2], [7.0; 2]]);
-        assert_eq!(h.len(), 5);
-        let newest_first: Vec<f32> = (0..5).map(|i| h.back(i).unwrap()[0]).collect();
-        assert_eq!(newest_first, vec![7.0, 6.0, 5.0, 4.0, 3.0]);
-        assert_eq!(h.back(5), None);
-        h.extend(&(0..12).map(|i| [i as f32; 2]).collect::<Vec<_>>());
-        assert_eq!(h.back(0), Some([11.0; 2]));
-        assert_eq!(h.back(4), Some([7.0; 2]));
+    fn setup(capacity: usize) -> (crate::tap::AudioTap, TapReader, DisplayState) {
+        let (tap, reader) = tap_channel(capacity, Arc::new(TapSwitch::default()));
+        reader.set_on(true);
+        let settings = AnalysisSettings::from_params(&RingscopeParams::default());
+        (tap, reader, DisplayState::new(48_000.0, settings))
     }
 
     #[test]
-    fn drain_sanitizes_counts_and_tracks_input_state() {
-        let (mut tap, mut reader) = tap_channel(4096, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
-        let mut display = DisplayState::new(48_000.0);
+    fn default_params_map_onto_the_analysis_engine() {
+        let s = AnalysisSettings::from_params(&RingscopeParams::default());
+        assert_eq!(s.scope.window_seconds, 0.02);
+        assert_eq!(s.scope.trigger.mode, Mode::Auto);
+        assert_eq!(s.scope.trigger.source, Channel::Left);
+        assert_eq!(s.spectrum.fft_size, Fft::N8192);
+        assert_eq!(s.spectrum.overlap, 0.75);
+        assert_eq!(s.spectrum.averaging_seconds, 0.25);
+        assert_eq!(s.channels(), &[Channel::Left, Channel::Right]);
+        assert!(!s.frozen);
+    }
+
+    #[test]
+    fn drain_feeds_every_part_and_tracks_input_state() {
+        let (mut tap, mut reader, mut display) = setup(1 << 16);
         let t0 = Instant::now();
         assert_eq!(display.input_state(t0), InputState::WaitingForAudio);
 
@@ -333,58 +398,96 @@ mod tests {
         display.drain(&mut reader, t0);
         assert_eq!(display.input_state(t0), InputState::Silent);
 
-        let block = [0.5f32, f32::NAN, f32::INFINITY, -0.25];
-        tap.write_block(&[&block[..], &block[..]], info(48_000.0));
+        // Half a second of a full-scale 1 kHz sine in both channels.
+        let sine: Vec<f32> = (0..24_000)
+            .map(|n| (n as f32 * 1000.0 / 48_000.0 * std::f32::consts::TAU).sin())
+            .collect();
+        tap.write_block(&[&sine[..], &sine[..]], info(48_000.0));
         display.drain(&mut reader, t0);
         assert_eq!(display.input_state(t0), InputState::Live);
-        assert_eq!(display.non_finite_samples, 4);
-        assert!(display.recently_non_finite(t0));
-        assert_eq!(display.history.back(0), Some([-0.25; 2]));
-        assert_eq!(display.history.back(2), Some([0.0; 2]), "Inf shown as 0");
-        assert_eq!(display.recent_peak, [0.5, 0.5]);
+        assert_eq!(display.frames_received, 24_064);
+
+        let peak = display
+            .spectrum
+            .peak(Channel::Left, 20.0, 20_000.0)
+            .unwrap();
+        assert!((peak.frequency_hz - 1000.0).abs() < 1.0, "{peak:?}");
+        assert!(peak.level_db.abs() < 0.2, "{peak:?}");
+        assert!(display.meters.levels(Channel::Left).peak_db > -0.1);
+        assert!(display.meters.correlation() > 0.99);
+        let view = display.scope.view();
+        let mut columns = [ColumnMinMax::default(); 50];
+        display.scope.render(&view, Channel::Left, &mut columns);
+        assert!(columns.iter().any(|c| c.max > 0.9) && columns.iter().any(|c| c.min < -0.9));
 
         let later = t0 + Duration::from_secs(1);
         assert_eq!(display.input_state(later), InputState::NoAudio);
-        assert!(!display.recently_non_finite(later + WARNING_HOLD));
     }
 
     #[test]
-    fn drops_are_reported_and_gaps_clear_the_history() {
-        let (mut tap, mut reader) = tap_channel(100, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
-        let mut display = DisplayState::new(48_000.0);
+    fn invalid_samples_are_counted_and_reported_for_a_while() {
+        let (mut tap, mut reader, mut display) = setup(4096);
+        let now = Instant::now();
+        let block = [0.5f32, f32::NAN, f32::INFINITY, -0.25];
+        tap.write_block(&[&block[..], &block[..]], info(48_000.0));
+        display.drain(&mut reader, now);
+        assert_eq!(display.invalid_samples, 4);
+        assert!(display.recently_invalid(now));
+        assert!(!display.recently_invalid(now + WARNING_HOLD + Duration::from_millis(1)));
+        assert_eq!(display.input_state(now), InputState::Live, "0.5 is signal");
+    }
+
+    #[test]
+    fn drops_are_reported() {
+        let (mut tap, mut reader, mut display) = setup(100);
         let now = Instant::now();
         tap.write_block(&[[1.0f32; 80]], info(48_000.0));
         display.drain(&mut reader, now);
-        assert_eq!(display.history.len(), 80);
         tap.write_block(&[[2.0f32; 80]], info(48_000.0)); // fits
         tap.write_block(&[[3.0f32; 80]], info(48_000.0)); // 20 fit, 60 dropped
         display.drain(&mut reader, now);
         assert_eq!(display.dropped_frames, 60);
         assert!(display.recently_dropped(now));
-        assert_eq!(
-            display.history.len(),
-            180,
-            "no gap yet: the dropped tail is at the end"
-        );
+        assert_eq!(display.stream_end, Some(180));
         tap.write_block(&[[4.0f32; 10]], info(48_000.0)); // after the gap
         display.drain(&mut reader, now);
-        assert_eq!(display.history.len(), 10, "history restarts after the gap");
-        assert_eq!(display.history.back(0), Some([4.0; 2]));
+        assert_eq!(display.stream_end, Some(250));
+        assert_eq!(display.scope.clock(), 250, "feed clock follows the stream");
     }
 
     #[test]
-    fn a_new_sample_rate_resizes_the_history() {
-        let (mut tap, mut reader) = tap_channel(4096, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
-        let mut display = DisplayState::new(48_000.0);
+    fn a_new_sample_rate_reaches_every_part() {
+        let (mut tap, mut reader, mut display) = setup(4096);
         tap.write_block(&[[0.1f32; 32]], info(96_000.0));
         display.drain(&mut reader, Instant::now());
         assert_eq!(display.sample_rate, 96_000.0);
-        assert_eq!(
-            display.history.capacity(),
-            (96_000.0 * HISTORY_SECONDS) as usize
-        );
-        assert_eq!(display.history.len(), 32);
+        assert_eq!(display.scope.sample_rate(), 96_000.0);
+        assert_eq!(display.spectrum.sample_rate(), 96_000.0);
+        assert_eq!(display.meters.sample_rate(), 96_000.0);
+    }
+
+    #[test]
+    fn freezing_holds_the_spectrum() {
+        let (mut tap, mut reader, mut display) = setup(1 << 16);
+        let noise: Vec<f32> = (0..20_000u32)
+            .map(|n| ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / 8_388_608.0) - 1.0)
+            .collect();
+        tap.write_block(&[&noise[..]], info(48_000.0));
+        display.drain(&mut reader, Instant::now());
+        let before = display
+            .spectrum
+            .power(Channel::Left, SpectrumCurve::Average)
+            .unwrap()
+            .to_vec();
+        let mut frozen = display.settings;
+        frozen.frozen = true;
+        display.configure(frozen);
+        tap.write_block(&[[0.0f32; 20_000]], info(48_000.0));
+        display.drain(&mut reader, Instant::now());
+        let after = display
+            .spectrum
+            .power(Channel::Left, SpectrumCurve::Average)
+            .unwrap();
+        assert_eq!(before, after);
     }
 }

@@ -32,9 +32,9 @@ use nice_plug_egui::{
     create_egui_editor, resizable_window::ResizableWindow,
 };
 
-use self::display::DisplayState;
+use self::display::{AnalysisSettings, DisplayState};
 use self::meters_view::MetersView;
-use self::scope_view::{ScopeSettings, ScopeView};
+use self::scope_view::ScopeView;
 use self::spectrum_view::SpectrumView;
 use crate::params::{EditorGeometry, RingscopeParams, View};
 use crate::tap::{TapReader, TapSwitch};
@@ -324,33 +324,33 @@ pub struct EditorApp {
 
 impl EditorApp {
     fn new(shared: Arc<EditorShared>) -> Self {
+        let settings = AnalysisSettings::from_params(&shared.params);
         Self {
             shared,
             gui_context: None,
             generation: 0,
-            display: DisplayState::default(),
+            display: DisplayState::new(48_000.0, settings),
             scope: ScopeView::default(),
             spectrum: SpectrumView::default(),
-            meters: MetersView::default(),
+            meters: MetersView,
             show_settings: false,
         }
     }
 
-    /// Moves everything the tap delivered since the last frame into the display state.
+    /// Applies the parameters and moves everything the tap delivered since the last frame into
+    /// the analysis (frozen parts only count what they are fed).
     fn drain(&mut self, now: Instant) {
-        let frozen = self.shared.params.freeze.value();
+        let settings = AnalysisSettings::from_params(&self.shared.params);
+        self.display.configure(settings);
         let display = &mut self.display;
         let generation = &mut self.generation;
         self.shared.with_reader(|reader, reader_generation| {
             if reader_generation != *generation {
-                *display = DisplayState::default();
+                // The plugin was re-activated (new ring, maybe a new rate): start afresh.
+                *display = DisplayState::new(display.sample_rate, settings);
                 *generation = reader_generation;
             }
-            if frozen {
-                display.discard(reader);
-            } else {
-                display.drain(reader, now);
-            }
+            display.drain(reader, now);
         });
     }
 
@@ -400,7 +400,10 @@ impl NiceEguiApp for EditorApp {
             ))
             .show(ui, |ui| {
                 egui::Panel::top("controls").show(ui, |ui| {
-                    controls::top_bar(ui, params, &setter, &mut self.show_settings);
+                    let rearm = controls::top_bar(ui, params, &setter, &mut self.show_settings);
+                    if rearm {
+                        self.display.scope.arm_single();
+                    }
                 });
                 egui::Panel::bottom("status").show(ui, |ui| {
                     status::show(ui, &self.display, params, now);
@@ -412,28 +415,18 @@ impl NiceEguiApp for EditorApp {
                 }
                 egui::Panel::right("meters")
                     .resizable(false)
-                    .exact_size(96.0)
-                    .show(ui, |ui| self.meters.show(ui, &self.display, now));
-                egui::CentralPanel::default().show(ui, |ui| {
-                    let scope_settings = ScopeSettings {
-                        window_ms: params.scope_window_ms.value(),
-                        channels: params.channels.value(),
-                        trigger_mode: params.trigger_mode.value(),
-                        trigger_level: params.trigger_level.value(),
-                        trigger_edge: params.trigger_edge.value(),
-                        hysteresis: params.trigger_hysteresis.value(),
-                    };
-                    match params.view.value() {
-                        View::Scope => self.scope.show(ui, &self.display, &scope_settings),
-                        View::Spectrum => self.spectrum.show(ui, &self.display, params),
-                        View::Split => {
-                            let half = (ui.available_height() - ui.spacing().item_spacing.y) / 2.0;
-                            let width = ui.available_width();
-                            ui.allocate_ui(egui::vec2(width, half), |ui| {
-                                self.scope.show(ui, &self.display, &scope_settings)
-                            });
-                            self.spectrum.show(ui, &self.display, params);
-                        }
+                    .exact_size(112.0)
+                    .show(ui, |ui| self.meters.show(ui, &self.display));
+                egui::CentralPanel::default().show(ui, |ui| match params.view.value() {
+                    View::Scope => self.scope.show(ui, &self.display),
+                    View::Spectrum => self.spectrum.show(ui, &mut self.display, params),
+                    View::Split => {
+                        let half = (ui.available_height() - ui.spacing().item_spacing.y) / 2.0;
+                        let width = ui.available_width();
+                        ui.allocate_ui(egui::vec2(width, half), |ui| {
+                            self.scope.show(ui, &self.display)
+                        });
+                        self.spectrum.show(ui, &mut self.display, params);
                     }
                 });
             });

@@ -31,11 +31,11 @@ pub fn messages(display: &DisplayState, params: &RingscopeParams, now: Instant) 
             warning: true,
         });
     }
-    if display.recently_non_finite(now) {
+    if display.recently_invalid(now) {
         out.push(Message {
             text: format!(
                 "⚠ Input holds NaN/Inf ({} samples so far), drawn as 0",
-                display.non_finite_samples
+                display.invalid_samples
             ),
             warning: true,
         });

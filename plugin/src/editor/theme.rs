@@ -2,7 +2,7 @@
 
 use egui::Color32;
 
-use super::scope_view::Signal;
+use ringscope::analysis::Channel;
 
 /// Plot area background.
 pub const PLOT_BACKGROUND: Color32 = Color32::from_rgb(14, 16, 20);
@@ -20,11 +20,11 @@ pub const WARNING: Color32 = Color32::from_rgb(255, 170, 60);
 pub const INFO: Color32 = Color32::from_rgb(120, 180, 255);
 
 /// Colour of a trace: left cyan, right magenta, mid green, side orange.
-pub fn channel_colour(signal: Signal, _index: usize) -> Color32 {
-    match signal {
-        Signal::Left => Color32::from_rgb(80, 200, 255),
-        Signal::Right => Color32::from_rgb(255, 90, 170),
-        Signal::Mid => Color32::from_rgb(120, 230, 120),
-        Signal::Side => Color32::from_rgb(255, 170, 70),
+pub fn channel_colour(channel: Channel) -> Color32 {
+    match channel {
+        Channel::Left => Color32::from_rgb(80, 200, 255),
+        Channel::Right => Color32::from_rgb(255, 90, 170),
+        Channel::Mid => Color32::from_rgb(120, 230, 120),
+        Channel::Side => Color32::from_rgb(255, 170, 70),
     }
 }
