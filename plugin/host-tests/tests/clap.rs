@@ -217,6 +217,31 @@ host_test!(
     }
 );
 
+host_test!(
+    timeout_s = 120;
+    fn clap_blocks_larger_than_announced_pass_through() {
+        // CLAP forbids more frames than `max_frames_count`, but hosts get it wrong (and VST3
+        // hosts often do): issue 4 asks the plugin to cope. Up to 100 000 frames (about two
+        // seconds) against an announced maximum of 64.
+        let entry = load_entry();
+        let mut plugin = new_plugin(&entry);
+        let stopped = plugin.activate(48_000.0, 1, 64);
+        let mut processor = Processor::start(stopped, 2);
+        for (max_block, in_place) in [(65, false), (4096, true), (100_000, false)] {
+            let run = Run {
+                signal: TestSignal::Noise,
+                sample_rate: 48_000.0,
+                channels: 2,
+                max_block,
+                total_frames: max_block * 2,
+                in_place,
+            };
+            check_passthrough(&mut processor, run, &[]).unwrap();
+        }
+        plugin.deactivate(processor.stop());
+    }
+);
+
 /// One event per parameter, setting it to its maximum.
 fn plugin_params_events(plugin: &mut Plugin) -> Vec<ParamValueEvent> {
     plugin
@@ -974,6 +999,73 @@ fn clap_editor_opens_and_closes_100_times_while_audio_runs() {
         bare.growth_mib()
     );
 }
+
+host_test!(
+    timeout_s = 180;
+    fn clap_editor_open_while_blocks_are_oversized_or_non_finite() {
+        // With the editor open the audio thread writes every block into the ring: blocks far
+        // larger than announced (up to twice the ring's one second) and NaN/Inf/denormal input
+        // must still pass through untouched, without allocating, and the editor keeps drawing.
+        let display = Display::connect();
+        let entry = load_entry();
+        let mut plugin = new_plugin(&entry);
+        let window = display.create_window(0, 0, 640, 480);
+        let stopped = plugin.activate(48_000.0, 1, 256);
+        open_editor(&mut plugin, &display, window);
+        let audio = std::thread::Builder::new()
+            .name("audio".into())
+            .spawn(move || {
+                let mut processor = Processor::start(stopped, 2);
+                for (signal, max_block, in_place) in [
+                    (TestSignal::NonFinite, 256, false),
+                    (TestSignal::Sine, 4096, true),
+                    (TestSignal::NonFinite, 100_000, false),
+                    (TestSignal::Noise, 100_000, true),
+                    (TestSignal::Sine, 256, false),
+                ] {
+                    let run = Run {
+                        signal,
+                        sample_rate: 48_000.0,
+                        channels: 2,
+                        max_block,
+                        total_frames: max_block * 2,
+                        in_place,
+                    };
+                    let result = run.check(|block, frames, position| {
+                        let transport = playing_transport(position, 48_000.0, 120.0);
+                        match block {
+                            Block::Separate { input, output } => {
+                                processor.process(input, output, frames, &[], Some(&transport));
+                            }
+                            Block::InPlace(buffers) => {
+                                processor.process_in_place(buffers, frames, &[], Some(&transport));
+                            }
+                        }
+                        std::thread::sleep(Duration::from_millis(2));
+                    });
+                    if let Err(e) = result {
+                        panic!("{e}");
+                    }
+                }
+                processor.stop()
+            })
+            .expect("spawning the audio thread");
+        while !audio.is_finished() {
+            pump_until(&mut plugin, Duration::from_millis(50), || false);
+        }
+        let stopped = audio.join().expect("the audio thread");
+        pump_until(&mut plugin, Duration::from_secs(1), || false);
+        let picture = display.capture(window);
+        let (_, dominant) = picture.dominant_colour(picture.bounds());
+        assert!(
+            dominant < 0.95 && picture.distinct_colours(picture.bounds()) > 32,
+            "the editor stopped drawing after oversized and non-finite blocks"
+        );
+        close_editor(&mut plugin, &display, window);
+        plugin.deactivate(stopped);
+        display.destroy_window(window);
+    }
+);
 
 host_test!(
     timeout_s = 120;

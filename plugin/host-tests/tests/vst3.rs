@@ -118,6 +118,30 @@ host_test!(
     }
 );
 
+host_test!(
+    timeout_s = 120;
+    fn vst3_blocks_larger_than_announced_pass_through() {
+        // Hosts sometimes send more than `maxSamplesPerBlock`; issue 4 asks the plugin to cope.
+        let module = Module::load();
+        let instance = create(&module);
+        assert_eq!(instance.set_arrangement(SPEAKER_STEREO), kResultOk);
+        instance.setup_processing(48_000.0, 64);
+        instance.start();
+        for (max_block, in_place) in [(65, true), (4096, false), (100_000, true)] {
+            let run = Run {
+                signal: TestSignal::NonFinite,
+                sample_rate: 48_000.0,
+                channels: 2,
+                max_block,
+                total_frames: max_block * 2,
+                in_place,
+            };
+            check_passthrough(&instance, run).unwrap();
+        }
+        instance.stop();
+    }
+);
+
 /// A normalized value for each parameter that differs from its default.
 fn non_default_values(params: &[Vst3Param]) -> Vec<(u32, f64)> {
     params
