@@ -8,6 +8,8 @@
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
 //! [`test_signal`] (the display-only test signal), [`editor`] (the egui editor).
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod editor;
 #[doc(hidden)]
@@ -117,14 +119,14 @@ impl Ringscope {
 }
 
 fn transport_info(t: &Transport) -> TransportInfo {
-    TransportInfo {
-        playing: t.playing,
-        tempo: t.tempo,
-        pos_samples: t.pos_samples(),
-        pos_beats: t.pos_beats(),
-        bar_start_pos_beats: t.bar_start_pos_beats(),
-        time_signature: t.time_sig_numerator.zip(t.time_sig_denominator),
-    }
+    TransportInfo::new(
+        t.playing,
+        t.tempo,
+        t.pos_samples(),
+        t.pos_beats(),
+        t.bar_start_pos_beats(),
+        t.time_sig_numerator.zip(t.time_sig_denominator),
+    )
 }
 
 impl Plugin for Ringscope {

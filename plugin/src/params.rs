@@ -29,9 +29,11 @@ pub enum View {
 /// Which signal(s) the views show.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelMode {
+    /// The left channel.
     #[id = "left"]
     #[name = "Left"]
     Left,
+    /// The right channel.
     #[id = "right"]
     #[name = "Right"]
     Right,
@@ -77,9 +79,11 @@ pub enum TriggerMode {
 /// Which edge fires the trigger.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TriggerEdge {
+    /// Upward through the level.
     #[id = "rising"]
     #[name = "Rising"]
     Rising,
+    /// Downward through the level.
     #[id = "falling"]
     #[name = "Falling"]
     Falling,
@@ -88,21 +92,27 @@ pub enum TriggerEdge {
 /// Sweep length in beat-sync mode.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BeatSyncLength {
+    /// One beat of the time signature.
     #[id = "1-beat"]
     #[name = "1 beat"]
     OneBeat,
+    /// Two beats.
     #[id = "2-beats"]
     #[name = "2 beats"]
     TwoBeats,
+    /// One bar.
     #[id = "1-bar"]
     #[name = "1 bar"]
     OneBar,
+    /// Two bars.
     #[id = "2-bars"]
     #[name = "2 bars"]
     TwoBars,
+    /// Four bars.
     #[id = "4-bars"]
     #[name = "4 bars"]
     FourBars,
+    /// Eight bars.
     #[id = "8-bars"]
     #[name = "8 bars"]
     EightBars,
@@ -126,24 +136,31 @@ impl BeatSyncLength {
 /// Spectrum FFT length.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FftSize {
+    /// 512 points.
     #[id = "512"]
     #[name = "512"]
     S512,
+    /// 1024 points.
     #[id = "1024"]
     #[name = "1024"]
     S1024,
+    /// 2048 points.
     #[id = "2048"]
     #[name = "2048"]
     S2048,
+    /// 4096 points.
     #[id = "4096"]
     #[name = "4096"]
     S4096,
+    /// 8192 points.
     #[id = "8192"]
     #[name = "8192"]
     S8192,
+    /// 16384 points.
     #[id = "16384"]
     #[name = "16384"]
     S16384,
+    /// 32768 points.
     #[id = "32768"]
     #[name = "32768"]
     S32768,
@@ -152,15 +169,19 @@ pub enum FftSize {
 /// Spectrum analysis window.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowKind {
+    /// Hann: the all-round choice.
     #[id = "hann"]
     #[name = "Hann"]
     Hann,
+    /// 4-term Blackman-Harris: ≥ 90 dB sidelobe rejection.
     #[id = "blackman-harris"]
     #[name = "Blackman-Harris"]
     BlackmanHarris,
+    /// Flat-top: exact levels of tones between bins.
     #[id = "flat-top"]
     #[name = "Flat-top"]
     FlatTop,
+    /// Rectangular: best frequency resolution, most leakage.
     #[id = "rectangular"]
     #[name = "Rectangular"]
     Rectangular,
@@ -169,24 +190,31 @@ pub enum WindowKind {
 /// Fractional-octave smoothing of the spectrum.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Smoothing {
+    /// Every bin as measured.
     #[id = "off"]
     #[name = "Off"]
     Off,
+    /// Octave bands.
     #[id = "1/1"]
     #[name = "1/1 oct"]
     Octave1,
+    /// 1/2-octave bands.
     #[id = "1/2"]
     #[name = "1/2 oct"]
     Octave2,
+    /// 1/3-octave bands.
     #[id = "1/3"]
     #[name = "1/3 oct"]
     Octave3,
+    /// 1/6-octave bands.
     #[id = "1/6"]
     #[name = "1/6 oct"]
     Octave6,
+    /// 1/12-octave bands.
     #[id = "1/12"]
     #[name = "1/12 oct"]
     Octave12,
+    /// 1/24-octave bands.
     #[id = "1/24"]
     #[name = "1/24 oct"]
     Octave24,
@@ -210,21 +238,27 @@ impl Smoothing {
 /// The built-in test signal that replaces the input for display only.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestSignalKind {
+    /// The input is shown.
     #[id = "off"]
     #[name = "Off"]
     Off,
+    /// A sine at the test frequency.
     #[id = "sine"]
     #[name = "Sine"]
     Sine,
+    /// A logarithmic sweep from 20 Hz to 20 kHz.
     #[id = "log-sweep"]
     #[name = "Log sweep"]
     LogSweep,
+    /// White noise (independent per channel).
     #[id = "white-noise"]
     #[name = "White noise"]
     WhiteNoise,
+    /// Pink noise, −3 dB per octave (independent per channel).
     #[id = "pink-noise"]
     #[name = "Pink noise"]
     PinkNoise,
+    /// Two equal sines at the two test frequencies.
     #[id = "two-tone"]
     #[name = "Two-tone"]
     TwoTone,
@@ -306,10 +340,13 @@ pub struct RingscopeParams {
     #[persist = "editor-geometry"]
     pub editor_geometry: Arc<AtomicCell<EditorGeometry>>,
 
+    /// Which picture the editor shows.
     #[id = "view"]
     pub view: EnumParam<View>,
+    /// Which signal(s) the views show.
     #[id = "channels"]
     pub channels: EnumParam<ChannelMode>,
+    /// Holds the picture (it can still be inspected).
     #[id = "freeze"]
     pub freeze: BoolParam,
 
@@ -317,11 +354,13 @@ pub struct RingscopeParams {
     /// Visible time span in milliseconds.
     #[id = "scope-window"]
     pub scope_window_ms: FloatParam,
+    /// How the scope's sweep starts.
     #[id = "trigger-mode"]
     pub trigger_mode: EnumParam<TriggerMode>,
     /// Trigger level, linear full scale (−1 … 1).
     #[id = "trigger-level"]
     pub trigger_level: FloatParam,
+    /// Which edge fires the trigger.
     #[id = "trigger-edge"]
     pub trigger_edge: EnumParam<TriggerEdge>,
     /// Hysteresis band below (rising) / above (falling) the level, linear full scale.
@@ -330,12 +369,15 @@ pub struct RingscopeParams {
     /// Minimum time between triggers in milliseconds.
     #[id = "trigger-holdoff"]
     pub trigger_holdoff_ms: FloatParam,
+    /// Sweep length in beat-sync mode.
     #[id = "beat-sync-length"]
     pub beat_sync_length: EnumParam<BeatSyncLength>,
 
     // Spectrum
+    /// Spectrum FFT length.
     #[id = "fft-size"]
     pub fft_size: EnumParam<FftSize>,
+    /// Spectrum analysis window.
     #[id = "fft-window"]
     pub fft_window: EnumParam<WindowKind>,
     /// Overlap between successive FFT frames, 0 … 0.875.
@@ -350,20 +392,27 @@ pub struct RingscopeParams {
     /// Display tilt in dB per octave, pivoting at 1 kHz.
     #[id = "slope"]
     pub slope_db_per_oct: FloatParam,
+    /// Fractional-octave smoothing of the spectrum.
     #[id = "smoothing"]
     pub smoothing: EnumParam<Smoothing>,
+    /// Left edge of the spectrum's frequency axis, Hz.
     #[id = "freq-min"]
     pub freq_min_hz: FloatParam,
+    /// Right edge of the spectrum's frequency axis, Hz (limited to Nyquist).
     #[id = "freq-max"]
     pub freq_max_hz: FloatParam,
+    /// Bottom of the spectrum's level axis, dBFS.
     #[id = "db-min"]
     pub db_min: FloatParam,
+    /// Top of the spectrum's level axis, dBFS.
     #[id = "db-max"]
     pub db_max: FloatParam,
 
     // Test signal (display only: the output always stays the input)
+    /// The display-only test signal.
     #[id = "test-signal"]
     pub test_signal: EnumParam<TestSignalKind>,
+    /// Sine and first two-tone frequency, Hz.
     #[id = "test-freq"]
     pub test_freq_hz: FloatParam,
     /// Second tone of the two-tone signal.

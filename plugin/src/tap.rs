@@ -27,29 +27,127 @@ use ringscope::{Consumer, Producer, RingBuffer};
 /// One stereo frame as stored in the ring.
 pub type Frame = [f32; 2];
 
-/// The host's transport state at the start of a block, as far as the host reports it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// The host's transport at the start of a block, as far as the host reports it.
+///
+/// Stored compactly (absent numbers as NaN, flags in a byte) so that a whole [`BlockInfo`] is
+/// one cache line: every line the audio thread writes has to travel to the editor's core.
+/// Read it through the accessors, which give `None` for what the host did not report (or
+/// reported as NaN).
+#[derive(Debug, Clone, Copy)]
 pub struct TransportInfo {
-    /// Whether the host's transport is playing.
-    pub playing: bool,
-    /// Tempo in beats (quarter notes) per minute.
-    pub tempo: Option<f64>,
-    /// Song position of the block's first sample, in samples.
-    pub pos_samples: Option<i64>,
-    /// Song position of the block's first sample, in quarter notes.
-    pub pos_beats: Option<f64>,
-    /// Position of the start of the current bar, in quarter notes.
-    pub bar_start_pos_beats: Option<f64>,
-    /// Time signature (numerator, denominator).
-    pub time_signature: Option<(i32, i32)>,
+    tempo: f64,
+    pos_beats: f64,
+    bar_start_pos_beats: f64,
+    pos_samples: i64,
+    time_signature: [u16; 2],
+    flags: u8,
 }
 
-/// What the display needs to know about one block the host processed.
+const PLAYING: u8 = 1;
+const HAS_POS_SAMPLES: u8 = 2;
+
+impl Default for TransportInfo {
+    fn default() -> Self {
+        Self {
+            tempo: f64::NAN,
+            pos_beats: f64::NAN,
+            bar_start_pos_beats: f64::NAN,
+            pos_samples: 0,
+            time_signature: [0; 2],
+            flags: 0,
+        }
+    }
+}
+
+impl TransportInfo {
+    /// Packs what the host reported: tempo in quarter notes per minute, positions of the block's
+    /// first sample in samples and quarter notes, the position of the current bar's start in
+    /// quarter notes, and the time signature (numerator, denominator; values outside 1…65535
+    /// count as unknown).
+    pub fn new(
+        playing: bool,
+        tempo: Option<f64>,
+        pos_samples: Option<i64>,
+        pos_beats: Option<f64>,
+        bar_start_pos_beats: Option<f64>,
+        time_signature: Option<(i32, i32)>,
+    ) -> Self {
+        let sig = time_signature.and_then(|(n, d)| {
+            let part = |v: i32| u16::try_from(v).ok().filter(|&v| v > 0);
+            Some([part(n)?, part(d)?])
+        });
+        Self {
+            tempo: tempo.unwrap_or(f64::NAN),
+            pos_beats: pos_beats.unwrap_or(f64::NAN),
+            bar_start_pos_beats: bar_start_pos_beats.unwrap_or(f64::NAN),
+            pos_samples: pos_samples.unwrap_or(0),
+            time_signature: sig.unwrap_or([0; 2]),
+            flags: if playing { PLAYING } else { 0 }
+                | if pos_samples.is_some() {
+                    HAS_POS_SAMPLES
+                } else {
+                    0
+                },
+        }
+    }
+
+    /// Whether the transport is rolling.
+    pub fn playing(&self) -> bool {
+        self.flags & PLAYING != 0
+    }
+
+    /// Tempo in quarter notes per minute.
+    pub fn tempo(&self) -> Option<f64> {
+        finite(self.tempo)
+    }
+
+    /// Song position of the block's first sample, in samples.
+    pub fn pos_samples(&self) -> Option<i64> {
+        (self.flags & HAS_POS_SAMPLES != 0).then_some(self.pos_samples)
+    }
+
+    /// Song position of the block's first sample, in quarter notes.
+    pub fn pos_beats(&self) -> Option<f64> {
+        finite(self.pos_beats)
+    }
+
+    /// Position of the start of the current bar, in quarter notes.
+    pub fn bar_start_pos_beats(&self) -> Option<f64> {
+        finite(self.bar_start_pos_beats)
+    }
+
+    /// Time signature (numerator, denominator).
+    pub fn time_signature(&self) -> Option<(u32, u32)> {
+        let [n, d] = self.time_signature;
+        (n > 0 && d > 0).then_some((u32::from(n), u32::from(d)))
+    }
+}
+
+/// Equal when they report the same things (absent values are equal however they are stored).
+impl PartialEq for TransportInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.playing() == other.playing()
+            && self.tempo() == other.tempo()
+            && self.pos_samples() == other.pos_samples()
+            && self.pos_beats() == other.pos_beats()
+            && self.bar_start_pos_beats() == other.bar_start_pos_beats()
+            && self.time_signature() == other.time_signature()
+    }
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// What the display needs to know about one block the host processed: exactly one cache line.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[repr(C, align(64))]
 pub struct BlockInfo {
     /// Index of the block's first frame in the tap's stream: the number of frames offered to the
     /// tap (written or dropped) since it was created. Gaps show where frames were lost.
     pub stream_pos: u64,
+    /// Host transport at the block's start.
+    pub transport: TransportInfo,
     /// Frames in the host's block.
     pub frames: u32,
     /// How many of them are in the frame ring: the block's first `written` frames (the rest did
@@ -61,9 +159,9 @@ pub struct BlockInfo {
     pub input_channels: u8,
     /// The frames are the built-in test signal, not the input.
     pub test_signal: bool,
-    /// Host transport at the block's start.
-    pub transport: TransportInfo,
 }
+
+const _: () = assert!(std::mem::size_of::<BlockInfo>() == 64);
 
 /// The on/off switch between editor and audio thread: the audio side does nothing while it is
 /// off. Kept in an `Arc` by the plugin so it survives re-creating the rings.
@@ -377,6 +475,36 @@ mod tests {
             frames.extend_from_slice(b);
         });
         (infos, frames)
+    }
+
+    #[test]
+    fn transport_round_trips_through_the_compact_form() {
+        let t = TransportInfo::new(
+            true,
+            Some(123.5),
+            Some(-480),
+            Some(17.25),
+            Some(16.0),
+            Some((7, 8)),
+        );
+        assert!(t.playing());
+        assert_eq!(t.tempo(), Some(123.5));
+        assert_eq!(t.pos_samples(), Some(-480));
+        assert_eq!(t.pos_beats(), Some(17.25));
+        assert_eq!(t.bar_start_pos_beats(), Some(16.0));
+        assert_eq!(t.time_signature(), Some((7, 8)));
+        let unknown = TransportInfo::new(false, None, None, Some(f64::NAN), None, Some((0, 4)));
+        assert_eq!(unknown, TransportInfo::default());
+        assert!(!unknown.playing());
+        assert_eq!(
+            (unknown.tempo(), unknown.pos_samples(), unknown.pos_beats()),
+            (None, None, None)
+        );
+        assert_eq!(unknown.time_signature(), None);
+        assert_eq!(
+            TransportInfo::new(false, None, Some(0), None, None, None).pos_samples(),
+            Some(0)
+        );
     }
 
     #[test]

@@ -192,3 +192,34 @@ fn reactivation_at_another_rate_installs_a_new_ring_and_keeps_passing_through() 
         .unwrap();
     assert_eq!(rate, 96_000.0);
 }
+
+#[test]
+fn the_editor_receives_the_host_transport_with_each_block() {
+    let mut plugin = Ringscope::default();
+    let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
+    ctx.transport.playing = true;
+    ctx.transport.tempo = Some(140.0);
+    ctx.transport.pos_beats = Some(33.5);
+    ctx.transport.bar_start_pos_beats = Some(32.0);
+    ctx.transport.pos_samples = Some(123_456);
+    ctx.transport.time_sig_numerator = Some(3);
+    ctx.transport.time_sig_denominator = Some(4);
+    plugin.tap_switch().set(true);
+    assert_passthrough(&mut plugin, &mut ctx, 2, 256, 9);
+    let mut infos = Vec::new();
+    plugin.editor_shared().with_reader(|r, _| {
+        r.read_blocks(usize::MAX, |info, _, _| infos.push(*info));
+    });
+    assert_eq!(infos.len(), 1);
+    let (info, t) = (infos[0], infos[0].transport);
+    assert_eq!(
+        (info.frames, info.written, info.sample_rate),
+        (256, 256, 48_000.0)
+    );
+    assert!(t.playing());
+    assert_eq!(t.tempo(), Some(140.0));
+    assert_eq!(t.pos_beats(), Some(33.5));
+    assert_eq!(t.bar_start_pos_beats(), Some(32.0));
+    assert_eq!(t.pos_samples(), Some(123_456));
+    assert_eq!(t.time_signature(), Some((3, 4)));
+}

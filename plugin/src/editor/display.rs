@@ -286,14 +286,11 @@ impl DisplayState {
         self.scope.set_clock(info.stream_pos);
         self.scope.feed_transport(analysis::TransportInfo {
             frame_position: info.stream_pos,
-            tempo_bpm: info.transport.tempo,
-            beat_position: info.transport.pos_beats,
-            bar_start_beats: info.transport.bar_start_pos_beats,
-            time_signature: info
-                .transport
-                .time_signature
-                .and_then(|(n, d)| Some((u32::try_from(n).ok()?, u32::try_from(d).ok()?))),
-            playing: info.transport.playing,
+            tempo_bpm: info.transport.tempo(),
+            beat_position: info.transport.pos_beats(),
+            bar_start_beats: info.transport.bar_start_pos_beats(),
+            time_signature: info.transport.time_signature(),
+            playing: info.transport.playing(),
         });
         // A dropped tail means the next block starts after a gap.
         self.stream_end = Some(info.stream_pos + u64::from(info.written));
