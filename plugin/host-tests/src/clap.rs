@@ -153,6 +153,15 @@ impl HostStateImpl for MainThreadState<'_> {
     }
 }
 
+/// Ringscope's CLAP ID. Hosts store it in every saved session: it must never change.
+pub const RINGSCOPE_ID: &str = "org.ringscope.ringscope";
+
+/// A new Ringscope instance from `entry`.
+pub fn new_ringscope(entry: &PluginEntry) -> Plugin {
+    let id = CString::new(RINGSCOPE_ID).expect("an ID without NUL");
+    Plugin::new(entry, &id)
+}
+
 /// Loads the CLAP entry of the built bundle.
 pub fn load_entry() -> PluginEntry {
     let path = crate::artifacts::clap_bundle();

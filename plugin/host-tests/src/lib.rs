@@ -10,7 +10,8 @@
 //! - [`isolate`] and [`crash`]: each test runs in a child process, and a plugin that aborts or
 //!   crashes (an allocation on the audio thread, a segfault) turns into a test failure that names
 //!   the call responsible;
-//! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats;
+//! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats, and [`editor`]: driving a
+//!   plugin's editor from the CLAP host;
 //! - [`signals`]: deterministic test signals and bit-exact comparison;
 //! - [`x11`], [`screenshot`] and [`memory`]: a virtual display's windows, pictures of them, and the
 //!   process's resident memory.
@@ -18,6 +19,7 @@
 pub mod artifacts;
 pub mod clap;
 pub mod crash;
+pub mod editor;
 pub mod isolate;
 pub mod memory;
 pub mod passthrough;

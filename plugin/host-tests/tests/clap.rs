@@ -5,33 +5,19 @@
 //! a debug build with nice-plug's `assert_process_allocs`, so an allocation on the audio thread
 //! aborts the process; the parent turns that into a failure naming the allocating call.
 
-use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, Window as ClapWindow};
 use clack_extensions::params::ParamInfoFlags;
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
-use ringscope_host_tests::clap::{Param, Plugin, Processor, load_entry, playing_transport};
-use ringscope_host_tests::host_test;
-use ringscope_host_tests::memory::{
-    mib, open_file_descriptors, resident_bytes, trimmed_resident_bytes,
+use ringscope_host_tests::clap::{
+    Param, Plugin, Processor, RINGSCOPE_ID, load_entry, new_ringscope, playing_transport,
 };
+use ringscope_host_tests::host_test;
+use ringscope_host_tests::memory::{mib, resident_bytes};
 use ringscope_host_tests::passthrough::{Block, Run};
-use ringscope_host_tests::screenshot::{CurveStats, is_chromatic};
 use ringscope_host_tests::signals::TestSignal;
-use ringscope_host_tests::x11::Display;
-use ringscope_host_tests::{crash, isolate};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-/// The plugin's CLAP ID. Hosts store it in every saved session: it must never change.
-const PLUGIN_ID: &str = "org.ringscope.ringscope";
 
 const SAMPLE_RATES: [f64; 3] = [44_100.0, 48_000.0, 96_000.0];
 const BLOCK_SIZES: [u32; 4] = [1, 64, 512, 4096];
-
-fn new_plugin(entry: &PluginEntry) -> Plugin {
-    Plugin::new(entry, &std::ffi::CString::new(PLUGIN_ID).unwrap())
-}
 
 /// Runs one passthrough check through a started CLAP processor. Every other block carries a
 /// playing transport (the editor's beat-synced scope reads it) and, with `automate`, a parameter
@@ -83,7 +69,7 @@ host_test!(
         assert_eq!(factory.plugin_count(), 1, "one plugin in the bundle");
         let descriptor = factory.plugin_descriptor(0).expect("descriptor 0");
         let text = |s: Option<&std::ffi::CStr>| s.map(|s| s.to_string_lossy().into_owned());
-        assert_eq!(text(descriptor.id()).as_deref(), Some(PLUGIN_ID));
+        assert_eq!(text(descriptor.id()).as_deref(), Some(RINGSCOPE_ID));
         assert_eq!(text(descriptor.name()).as_deref(), Some("Ringscope"));
         assert!(
             text(descriptor.vendor()).is_some_and(|v| !v.is_empty()),
@@ -104,7 +90,7 @@ host_test!(
                 "feature {wanted:?} missing from {features:?}"
             );
         }
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let extensions = plugin.extensions();
         assert!(extensions.params.is_some(), "clap.params");
         assert!(extensions.state.is_some(), "clap.state");
@@ -123,7 +109,7 @@ host_test!(
     timeout_s = 600;
     fn clap_passthrough_is_bit_exact_at_every_rate_block_size_and_layout() {
         let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let layouts = plugin.layouts();
         assert!(
             layouts.iter().any(|l| (l.inputs, l.outputs) == (1, 1))
@@ -192,7 +178,7 @@ host_test!(
     expected_debug_assertions = &["buffer_is_valid"];
     fn clap_empty_blocks_are_harmless() {
         let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let stopped = plugin.activate(48_000.0, 1, 512);
         let mut processor = Processor::start(stopped, 2);
         let automation: Vec<ParamValueEvent> = plugin_params_events(&mut plugin);
@@ -224,7 +210,7 @@ host_test!(
         // hosts often do): issue 4 asks the plugin to cope. Up to 100 000 frames (about two
         // seconds) against an announced maximum of 64.
         let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let stopped = plugin.activate(48_000.0, 1, 64);
         let mut processor = Processor::start(stopped, 2);
         for (max_block, in_place) in [(65, false), (4096, true), (100_000, false)] {
@@ -255,7 +241,7 @@ host_test!(
     timeout_s = 120;
     fn clap_reactivation_at_another_rate_keeps_passthrough_and_parameters() {
         let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let params = plugin.params();
         let before: Vec<f64> = params.iter().map(|p| plugin.value(p.id)).collect();
         for (sample_rate, max_block) in [(48_000.0, 512), (96_000.0, 4096), (44_100.0, 64)] {
@@ -317,7 +303,7 @@ host_test!(
     timeout_s = 60;
     fn clap_parameters_have_sane_ranges_and_text_round_trips() {
         let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let params = plugin.params();
         assert!(
             params.len() >= 10,
@@ -434,7 +420,7 @@ host_test!(
     timeout_s = 60;
     fn clap_state_restores_every_parameter_in_a_fresh_instance() {
         let entry = load_entry();
-        let mut original = new_plugin(&entry);
+        let mut original = new_ringscope(&entry);
         let params = original.params();
         let targets = non_default_values(&params);
         original.set_params_inactive(&targets);
@@ -449,7 +435,7 @@ host_test!(
         let state = original.save_state();
         assert!(!state.is_empty(), "an empty saved state");
 
-        let mut restored = new_plugin(&entry);
+        let mut restored = new_ringscope(&entry);
         restored
             .load_state(&state)
             .expect("state.load of a saved state");
@@ -464,7 +450,7 @@ host_test!(
         );
         // Saving the restored instance gives a state that restores the same values again.
         let state_again = restored.save_state();
-        let mut third = new_plugin(&entry);
+        let mut third = new_ringscope(&entry);
         third
             .load_state(&state_again)
             .expect("state.load of a re-saved state");
@@ -498,7 +484,7 @@ host_test!(
     expected_debug_assertions = &["Error while deserializing state"];
     fn clap_corrupt_state_is_refused_without_losing_the_current_one() {
         let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
+        let mut plugin = new_ringscope(&entry);
         let params = plugin.params();
         plugin.set_params_inactive(&non_default_values(&params));
         let current = values(&mut plugin, &params);
@@ -574,7 +560,7 @@ host_test!(
         // Eight live at once, each fed a different signal: instances must share no state.
         let mut live: Vec<(Plugin, Processor)> = (0..8)
             .map(|_| {
-                let mut plugin = new_plugin(&entry);
+                let mut plugin = new_ringscope(&entry);
                 let stopped = plugin.activate(48_000.0, 1, 256);
                 (plugin, Processor::start(stopped, 2))
             })
@@ -606,7 +592,7 @@ host_test!(
             if i == WARM_UP {
                 baseline = resident_bytes();
             }
-            let mut plugin = new_plugin(&entry);
+            let mut plugin = new_ringscope(&entry);
             let stopped = plugin.activate(48_000.0, 1, 512);
             let mut processor = Processor::start(stopped, 2);
             let run = Run {
@@ -631,476 +617,6 @@ host_test!(
             "resident memory grew {} over {INSTANCES} instances",
             mib(growth)
         );
-    }
-);
-
-/// Pumps main-thread callbacks until `done` or the deadline.
-fn pump_until(plugin: &mut Plugin, timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        plugin.pump_main_thread();
-        if done() {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// The audio thread of the editor tests: processes a sine in real time (one 512-frame block per
-/// ~5 ms, about twice real time at 48 kHz) and checks every block.
-struct AudioThread {
-    stop: Arc<AtomicBool>,
-    blocks: Arc<AtomicU64>,
-    failure: Arc<Mutex<Option<String>>>,
-    handle:
-        std::thread::JoinHandle<StoppedPluginAudioProcessor<ringscope_host_tests::clap::TestHost>>,
-}
-
-impl AudioThread {
-    fn spawn(stopped: StoppedPluginAudioProcessor<ringscope_host_tests::clap::TestHost>) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let blocks = Arc::new(AtomicU64::new(0));
-        let failure = Arc::new(Mutex::new(None));
-        let handle = {
-            let (stop, blocks, failure) = (stop.clone(), blocks.clone(), failure.clone());
-            std::thread::Builder::new()
-                .name("audio".into())
-                .spawn(move || {
-                    let mut processor = Processor::start(stopped, 2);
-                    let mut round = 0;
-                    while !stop.load(Ordering::SeqCst) {
-                        let run = Run {
-                            signal: TestSignal::ALL[round % 4],
-                            sample_rate: 48_000.0,
-                            channels: 2,
-                            max_block: 512,
-                            total_frames: 512 * 8,
-                            in_place: round % 2 == 1,
-                        };
-                        let result = run.check(|block, frames, position| {
-                            let transport = playing_transport(position, 48_000.0, 120.0);
-                            match block {
-                                Block::Separate { input, output } => {
-                                    processor.process(input, output, frames, &[], Some(&transport));
-                                }
-                                Block::InPlace(buffers) => {
-                                    processor.process_in_place(
-                                        buffers,
-                                        frames,
-                                        &[],
-                                        Some(&transport),
-                                    );
-                                }
-                            }
-                            blocks.fetch_add(1, Ordering::SeqCst);
-                            std::thread::sleep(Duration::from_millis(5));
-                        });
-                        if let Err(e) = result {
-                            failure.lock().unwrap().get_or_insert(e);
-                        }
-                        round += 1;
-                    }
-                    processor.stop()
-                })
-                .expect("spawning the audio thread")
-        };
-        Self {
-            stop,
-            blocks,
-            failure,
-            handle,
-        }
-    }
-
-    fn blocks(&self) -> u64 {
-        self.blocks.load(Ordering::SeqCst)
-    }
-
-    fn finish(self) -> StoppedPluginAudioProcessor<ringscope_host_tests::clap::TestHost> {
-        self.stop.store(true, Ordering::SeqCst);
-        let stopped = self.handle.join().expect("the audio thread panicked");
-        if let Some(failure) = self.failure.lock().unwrap().take() {
-            panic!("audio thread: {failure}");
-        }
-        stopped
-    }
-}
-
-const X11_EMBEDDED: GuiConfiguration<'static> = GuiConfiguration {
-    api_type: GuiApiType::X11,
-    is_floating: false,
-};
-
-/// Opens the editor embedded in `window` and waits until its window is mapped inside it.
-fn open_editor(plugin: &mut Plugin, display: &Display, window: u32) -> GuiSize {
-    let gui = plugin.extensions().gui.expect("clap.gui");
-    gui.create(&plugin.instance.plugin_handle(), X11_EMBEDDED)
-        .expect("gui.create(x11, embedded)");
-    let _ = gui.set_scale(&plugin.instance.plugin_handle(), 1.0);
-    let size = gui
-        .get_size(&plugin.instance.plugin_handle())
-        .expect("gui.get_size");
-    assert!(
-        size.width >= 200 && size.height >= 150,
-        "an editor of {size:?} is too small to read"
-    );
-    display.resize_window(window, size.width, size.height);
-    // SAFETY: the host window lives until after `destroy`.
-    unsafe {
-        gui.set_parent(
-            &plugin.instance.plugin_handle(),
-            ClapWindow::from_x11_handle(window.into()),
-        )
-    }
-    .expect("gui.set_parent");
-    gui.show(&plugin.instance.plugin_handle())
-        .expect("gui.show");
-    let embedded = pump_until(plugin, Duration::from_secs(10), || {
-        display
-            .children(window)
-            .iter()
-            .any(|&child| display.window_info(child).is_some_and(|w| w.viewable))
-    });
-    assert!(
-        embedded,
-        "the editor's window did not appear inside the host window"
-    );
-    size
-}
-
-/// Hides and destroys the editor and waits until its window is gone from the host window.
-fn close_editor(plugin: &mut Plugin, display: &Display, window: u32) {
-    let gui = plugin.extensions().gui.expect("clap.gui");
-    gui.hide(&plugin.instance.plugin_handle())
-        .expect("gui.hide");
-    gui.destroy(&plugin.instance.plugin_handle());
-    let gone = pump_until(plugin, Duration::from_secs(10), || {
-        display.children(window).is_empty()
-    });
-    assert!(gone, "the editor's window outlived gui.destroy");
-}
-
-/// What one run of editor openings measured, passed from a child to the parent on stdout.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct EditorRun {
-    /// Resident memory (after `malloc_trim`), 25th percentile of the first samples, in MiB.
-    early_mib: f64,
-    /// The same over the last samples.
-    late_mib: f64,
-    /// Audio blocks processed while the editor opened and closed.
-    audio_blocks: u64,
-}
-
-impl EditorRun {
-    const TAG: &'static str = "editor-run:";
-
-    fn growth_mib(&self) -> f64 {
-        self.late_mib - self.early_mib
-    }
-
-    fn print(&self) {
-        println!(
-            "{} {} {} {}",
-            Self::TAG,
-            self.early_mib,
-            self.late_mib,
-            self.audio_blocks
-        );
-    }
-
-    fn parse(stdout: &str) -> Option<Self> {
-        let line = stdout.lines().find_map(|l| l.strip_prefix(Self::TAG))?;
-        let mut fields = line.split_whitespace();
-        Some(Self {
-            early_mib: fields.next()?.parse().ok()?,
-            late_mib: fields.next()?.parse().ok()?,
-            audio_blocks: fields.next()?.parse().ok()?,
-        })
-    }
-}
-
-/// Opens and closes `plugin`'s editor 110 times in a host window while an
-/// audio thread processes (and checks) blocks, and measures memory. With `look`, first checks
-/// that the editor draws the running signal.
-fn open_and_close_editor_repeatedly(mut plugin: Plugin, look: bool) -> EditorRun {
-    const WARM_UP: usize = 10;
-    const CYCLES: usize = 100;
-    // Samples at each end of the run that the percentiles are taken over (75 openings apart).
-    const WINDOW: usize = 25;
-
-    let display = Display::connect();
-    let gui = plugin.extensions().gui.expect("clap.gui");
-    assert!(
-        gui.is_api_supported(&plugin.instance.plugin_handle(), X11_EMBEDDED),
-        "X11 embedding supported"
-    );
-    let window = display.create_window(0, 0, 640, 480);
-    let threads_before = thread_count();
-    let descriptors_before = open_file_descriptors();
-    let audio = AudioThread::spawn(plugin.activate(48_000.0, 1, 512));
-
-    if look {
-        // Let the editor draw the running signal and look at it.
-        open_editor(&mut plugin, &display, window);
-        pump_until(&mut plugin, Duration::from_secs(3), || false);
-        let picture = display.capture(window);
-        let shot = ringscope_host_tests::artifacts::target_dir().join("host-tests/clap-editor.png");
-        picture.save_png(&shot);
-        let (_, dominant) = picture.dominant_colour(picture.bounds());
-        let ink = CurveStats::measure(&picture, picture.bounds(), is_chromatic);
-        assert!(
-            dominant < 0.95 && picture.distinct_colours(picture.bounds()) > 32 && ink.pixels > 200,
-            "the editor shows no drawing after 3 s of audio (saved {}): dominant colour covers \
-             {:.0} %, coloured pixels {ink:?}",
-            shot.display(),
-            dominant * 100.0
-        );
-        close_editor(&mut plugin, &display, window);
-    }
-
-    let blocks_before = audio.blocks();
-    let mut samples = Vec::with_capacity(CYCLES);
-    for cycle in 0..WARM_UP + CYCLES {
-        open_editor(&mut plugin, &display, window);
-        // Keep it open for a few frames of drawing.
-        pump_until(&mut plugin, Duration::from_millis(60), || false);
-        close_editor(&mut plugin, &display, window);
-        if cycle >= WARM_UP {
-            samples.push(trimmed_resident_bytes());
-        }
-    }
-    let audio_blocks = audio.blocks() - blocks_before;
-    let stopped = audio.finish();
-    plugin.deactivate(stopped);
-    display.destroy_window(window);
-
-    // Every editor's window thread (and Mesa's threads) must be gone again, and every file
-    // descriptor (X connections) closed: those leaks are exact, no tolerance needed. Threads
-    // finish tearing down asynchronously after `destroy`, so allow them a moment.
-    let settled = pump_until(&mut plugin, Duration::from_secs(10), || {
-        thread_count() <= threads_before && open_file_descriptors() <= descriptors_before
-    });
-    assert!(
-        settled,
-        "after {} openings: {} threads (before: {threads_before}), {} file descriptors (before: \
-         {descriptors_before})",
-        WARM_UP + CYCLES,
-        thread_count(),
-        open_file_descriptors()
-    );
-    assert!(
-        audio_blocks > 200,
-        "the audio thread ran only {audio_blocks} blocks while the editor opened and closed"
-    );
-    let percentile_25 = |window: &[u64]| {
-        let mut sorted = window.to_vec();
-        sorted.sort_unstable();
-        sorted[sorted.len() / 4] as f64 / f64::from(1 << 20)
-    };
-    println!(
-        "resident MiB after each closing: {:?}",
-        samples.iter().map(|&b| b >> 20).collect::<Vec<_>>()
-    );
-    EditorRun {
-        early_mib: percentile_25(&samples[..WINDOW]),
-        late_mib: percentile_25(&samples[samples.len() - WINDOW..]),
-        audio_blocks,
-    }
-}
-
-fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .expect("listing /proc/self/task")
-        .count()
-}
-
-/// Opens and closes Ringscope's editor 110 times while audio runs, then does the same with a
-/// bare nice-plug-egui editor (`examples/bare_editor_fixture.rs`), each in its own child
-/// process, and compares how much resident memory each run gained.
-///
-/// Why a comparison and not "no growth": measured here, every opening of *any* nice-plug-egui
-/// editor keeps about 100 KiB (a bare one-label editor as much as Ringscope's: resident memory
-/// after `malloc_trim` rises ~10 MiB per 100 openings in both, linearly over 400 openings, with
-/// no thread or file descriptor left behind). That is the framework's (nice-plug-egui,
-/// egui-baseview, baseview or Mesa), outside this repository. The test therefore holds
-/// Ringscope's editor to the framework's growth plus 8 MiB (a leak of its own above ~100 KiB per
-/// opening: one second of stereo ring is 375 KiB), and the framework to 32 MiB per 100 openings
-/// (a whole leaked GL or egui context per opening is megabytes).
-///
-/// Measuring: samples are taken after every closing with glibc's `malloc_trim`, so freed memory
-/// does not hide growth; the children run with MALLOC_ARENA_MAX=2, because every opening starts
-/// new threads (baseview's window thread, Mesa's) and glibc would give them up to 8 arenas per
-/// core, each keeping its own freed memory (without the cap resident memory climbs ~100 MiB over
-/// the first 40 openings, then stays). The 25th percentile of 25 samples at each end ignores the
-/// spikes of an editor whose threads are still tearing down.
-#[test]
-fn clap_editor_opens_and_closes_100_times_while_audio_runs() {
-    const NAME: &str = "clap_editor_opens_and_closes_100_times_while_audio_runs";
-    let options = isolate::Options {
-        timeout_s: 600,
-        child_env: &[("MALLOC_ARENA_MAX", "2")],
-        ..Default::default()
-    };
-    match isolate::child_role(NAME).as_deref() {
-        Some("ringscope") => {
-            crash::install_fatal_signal_reporter();
-            let entry = load_entry();
-            open_and_close_editor_repeatedly(new_plugin(&entry), true).print();
-            return;
-        }
-        Some("bare") => {
-            crash::install_fatal_signal_reporter();
-            let path = ringscope_host_tests::artifacts::bare_editor_fixture();
-            // SAFETY: loading the fixture plugin this package builds.
-            let entry = unsafe { PluginEntry::load(&path) }.expect("loading the bare editor");
-            let plugin = Plugin::new(&entry, c"org.ringscope.test-fixture.bare-editor");
-            open_and_close_editor_repeatedly(plugin, false).print();
-            return;
-        }
-        Some(other) => panic!("unknown role {other}"),
-        None => {}
-    }
-    let mut runs = Vec::new();
-    for role in ["ringscope", "bare"] {
-        let outcome = isolate::run_child_as(NAME, Some(role), &options);
-        let problems = outcome.problems(&options);
-        assert!(
-            problems.is_empty(),
-            "{}",
-            outcome.failure_message(&problems)
-        );
-        runs.push(EditorRun::parse(&outcome.stdout).expect("the child's editor-run line"));
-    }
-    let (ours, bare) = (runs[0], runs[1]);
-    println!(
-        "100 editor openings: Ringscope {:.1} -> {:.1} MiB ({:+.1}), bare nice-plug-egui editor \
-         {:.1} -> {:.1} MiB ({:+.1})",
-        ours.early_mib,
-        ours.late_mib,
-        ours.growth_mib(),
-        bare.early_mib,
-        bare.late_mib,
-        bare.growth_mib()
-    );
-    assert!(
-        ours.growth_mib() < bare.growth_mib() + 8.0,
-        "Ringscope's editor gained {:.1} MiB over 75 openings, the bare framework editor {:.1} MiB: \
-         Ringscope's editor leaks on its own",
-        ours.growth_mib(),
-        bare.growth_mib()
-    );
-    assert!(
-        bare.growth_mib() < 32.0,
-        "the bare nice-plug-egui editor gained {:.1} MiB over 75 openings: the framework's leak \
-         per opening got much worse",
-        bare.growth_mib()
-    );
-}
-
-host_test!(
-    timeout_s = 180;
-    fn clap_editor_open_while_blocks_are_oversized_or_non_finite() {
-        // With the editor open the audio thread writes every block into the ring: blocks far
-        // larger than announced (up to twice the ring's one second) and NaN/Inf/denormal input
-        // must still pass through untouched, without allocating, and the editor keeps drawing.
-        let display = Display::connect();
-        let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
-        let window = display.create_window(0, 0, 640, 480);
-        let stopped = plugin.activate(48_000.0, 1, 256);
-        open_editor(&mut plugin, &display, window);
-        let audio = std::thread::Builder::new()
-            .name("audio".into())
-            .spawn(move || {
-                let mut processor = Processor::start(stopped, 2);
-                for (signal, max_block, in_place) in [
-                    (TestSignal::NonFinite, 256, false),
-                    (TestSignal::Sine, 4096, true),
-                    (TestSignal::NonFinite, 100_000, false),
-                    (TestSignal::Noise, 100_000, true),
-                    (TestSignal::Sine, 256, false),
-                ] {
-                    let run = Run {
-                        signal,
-                        sample_rate: 48_000.0,
-                        channels: 2,
-                        max_block,
-                        total_frames: max_block * 2,
-                        in_place,
-                    };
-                    let result = run.check(|block, frames, position| {
-                        let transport = playing_transport(position, 48_000.0, 120.0);
-                        match block {
-                            Block::Separate { input, output } => {
-                                processor.process(input, output, frames, &[], Some(&transport));
-                            }
-                            Block::InPlace(buffers) => {
-                                processor.process_in_place(buffers, frames, &[], Some(&transport));
-                            }
-                        }
-                        std::thread::sleep(Duration::from_millis(2));
-                    });
-                    if let Err(e) = result {
-                        panic!("{e}");
-                    }
-                }
-                processor.stop()
-            })
-            .expect("spawning the audio thread");
-        while !audio.is_finished() {
-            pump_until(&mut plugin, Duration::from_millis(50), || false);
-        }
-        let stopped = audio.join().expect("the audio thread");
-        pump_until(&mut plugin, Duration::from_secs(1), || false);
-        let picture = display.capture(window);
-        let (_, dominant) = picture.dominant_colour(picture.bounds());
-        assert!(
-            dominant < 0.95 && picture.distinct_colours(picture.bounds()) > 32,
-            "the editor stopped drawing after oversized and non-finite blocks"
-        );
-        close_editor(&mut plugin, &display, window);
-        plugin.deactivate(stopped);
-        display.destroy_window(window);
-    }
-);
-
-host_test!(
-    timeout_s = 120;
-    fn clap_editor_resizes_when_the_host_asks() {
-        let display = Display::connect();
-        let entry = load_entry();
-        let mut plugin = new_plugin(&entry);
-        let gui = plugin.extensions().gui.expect("clap.gui");
-        let window = display.create_window(0, 0, 640, 480);
-        let size = open_editor(&mut plugin, &display, window);
-        let handle = plugin.instance.plugin_handle();
-        assert!(gui.can_resize(&handle), "the editor is resizable (issue 4)");
-        let wanted = GuiSize {
-            width: size.width + 120,
-            height: size.height + 80,
-        };
-        let adjusted = gui.adjust_size(&handle, wanted).unwrap_or(wanted);
-        display.resize_window(window, adjusted.width, adjusted.height);
-        gui.set_size(&handle, adjusted).expect("gui.set_size");
-        let reported = gui.get_size(&handle).expect("gui.get_size");
-        assert_eq!(reported, adjusted, "get_size after set_size");
-        // A size below any sensible minimum is adjusted up, not accepted.
-        let tiny = gui.adjust_size(
-            &handle,
-            GuiSize {
-                width: 10,
-                height: 10,
-            },
-        );
-        assert!(
-            tiny.is_none_or(|t| t.width > 10 && t.height > 10),
-            "adjust_size accepts a 10x10 editor: {tiny:?}"
-        );
-        close_editor(&mut plugin, &display, window);
-        display.destroy_window(window);
     }
 );
 
