@@ -20,6 +20,12 @@
 //! time, a producer would otherwise fill the ring and measure the (cheaper) drop path instead of
 //! the write path. The benchmark asserts that no frame was dropped.
 //!
+//! A second table paces the blocks as an audio callback would (one 512-frame block per
+//! 10.67 ms, i.e. 48 kHz) while the consumer drains at 60 Hz like the editor, and times each
+//! block alone (timer overhead subtracted): the cost a user's audio thread actually sees, where
+//! the ring's cache lines have gone cold between visits. `RINGSCOPE_BENCH_PACED` sets the blocks
+//! per state (default 400; 0 skips the table).
+//!
 //! `RINGSCOPE_BENCH_SKIP=1` makes the consumer discard blocks without reading their frames:
 //! that isolates the tap's own work from the cost of moving the frames' cache lines between
 //! the two cores.
@@ -125,6 +131,52 @@ impl Rig<'_> {
         }
         total.as_nanos() as f64 / (batches * BATCH) as f64
     }
+
+    /// One block per audio period (48 kHz), the states taking turns block by block, each block
+    /// timed alone; returns nanoseconds per block for each state, timer overhead subtracted.
+    fn paced(&mut self, blocks_per_state: usize) -> [Vec<f64>; 3] {
+        let period = Duration::from_secs_f64(FRAMES as f64 / 48_000.0);
+        let timer = {
+            let mut t: Vec<f64> = (0..1001)
+                .map(|_| {
+                    let start = Instant::now();
+                    black_box(&start);
+                    start.elapsed().as_nanos() as f64
+                })
+                .collect();
+            quartiles(&mut t).1
+        };
+        let mut out: [Vec<f64>; 3] = Default::default();
+        let mut next = Instant::now() + period;
+        for k in 0..3 * blocks_per_state {
+            let state = State::ALL[k % 3];
+            self.plugin.tap_switch().set(state == State::EditorOpen);
+            // Sleep through most of the period, spin the rest, as a callback thread would wait.
+            let now = Instant::now();
+            if next > now + Duration::from_micros(300) {
+                std::thread::sleep(next - now - Duration::from_micros(200));
+            }
+            while Instant::now() < next {
+                std::hint::spin_loop();
+            }
+            next += period;
+            let start = Instant::now();
+            host_copy(&mut self.buffer, black_box(&self.input));
+            if state != State::BareCopy {
+                black_box(process(&mut self.plugin, &mut self.buffer, &mut self.ctx));
+            }
+            let ns = start.elapsed().as_nanos() as f64 - timer;
+            out[k % 3].push(ns.max(0.0));
+            if state == State::EditorOpen {
+                self.written += FRAMES as u64;
+            }
+        }
+        // Let the 60 Hz consumer catch up before anything else is measured.
+        while self.drained.frames.load(Ordering::Acquire) < self.written {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        out
+    }
 }
 
 fn quartiles(values: &mut [f64]) -> (f64, f64, f64) {
@@ -162,7 +214,10 @@ fn main() {
         frames: AtomicU64::new(0),
     });
     let skip_data = std::env::var("RINGSCOPE_BENCH_SKIP").is_ok();
+    // While set, the consumer drains at 60 Hz like the editor instead of spinning.
+    let gui_rate = Arc::new(AtomicBool::new(false));
     let consumer = {
+        let gui_rate = gui_rate.clone();
         let stop = stop.clone();
         let shared = shared.clone();
         let drained = drained.clone();
@@ -187,7 +242,11 @@ fn main() {
                 if stopping {
                     break black_box(sum);
                 }
-                std::hint::spin_loop();
+                if gui_rate.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_micros(16_667));
+                } else {
+                    std::hint::spin_loop();
+                }
             }
         })
     };
@@ -220,6 +279,10 @@ fn main() {
         open_ratio.push(ns[2] / ns[0]);
         open_overhead.push((ns[2] - ns[0]) / SAMPLES);
     }
+    let paced_blocks = env_usize("RINGSCOPE_BENCH_PACED", if benchmarking { 400 } else { 3 });
+    gui_rate.store(true, Ordering::Relaxed);
+    let paced = rig.paced(paced_blocks);
+    gui_rate.store(false, Ordering::Relaxed);
     let Rig {
         plugin,
         input,
@@ -276,4 +339,34 @@ fn main() {
     println!(
         "- consumer drained {drained} frames; frames dropped: {dropped}; output == input: yes"
     );
+
+    if paced_blocks > 0 {
+        let [mut copy, mut closed, mut open] = paced;
+        println!(
+            "\n### Paced like an audio callback (one block per 10.67 ms, editor draining at 60 Hz; {} blocks per state, each timed alone)\n",
+            paced_blocks
+        );
+        println!(
+            "| state | median ns/block | ns/sample | p90 ns/block | p99 ns/block | max ns/block |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (state, times) in State::ALL
+            .into_iter()
+            .zip([&mut copy, &mut closed, &mut open])
+        {
+            times.sort_by(f64::total_cmp);
+            let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+            println!(
+                "| {} | {:.0} | {:.3} | {:.0} | {:.0} | {:.0} |",
+                state.label(),
+                at(0.5),
+                at(0.5) / SAMPLES,
+                at(0.9),
+                at(0.99),
+                times[times.len() - 1]
+            );
+        }
+        let overhead = (open[open.len() / 2] - copy[copy.len() / 2]) / SAMPLES;
+        println!("\n- paced, editor open minus bare copy (medians): {overhead:.3} ns/sample");
+    }
 }

@@ -22,6 +22,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
+use nice_plug_egui::RepaintNotifier;
 
 use crate::editor::{EditorShared, RingscopeEditor};
 use crate::params::{RingscopeParams, TestSignalKind};
@@ -45,8 +46,11 @@ pub struct Ringscope {
 impl Default for Ringscope {
     fn default() -> Self {
         let params = Arc::new(RingscopeParams::default());
-        let switch = Arc::new(TapSwitch::default());
-        let shared = Arc::new(EditorShared::new(params.clone(), switch.clone()));
+        // An idle editor is woken by the audio thread through the windows' repaint flag.
+        let repaint = RepaintNotifier::new();
+        let waker = repaint.clone();
+        let switch = Arc::new(TapSwitch::with_waker(move || waker.request_repaint()));
+        let shared = Arc::new(EditorShared::new(params.clone(), switch.clone(), repaint));
         // Allocated here and in `activate`, never on the audio thread. Sized for 48 kHz until
         // the host tells the real rate.
         let sample_rate = 48_000.0;
@@ -70,7 +74,7 @@ impl Ringscope {
         self.shared.clone()
     }
 
-    /// The tap's on/off switch (what opening an editor window flips).
+    /// The tap's switch (what opening, idling and closing an editor window sets).
     pub fn tap_switch(&self) -> Arc<TapSwitch> {
         self.switch.clone()
     }
@@ -85,8 +89,8 @@ impl Ringscope {
     /// only read.
     #[inline]
     pub fn tap_block<C: AsRef<[f32]>>(&mut self, channels: &[C], transport: Option<&Transport>) {
-        // Editor closed: this one relaxed load is all the audio thread does.
-        if !self.tap.is_on() {
+        // Editor closed (or frozen): this one relaxed load is all the audio thread does.
+        if !self.tap.is_listening() {
             return;
         }
         let info = BlockInfo {

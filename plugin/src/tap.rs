@@ -19,7 +19,7 @@
 //! their `BlockInfo`, so frames and infos can never slip out of step.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use crate::test_signal::{TestSignal, TestSignalSettings};
 use ringscope::{Consumer, Producer, RingBuffer};
@@ -163,24 +163,112 @@ pub struct BlockInfo {
 
 const _: () = assert!(std::mem::size_of::<BlockInfo>() == 64);
 
-/// The on/off switch between editor and audio thread: the audio side does nothing while it is
-/// off. Kept in an `Arc` by the plugin so it survives re-creating the rings.
-#[derive(Debug, Default)]
+/// What the editor wants from the audio side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum TapMode {
+    /// No editor (or a frozen one): write nothing.
+    Off = 0,
+    /// Write every block.
+    Writing = 1,
+    /// The editor has gone quiet because the input is silent: write nothing, but at the first
+    /// block that is not silence switch to [`TapMode::Writing`] (that block included) and wake
+    /// the editor. A silent, idle editor costs no repaints and the audio thread only a scan.
+    Idle = 2,
+}
+
+/// The switch between editor and audio thread, plus how the audio side wakes an idle editor.
+/// Kept in an `Arc` by the plugin so it survives re-creating the rings.
 pub struct TapSwitch {
-    on: AtomicBool,
+    mode: AtomicU8,
+    /// Called (on the audio thread) when an idle tap sees signal again. Must be real-time safe:
+    /// the editor passes a repaint request, which is one relaxed atomic store.
+    waker: Option<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for TapSwitch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TapSwitch")
+            .field("mode", &self.mode())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for TapSwitch {
+    fn default() -> Self {
+        Self {
+            mode: AtomicU8::new(TapMode::Off as u8),
+            waker: None,
+        }
+    }
 }
 
 impl TapSwitch {
-    /// Starts (`true`) or stops the flow of frames into the ring.
-    pub fn set(&self, on: bool) {
-        self.on.store(on, Ordering::Relaxed);
+    /// A switch (off) whose idle tap calls `waker` when signal returns. `waker` runs on the
+    /// audio thread: it must not allocate, lock or block.
+    pub fn with_waker(waker: impl Fn() + Send + Sync + 'static) -> Self {
+        Self {
+            waker: Some(Box::new(waker)),
+            ..Self::default()
+        }
     }
 
-    /// Whether the audio side writes frames.
+    /// Sets the mode.
+    pub fn set_mode(&self, mode: TapMode) {
+        self.mode.store(mode as u8, Ordering::Relaxed);
+    }
+
+    /// The current mode.
+    #[inline]
+    pub fn mode(&self) -> TapMode {
+        match self.mode.load(Ordering::Relaxed) {
+            1 => TapMode::Writing,
+            2 => TapMode::Idle,
+            _ => TapMode::Off,
+        }
+    }
+
+    /// Writing (`true`) or off (`false`).
+    pub fn set(&self, on: bool) {
+        self.set_mode(if on { TapMode::Writing } else { TapMode::Off });
+    }
+
+    /// Whether the audio side writes frames now.
     #[inline]
     pub fn is_on(&self) -> bool {
-        self.on.load(Ordering::Relaxed)
+        self.mode() == TapMode::Writing
     }
+
+    /// Idle → writing, and the waker called, unless the editor changed the mode meanwhile.
+    #[cold]
+    fn wake(&self) {
+        let woke = self
+            .mode
+            .compare_exchange(
+                TapMode::Idle as u8,
+                TapMode::Writing as u8,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            )
+            .is_ok();
+        if woke && let Some(waker) = &self.waker {
+            waker();
+        }
+    }
+}
+
+/// Magnitudes up to this count as silence (−150 dBFS), as `f32` bits without the sign.
+const SILENCE_BITS: u32 = 3.2e-8_f32.to_bits();
+
+/// Whether `samples` hold anything but silence (NaN and ±Inf count as something). Compares the
+/// magnitude bits as integers, which vectorizes and treats NaN as large.
+#[inline]
+fn has_signal(samples: &[f32]) -> bool {
+    samples
+        .iter()
+        .map(|x| x.to_bits() & 0x7fff_ffff)
+        .max()
+        .is_some_and(|m| m > SILENCE_BITS)
 }
 
 /// Losses the rings cannot count themselves (their `dropped` counts refused pushes, and the tap
@@ -248,10 +336,16 @@ pub struct AudioTap {
 }
 
 impl AudioTap {
-    /// Whether the editor wants frames (one relaxed atomic load).
+    /// Whether the editor wants frames now (one relaxed atomic load).
     #[inline]
     pub fn is_on(&self) -> bool {
         self.switch.is_on()
+    }
+
+    /// Whether the editor wants anything (writing, or idle and waiting for signal).
+    #[inline]
+    pub fn is_listening(&self) -> bool {
+        self.switch.mode() != TapMode::Off
     }
 
     /// Frames the ring holds.
@@ -265,7 +359,8 @@ impl AudioTap {
     /// `input_channels` are filled in here.
     #[inline]
     pub fn write_block<C: AsRef<[f32]>>(&mut self, channels: &[C], info: BlockInfo) {
-        if !self.is_on() {
+        let mode = self.switch.mode();
+        if mode == TapMode::Off {
             return;
         }
         let (left, right) = match channels {
@@ -273,6 +368,12 @@ impl AudioTap {
             [mono] => (mono.as_ref(), mono.as_ref()),
             [l, r, ..] => (l.as_ref(), r.as_ref()),
         };
+        if mode == TapMode::Idle {
+            if !has_signal(left) && !has_signal(right) {
+                return;
+            }
+            self.switch.wake();
+        }
         let frames = left.len().min(right.len());
         let input_channels = channels.len().min(2) as u8;
         self.write_with(frames, info, input_channels, |dst, offset| {
@@ -291,8 +392,11 @@ impl AudioTap {
         signal: &mut TestSignal,
         settings: &TestSignalSettings,
     ) {
-        if !self.is_on() {
-            return;
+        match self.switch.mode() {
+            TapMode::Off => return,
+            // The test signal is never silence: an idle editor wakes at once.
+            TapMode::Idle => self.switch.wake(),
+            TapMode::Writing => {}
         }
         let info = BlockInfo {
             test_signal: true,
@@ -508,6 +612,54 @@ mod tests {
     }
 
     #[test]
+    fn an_idle_tap_writes_nothing_until_signal_returns_then_wakes_once() {
+        let wakes = Arc::new(AtomicU64::new(0));
+        let counter = wakes.clone();
+        let switch = Arc::new(TapSwitch::with_waker(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }));
+        let (mut tap, mut reader) = tap_channel(4096, switch.clone());
+        switch.set_mode(TapMode::Idle);
+        tap.write_block(&[[0.0f32; 64], [1e-9; 64]], info()); // silence (−180 dBFS)
+        assert_eq!(reader.frames_available(), 0);
+        assert_eq!(switch.mode(), TapMode::Idle);
+        let mut block = [0.0f32; 64];
+        block[63] = 1e-3;
+        tap.write_block(&[[0.0f32; 64], block], info());
+        assert_eq!(switch.mode(), TapMode::Writing);
+        assert_eq!(wakes.load(Ordering::Relaxed), 1);
+        let (infos, frames) = drain(&mut reader);
+        assert_eq!(infos.len(), 1, "the waking block itself is written");
+        assert_eq!(frames[63], [0.0, 1e-3]);
+        assert_eq!(
+            infos[0].stream_pos, 0,
+            "skipped silence does not advance the stream"
+        );
+
+        // NaN is not silence either; and an editor that switched off is never woken.
+        switch.set_mode(TapMode::Idle);
+        tap.write_block(&[[f32::NAN; 4]], info());
+        assert_eq!(wakes.load(Ordering::Relaxed), 2);
+        switch.set_mode(TapMode::Off);
+        tap.write_block(&[[1.0f32; 4]], info());
+        assert_eq!(
+            (switch.mode(), wakes.load(Ordering::Relaxed)),
+            (TapMode::Off, 2)
+        );
+    }
+
+    #[test]
+    fn silence_detection_is_exact_at_the_threshold() {
+        let limit = f32::from_bits(SILENCE_BITS);
+        assert!((limit - 3.2e-8).abs() < 1e-12);
+        assert!(!has_signal(&[0.0, -0.0, limit, -limit, 1e-40]));
+        assert!(has_signal(&[0.0, limit * 1.01]));
+        assert!(has_signal(&[f32::NEG_INFINITY]));
+        assert!(has_signal(&[f32::NAN]));
+        assert!(!has_signal(&[]));
+    }
+
+    #[test]
     fn switched_off_tap_writes_nothing() {
         let (mut tap, mut reader) = tap_channel(1024, Arc::new(TapSwitch::default()));
         tap.write_block(&[[1.0f32; 64], [2.0; 64]], info());
@@ -639,7 +791,7 @@ mod tests {
     fn a_consumer_thread_sees_every_frame_in_order() {
         let (mut tap, mut reader) = tap_channel(512, Arc::new(TapSwitch::default()));
         reader.set_on(true);
-        let done = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let producer_done = done.clone();
         let consumer = std::thread::spawn(move || {
             let (mut received, mut last_pos) = (0u64, None);

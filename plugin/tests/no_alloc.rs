@@ -16,6 +16,7 @@ use nice_plug::prelude::Plugin;
 use ringscope_plugin::Ringscope;
 use ringscope_plugin::harness::{activate, buffer_over, process};
 use ringscope_plugin::params::TestSignalKind;
+use ringscope_plugin::tap::TapMode;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
@@ -114,12 +115,21 @@ fn process_never_allocates() {
     ];
     let params = plugin.ringscope_params();
     let mut calls = 0;
-    for editor_open in [false, true, false, true] {
-        plugin.tap_switch().set(editor_open);
+    // Silence too: an idle tap scans it and writes nothing.
+    storage.push(vec![vec![0.0f32; 512]; 2]);
+    let switch = plugin.tap_switch();
+    for mode in [
+        TapMode::Off,
+        TapMode::Writing,
+        TapMode::Idle,
+        TapMode::Writing,
+    ] {
         for kind in kinds {
             // SAFETY: the parameter is only read by `process()`, on this same thread.
             unsafe { params.test_signal._internal_set_plain_value(kind) };
             for block in storage.iter_mut() {
+                // Idle wakes (calling the editor's repaint waker) at the first block with signal.
+                switch.set_mode(mode);
                 let mut buffer = buffer_over(block);
                 audio_thread(|| process(&mut plugin, &mut buffer, &mut ctx));
                 audio_thread(|| plugin.reset());
@@ -129,7 +139,7 @@ fn process_never_allocates() {
     }
     stop.store(true, Ordering::Release);
     let drained = drainer.join().unwrap();
-    assert_eq!(calls, 4 * kinds.len() * sizes.len());
+    assert_eq!(calls, 4 * kinds.len() * (sizes.len() + 1));
     assert!(drained > 0, "the drainer saw the frames");
     assert_eq!(
         ALLOCATIONS.load(Ordering::Relaxed),

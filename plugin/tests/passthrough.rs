@@ -223,3 +223,23 @@ fn the_editor_receives_the_host_transport_with_each_block() {
     assert_eq!(t.pos_samples(), Some(123_456));
     assert_eq!(t.time_signature(), Some((3, 4)));
 }
+
+#[test]
+fn an_idle_editor_is_woken_by_the_first_block_with_signal() {
+    use ringscope_plugin::tap::TapMode;
+    let mut plugin = Ringscope::default();
+    let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
+    let switch = plugin.tap_switch();
+    let shared = plugin.editor_shared();
+    switch.set_mode(TapMode::Idle);
+    let mut silence = vec![vec![0.0f32; 512]; 2];
+    {
+        let mut buffer = buffer_over(&mut silence);
+        process(&mut plugin, &mut buffer, &mut ctx);
+    }
+    assert_eq!(switch.mode(), TapMode::Idle);
+    assert_eq!(shared.with_reader(|r, _| r.frames_available()), Some(0));
+    assert_passthrough(&mut plugin, &mut ctx, 2, 512, 4);
+    assert_eq!(switch.mode(), TapMode::Writing, "woken");
+    assert_eq!(shared.with_reader(|r, _| r.frames_available()), Some(512));
+}

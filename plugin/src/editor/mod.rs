@@ -37,12 +37,12 @@ use self::meters_view::MetersView;
 use self::scope_view::ScopeView;
 use self::spectrum_view::SpectrumView;
 use crate::params::{EditorGeometry, RingscopeParams, View};
-use crate::tap::{TapReader, TapSwitch};
+use crate::tap::{TapMode, TapReader, TapSwitch};
 
 /// Repaint interval while new, non-silent data arrives (the display rate).
 const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
-/// Repaint interval while idle (silent, frozen, no audio): just often enough to drain the ring
-/// (which holds a second) and notice when the signal comes back.
+/// Repaint interval while no block has arrived yet (host not processing), before the window
+/// goes idle.
 const IDLE_INTERVAL: Duration = Duration::from_millis(250);
 
 /// State shared between the plugin (audio and main thread) and its editor windows.
@@ -54,6 +54,9 @@ pub struct EditorShared {
     /// The plugin's parameters (also holds the persisted editor geometry).
     pub params: Arc<RingscopeParams>,
     switch: Arc<TapSwitch>,
+    /// Every window of this plugin polls this flag; the audio thread sets it to wake an idle
+    /// window (see [`TapMode::Idle`]).
+    repaint: RepaintNotifier,
     reader: Mutex<ReaderSlot>,
     /// The window system's scale factor last seen, as `f32` bits (1.0 until a window opened).
     system_scale: AtomicU32,
@@ -68,11 +71,17 @@ struct ReaderSlot {
 }
 
 impl EditorShared {
-    /// Shared state for a plugin whose tap obeys `switch`.
-    pub fn new(params: Arc<RingscopeParams>, switch: Arc<TapSwitch>) -> Self {
+    /// Shared state for a plugin whose tap obeys `switch`, and whose windows repaint when
+    /// `repaint` is set (the switch's waker should set it).
+    pub fn new(
+        params: Arc<RingscopeParams>,
+        switch: Arc<TapSwitch>,
+        repaint: RepaintNotifier,
+    ) -> Self {
         Self {
             params,
             switch,
+            repaint,
             reader: Mutex::new(ReaderSlot {
                 reader: None,
                 generation: 0,
@@ -103,9 +112,14 @@ impl EditorShared {
         slot.reader.as_mut().map(|reader| f(reader, generation))
     }
 
-    /// Whether the audio thread is currently writing into the tap (a window is open).
+    /// Whether a window is open (the tap writes, or idles waiting for signal).
     pub fn tap_is_on(&self) -> bool {
-        self.switch.is_on()
+        self.switch.mode() != TapMode::Off
+    }
+
+    /// What the audio side does now.
+    pub fn tap_mode(&self) -> TapMode {
+        self.switch.mode()
     }
 
     /// Number of editor windows opened so far.
@@ -174,8 +188,9 @@ impl Editor for RingscopeEditor {
             .with_tile("Ringscope")
             .with_resize_hint(RESIZE_HINT);
         let app = EditorApp::new(self.shared.clone());
-        let egui_editor = create_egui_editor(egui_state, RepaintNotifier::new(), settings, app)
-            .ok_or("could not create the egui editor")?;
+        let egui_editor =
+            create_egui_editor(egui_state, self.shared.repaint.clone(), settings, app)
+                .ok_or("could not create the egui editor")?;
 
         self.shared.editor_opened();
         // If the window cannot be created, switch the tap off again.
@@ -320,6 +335,8 @@ pub struct EditorApp {
     spectrum: SpectrumView,
     meters: MetersView,
     show_settings: bool,
+    /// When this window opened: it does not idle before it has shown the input for a while.
+    opened: Instant,
 }
 
 impl EditorApp {
@@ -334,6 +351,7 @@ impl EditorApp {
             spectrum: SpectrumView::default(),
             meters: MetersView,
             show_settings: false,
+            opened: Instant::now(),
         }
     }
 
@@ -354,22 +372,45 @@ impl EditorApp {
         });
     }
 
-    /// Asks for the next frame: at the display rate while something moves, slowly otherwise.
+    /// Sets what the audio side does and asks for the next frame: at the display rate while
+    /// something moves; not at all while frozen (input and parameter changes still repaint) or
+    /// while the input has been silent long enough for every curve to settle, in which case the
+    /// tap idles and the audio thread wakes this window when signal returns.
     fn schedule_repaint(&self, ctx: &egui::Context, now: Instant) {
         let params = &self.shared.params;
-        let settle = Duration::from_secs_f32(
-            1.5 + params.averaging_ms.value().max(0.0) / 1000.0
-                + params.peak_hold_s.value().max(0.0),
-        );
-        let moving = !params.freeze.value()
-            && self.display.frames_last_drain > 0
-            && self.display.quiet_for(now) < settle;
-        ctx.request_repaint_after(if moving {
+        let display = &self.display;
+        if params.freeze.value() {
+            self.shared.switch.set_mode(TapMode::Off);
+            return;
+        }
+        let messages_showing = display.recently_dropped(now) || display.recently_invalid(now);
+        let quiet_for = display.quiet_for(now).min(now.duration_since(self.opened));
+        let quiet = quiet_for >= settle_time(params);
+        if quiet && !messages_showing {
+            // Nothing will change on screen until signal returns.
+            self.shared.switch.set_mode(TapMode::Idle);
+            return;
+        }
+        self.shared.switch.set_mode(TapMode::Writing);
+        let interval = if display.frames_last_drain > 0 {
             FRAME_INTERVAL
         } else {
+            // Nothing arrived yet (host not processing): look again soon, cheaply.
             IDLE_INTERVAL
-        });
+        };
+        ctx.request_repaint_after(interval);
     }
+}
+
+/// How long after the signal stops the picture still changes: spectrum averages decay (five
+/// time constants), peak holds hold and then fall through the level range (20 dB/s), the meters'
+/// peaks fall from full scale to their floor (about 6 s).
+fn settle_time(params: &RingscopeParams) -> Duration {
+    let averaging = 5.0 * params.averaging_ms.value().max(0.0) / 1000.0;
+    let range_db = (params.db_max.value() - params.db_min.value()).clamp(6.0, 300.0);
+    let peak_hold = params.peak_hold_s.value().max(0.0) + range_db / 20.0;
+    let meters = 6.5;
+    Duration::from_secs_f32(1.0 + averaging.max(peak_hold).max(meters))
 }
 
 impl NiceEguiApp for EditorApp {
@@ -481,6 +522,7 @@ mod tests {
         let shared = Arc::new(EditorShared::new(
             Arc::new(RingscopeParams::default()),
             switch.clone(),
+            RepaintNotifier::new(),
         ));
         let (mut tap, reader) = tap_channel(4096, switch.clone());
         shared.install_reader(reader);

@@ -54,10 +54,19 @@ impl ScopeView {
         let width = rect.width().max(1.0) as usize;
         self.columns.resize(width, ColumnMinMax::default());
         let y = |v: f32| rect.center().y - v.clamp(-1.5, 1.5) * rect.height() * 0.5;
+        // Only columns that hold recorded samples: right of the newest sample there is nothing
+        // to draw (a sweep still filling, or a view that reaches past the newest frame). In beat
+        // sync the columns right of the cursor show the previous sweep, so all are drawn.
+        let drawn = if view.cursor.is_some() {
+            width
+        } else {
+            let recorded = ((view.newest - view.start) / view.length).clamp(0.0, 1.0);
+            ((recorded * width as f64).ceil() as usize).min(width)
+        };
         for &channel in display.settings.channels() {
             display.scope.render(&view, channel, &mut self.columns);
             self.points.clear();
-            for (c, column) in self.columns.iter().enumerate() {
+            for (c, column) in self.columns[..drawn].iter().enumerate() {
                 let x = rect.left() + c as f32 + 0.5;
                 // Zig-zag through each column's extremes: a band where the signal is dense,
                 // a line where it is not (min = max).
