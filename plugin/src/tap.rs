@@ -179,6 +179,11 @@ pub enum TapMode {
 
 /// The switch between editor and audio thread, plus how the audio side wakes an idle editor.
 /// Kept in an `Arc` by the plugin so it survives re-creating the rings.
+///
+/// The audio thread reads it on every block, so it gets cache lines of its own (128 bytes: the
+/// adjacent-line prefetcher pairs lines): a neighbouring allocation that another thread writes
+/// (e.g. the editor's reader mutex) must not make that read miss.
+#[repr(align(128))]
 pub struct TapSwitch {
     mode: AtomicU8,
     /// Called (on the audio thread) when an idle tap sees signal again. Must be real-time safe:
