@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Ringscope needs that are missing, and nothing else.
 #   build:     pkg-config, ALSA and JACK headers (the standalone app's audio backends)
-#   --app:     build + what the editor window loads at run time (X11, OpenGL via Mesa)
+#   --app:     build + what the editor window loads at run time (X11, OpenGL via Mesa through
+#              EGL or GLX, libxkbcommon for baseview's keyboard handling)
 #   --gui:     --app + GUI tests: Xvfb, xauth, ImageMagick (window capture)
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libjack-jackd2-dev)
+# baseview (the editor's windowing) tries EGL before GLX: with EGL installed every machine takes
+# the same path (the one the host tests run on).
+app_runtime=(libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2
+    libegl1 libegl-mesa0 libxkbcommon-x11-0)
 case "${1:-}" in
-    --app) packages+=(libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2) ;;
-    --gui) packages+=(xvfb xauth imagemagick libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxrandr2) ;;
+    --app) packages+=("${app_runtime[@]}") ;;
+    --gui) packages+=("${app_runtime[@]}" xvfb xauth imagemagick) ;;
 esac
 
 missing=()

@@ -14,7 +14,8 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "unit, property, integration and doc tests (debug)"
-cargo test --workspace
+# ringscope-host-tests needs the bundles and an X server: it runs in its own step below.
+cargo test --workspace --exclude ringscope-host-tests
 
 # --- plugin (issue 4) ---------------------------------------------------------------------
 step "plugin: debug bundles (assert_process_allocs active) link only the C runtime"
@@ -24,6 +25,15 @@ step "plugin: standalone app builds and lints (feature 'standalone', not in the 
 cargo clippy --package ringscope-plugin --features standalone --bin ringscope -- -D warnings
 cargo build --package ringscope-plugin --features standalone --bin ringscope
 # -------------------------------------------------------------------------------------------
+
+# Host-level tests (plugin/host-tests, issue 5): load the debug Ringscope.clap / Ringscope.vst3
+# built above the way a DAW does (clack-host, VST3 COM), open the editor 100+ times while audio
+# runs, and run the standalone app built above with `--backend dummy` and capture its window
+# (docs/screenshot.png). The debug build matters: nice-plug's assert_process_allocs aborts on any
+# allocation in process(), and the tests report which call allocated. Xvfb provides the display,
+# Mesa the OpenGL.
+step "host-level tests: the bundles and the standalone app, loaded as a DAW and a user would"
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests --no-fail-fast
 
 step "ring buffer: two-thread stress test, 10^8 elements (release)"
 cargo test --release -p ringscope --test stress

@@ -1,0 +1,29 @@
+//! The harness behind Ringscope's host-level tests.
+//!
+//! The tests in `tests/` load the *built* plugin bundles and the standalone binary from disk, the
+//! way a DAW or a user does, so they see what users get: the exported entry points, the bundle
+//! layout, the real-time behaviour of a debug build with nice-plug's `assert_process_allocs`.
+//! This library holds what they share:
+//!
+//! - [`artifacts`]: where the bundles and the standalone binary are, with a clear error when
+//!   they were not built;
+//! - [`isolate`] and [`crash`]: each test runs in a child process, and a plugin that aborts or
+//!   crashes (an allocation on the audio thread, a segfault) turns into a test failure that names
+//!   the call responsible;
+//! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats, and [`editor`]: driving a
+//!   plugin's editor from the CLAP host;
+//! - [`signals`]: deterministic test signals and bit-exact comparison;
+//! - [`x11`], [`screenshot`] and [`memory`]: a virtual display's windows, pictures of them, and the
+//!   process's resident memory.
+
+pub mod artifacts;
+pub mod clap;
+pub mod crash;
+pub mod editor;
+pub mod isolate;
+pub mod memory;
+pub mod passthrough;
+pub mod screenshot;
+pub mod signals;
+pub mod vst3;
+pub mod x11;

@@ -1,0 +1,647 @@
+//! A minimal VST3 host on the `vst3` crate's COM bindings: it loads the module inside
+//! `Ringscope.vst3` with `libloading`, calls `ModuleEntry` and `GetPluginFactory` as the SDK's
+//! Linux hosting code does, and drives `IComponent` / `IAudioProcessor` / `IEditController`.
+
+use std::cell::{Cell, RefCell};
+use std::ffi::{c_char, c_void};
+use std::marker::PhantomData;
+use vst3::Steinberg::IBStream_::IStreamSeekMode_::{kIBSeekCur, kIBSeekEnd, kIBSeekSet};
+use vst3::Steinberg::Vst::ProcessContext_::StatesAndFlags_::{
+    kBarPositionValid, kPlaying, kProjectTimeMusicValid, kTempoValid, kTimeSigValid,
+};
+use vst3::Steinberg::Vst::{
+    AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent,
+    IComponentTrait, IEditController, IEditControllerTrait, IHostApplication,
+    IHostApplicationTrait, ParameterInfo, ProcessContext, ProcessData, ProcessSetup,
+    SpeakerArrangement, String128, TChar,
+};
+use vst3::Steinberg::{
+    FUnknown, IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactory2,
+    IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo, PClassInfo2, PFactoryInfo, TUID, int32,
+    int64, kInvalidArgument, kNotImplemented, kResultFalse, kResultOk, tresult,
+};
+use vst3::{Class, ComPtr, ComWrapper, Interface};
+
+/// `Steinberg::Vst::SpeakerArr::kMono`.
+pub const SPEAKER_MONO: SpeakerArrangement = vst3::Steinberg::Vst::SpeakerArr::kMono;
+/// `Steinberg::Vst::SpeakerArr::kStereo`.
+pub const SPEAKER_STEREO: SpeakerArrangement = vst3::Steinberg::Vst::SpeakerArr::kStereo;
+
+/// The category of audio processor classes (`kVstAudioEffectClass`).
+pub const AUDIO_EFFECT_CLASS: &str = "Audio Module Class";
+
+type ModuleEntryFn = unsafe extern "C" fn(*mut c_void) -> bool;
+type ModuleExitFn = unsafe extern "C" fn() -> bool;
+type GetPluginFactoryFn = unsafe extern "system" fn() -> *mut c_void;
+
+/// A loaded VST3 module and its factory.
+pub struct Module {
+    factory: Option<ComPtr<IPluginFactory>>,
+    library: libloading::Library,
+}
+
+/// A class the factory offers.
+#[derive(Debug, Clone)]
+pub struct ClassInfo {
+    /// The class ID.
+    pub cid: TUID,
+    /// e.g. `Audio Module Class`.
+    pub category: String,
+    /// Display name.
+    pub name: String,
+    /// `|`-separated sub-categories from `IPluginFactory2`, e.g. `Fx|Analyzer`.
+    pub sub_categories: Option<String>,
+    /// Vendor from `IPluginFactory2`.
+    pub vendor: Option<String>,
+    /// Version from `IPluginFactory2`.
+    pub version: Option<String>,
+}
+
+fn c_chars(chars: &[c_char]) -> String {
+    let bytes: Vec<u8> = chars
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Decodes a NUL-terminated UTF-16 VST3 string.
+pub fn utf16(chars: &[TChar]) -> String {
+    let end = chars.iter().position(|&c| c == 0).unwrap_or(chars.len());
+    String::from_utf16_lossy(&chars[..end])
+}
+
+impl Module {
+    /// Loads `Ringscope.vst3` from the bundle directory and enters the module.
+    pub fn load() -> Self {
+        let path = crate::artifacts::vst3_module();
+        // SAFETY: loading runs the module's initialisers; it is the bundle this workspace built.
+        let library = unsafe { libloading::Library::new(&path) }
+            .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
+        // SAFETY: the symbol types are those of the VST3 SDK's Linux module entry points.
+        unsafe {
+            let entry: libloading::Symbol<ModuleEntryFn> = library
+                .get(b"ModuleEntry\0")
+                .expect("the module exports ModuleEntry (required on Linux)");
+            // The SDK passes the dlopen handle; nice-plug ignores it.
+            assert!(entry(std::ptr::null_mut()), "ModuleEntry returned false");
+            let get_factory: libloading::Symbol<GetPluginFactoryFn> = library
+                .get(b"GetPluginFactory\0")
+                .expect("the module exports GetPluginFactory");
+            let factory = ComPtr::from_raw(get_factory() as *mut IPluginFactory)
+                .expect("GetPluginFactory returned a factory");
+            Self {
+                factory: Some(factory),
+                library,
+            }
+        }
+    }
+
+    fn factory(&self) -> &ComPtr<IPluginFactory> {
+        self.factory.as_ref().expect("the factory lives until drop")
+    }
+
+    /// `getFactoryInfo`: vendor, URL, e-mail.
+    pub fn factory_info(&self) -> (String, String, String) {
+        // SAFETY: PFactoryInfo is plain data; the factory fills it.
+        unsafe {
+            let mut info: PFactoryInfo = std::mem::zeroed();
+            assert_eq!(self.factory().getFactoryInfo(&mut info), kResultOk);
+            (
+                c_chars(&info.vendor),
+                c_chars(&info.url),
+                c_chars(&info.email),
+            )
+        }
+    }
+
+    /// Every class the factory offers, with `IPluginFactory2` details where available.
+    pub fn classes(&self) -> Vec<ClassInfo> {
+        let factory = self.factory();
+        let factory2 = factory.cast::<IPluginFactory2>();
+        // SAFETY: the info structs are plain data the factory fills; indices are in range.
+        unsafe {
+            (0..factory.countClasses())
+                .map(|index| {
+                    let mut info: PClassInfo = std::mem::zeroed();
+                    assert_eq!(factory.getClassInfo(index, &mut info), kResultOk);
+                    let mut class = ClassInfo {
+                        cid: info.cid,
+                        category: c_chars(&info.category),
+                        name: c_chars(&info.name),
+                        sub_categories: None,
+                        vendor: None,
+                        version: None,
+                    };
+                    if let Some(factory2) = &factory2 {
+                        let mut info2: PClassInfo2 = std::mem::zeroed();
+                        if factory2.getClassInfo2(index, &mut info2) == kResultOk {
+                            class.sub_categories = Some(c_chars(&info2.subCategories));
+                            class.vendor = Some(c_chars(&info2.vendor));
+                            class.version = Some(c_chars(&info2.version));
+                        }
+                    }
+                    class
+                })
+                .collect()
+        }
+    }
+
+    /// The plugin's audio processor class.
+    pub fn audio_class(&self) -> ClassInfo {
+        let classes = self.classes();
+        classes
+            .iter()
+            .find(|c| c.category == AUDIO_EFFECT_CLASS)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {AUDIO_EFFECT_CLASS:?} among {classes:?}"))
+    }
+
+    /// Creates and initializes an instance of `cid`.
+    pub fn create(&self, cid: &TUID) -> Instance<'_> {
+        Instance::new(self, cid)
+    }
+}
+
+impl Drop for Module {
+    fn drop(&mut self) {
+        // Release the factory before leaving the module, as the SDK's hosting code does.
+        self.factory = None;
+        // SAFETY: every instance borrowed the module, so all are gone; the factory too.
+        unsafe {
+            if let Ok(exit) = self.library.get::<ModuleExitFn>(b"ModuleExit\0")
+                && !exit()
+                && !std::thread::panicking()
+            {
+                panic!("ModuleExit returned false");
+            }
+        }
+    }
+}
+
+/// The host's `IHostApplication`, passed to `initialize`.
+struct HostApplication;
+
+impl Class for HostApplication {
+    type Interfaces = (IHostApplication,);
+}
+
+impl IHostApplicationTrait for HostApplication {
+    unsafe fn getName(&self, name: *mut String128) -> tresult {
+        if name.is_null() {
+            return kInvalidArgument;
+        }
+        // SAFETY: the caller passes a String128 to fill.
+        let name = unsafe { &mut *name };
+        name.fill(0);
+        for (slot, unit) in name.iter_mut().zip("ringscope-host-tests".encode_utf16()) {
+            *slot = unit;
+        }
+        kResultOk
+    }
+
+    unsafe fn createInstance(
+        &self,
+        _cid: *mut TUID,
+        _iid: *mut TUID,
+        obj: *mut *mut c_void,
+    ) -> tresult {
+        // This host offers no IMessage/IAttributeList objects.
+        if !obj.is_null() {
+            // SAFETY: the caller passes a slot for the object.
+            unsafe { *obj = std::ptr::null_mut() };
+        }
+        kNotImplemented
+    }
+}
+
+/// An in-memory `IBStream`, as hosts use to save and restore state.
+pub struct MemoryStream {
+    data: RefCell<Vec<u8>>,
+    position: Cell<usize>,
+}
+
+impl MemoryStream {
+    /// A stream over `data`, positioned at its start.
+    pub fn new(data: Vec<u8>) -> ComWrapper<Self> {
+        ComWrapper::new(Self {
+            data: RefCell::new(data),
+            position: Cell::new(0),
+        })
+    }
+
+    /// The stream's bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.data.borrow().clone()
+    }
+}
+
+impl Class for MemoryStream {
+    type Interfaces = (IBStream,);
+}
+
+impl IBStreamTrait for MemoryStream {
+    unsafe fn read(&self, buffer: *mut c_void, num_bytes: int32, num_read: *mut int32) -> tresult {
+        if buffer.is_null() || num_bytes < 0 {
+            return kInvalidArgument;
+        }
+        let data = self.data.borrow();
+        let start = self.position.get().min(data.len());
+        let count = (num_bytes as usize).min(data.len() - start);
+        // SAFETY: the caller's buffer holds `num_bytes` bytes; `count` is at most that.
+        unsafe {
+            std::ptr::copy_nonoverlapping(data[start..].as_ptr(), buffer as *mut u8, count);
+            if !num_read.is_null() {
+                *num_read = count as int32;
+            }
+        }
+        self.position.set(start + count);
+        kResultOk
+    }
+
+    unsafe fn write(
+        &self,
+        buffer: *mut c_void,
+        num_bytes: int32,
+        num_written: *mut int32,
+    ) -> tresult {
+        if buffer.is_null() || num_bytes < 0 {
+            return kInvalidArgument;
+        }
+        let mut data = self.data.borrow_mut();
+        let start = self.position.get();
+        let end = start + num_bytes as usize;
+        if data.len() < end {
+            data.resize(end, 0);
+        }
+        // SAFETY: the caller's buffer holds `num_bytes` readable bytes.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                buffer as *const u8,
+                data[start..end].as_mut_ptr(),
+                num_bytes as usize,
+            );
+            if !num_written.is_null() {
+                *num_written = num_bytes;
+            }
+        }
+        self.position.set(end);
+        kResultOk
+    }
+
+    unsafe fn seek(&self, pos: int64, mode: int32, result: *mut int64) -> tresult {
+        let len = self.data.borrow().len() as int64;
+        let base = match mode {
+            m if m == kIBSeekSet as int32 => 0,
+            m if m == kIBSeekCur as int32 => self.position.get() as int64,
+            m if m == kIBSeekEnd as int32 => len,
+            _ => return kInvalidArgument,
+        };
+        let target = base + pos;
+        if target < 0 {
+            return kResultFalse;
+        }
+        self.position.set(target as usize);
+        if !result.is_null() {
+            // SAFETY: the caller passes a slot for the new position.
+            unsafe { *result = target };
+        }
+        kResultOk
+    }
+
+    unsafe fn tell(&self, pos: *mut int64) -> tresult {
+        if pos.is_null() {
+            return kInvalidArgument;
+        }
+        // SAFETY: checked non-null above.
+        unsafe { *pos = self.position.get() as int64 };
+        kResultOk
+    }
+}
+
+/// A parameter as `IEditController` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vst3Param {
+    /// Parameter ID.
+    pub id: u32,
+    /// Title.
+    pub title: String,
+    /// Steps (0 for continuous).
+    pub step_count: i32,
+    /// Default normalized value.
+    pub default: f64,
+    /// `ParameterFlags` bits.
+    pub flags: i32,
+}
+
+/// One plugin instance: its component, processor and edit controller.
+pub struct Instance<'m> {
+    component: ComPtr<IComponent>,
+    processor: ComPtr<IAudioProcessor>,
+    controller: ComPtr<IEditController>,
+    /// Whether the controller is a separate object that was initialized on its own.
+    separate_controller: bool,
+    _host: ComWrapper<HostApplication>,
+    _module: PhantomData<&'m Module>,
+}
+
+impl<'m> Instance<'m> {
+    fn new(module: &'m Module, cid: &TUID) -> Self {
+        let host = ComWrapper::new(HostApplication);
+        let host_unknown = host
+            .to_com_ptr::<FUnknown>()
+            .expect("IHostApplication derives from FUnknown");
+        // SAFETY: COM calls with valid arguments; `createInstance` returns an owned reference.
+        unsafe {
+            let mut object = std::ptr::null_mut();
+            let result = module.factory().createInstance(
+                cid.as_ptr(),
+                IComponent::IID.as_ptr() as *const c_char,
+                &mut object,
+            );
+            assert_eq!(result, kResultOk, "createInstance(IComponent)");
+            let component = ComPtr::from_raw(object as *mut IComponent)
+                .expect("createInstance returned an IComponent");
+            assert_eq!(
+                component.initialize(host_unknown.as_ptr()),
+                kResultOk,
+                "IComponent::initialize"
+            );
+            let processor = component
+                .cast::<IAudioProcessor>()
+                .expect("the component implements IAudioProcessor");
+            // A single-component plugin implements the controller on the component; otherwise
+            // create the controller class the component names, as hosts do.
+            let (controller, separate_controller) = match component.cast::<IEditController>() {
+                Some(controller) => (controller, false),
+                None => {
+                    let mut controller_cid: TUID = [0; 16];
+                    assert_eq!(
+                        component.getControllerClassId(&mut controller_cid),
+                        kResultOk,
+                        "no IEditController on the component and no controller class"
+                    );
+                    let mut object = std::ptr::null_mut();
+                    assert_eq!(
+                        module.factory().createInstance(
+                            controller_cid.as_ptr(),
+                            IEditController::IID.as_ptr() as *const c_char,
+                            &mut object,
+                        ),
+                        kResultOk
+                    );
+                    let controller = ComPtr::from_raw(object as *mut IEditController)
+                        .expect("createInstance returned an IEditController");
+                    assert_eq!(controller.initialize(host_unknown.as_ptr()), kResultOk);
+                    (controller, true)
+                }
+            };
+            Self {
+                component,
+                processor,
+                controller,
+                separate_controller,
+                _host: host,
+                _module: PhantomData,
+            }
+        }
+    }
+
+    /// `setBusArrangements` with one input and one output bus.
+    pub fn set_arrangement(&self, arrangement: SpeakerArrangement) -> tresult {
+        let mut input = arrangement;
+        let mut output = arrangement;
+        // SAFETY: one arrangement per direction, valid for the call.
+        unsafe {
+            self.processor
+                .setBusArrangements(&mut input, 1, &mut output, 1)
+        }
+    }
+
+    /// `setupProcessing` for real-time 32-bit processing.
+    pub fn setup_processing(&self, sample_rate: f64, max_block: i32) {
+        let mut setup = ProcessSetup {
+            processMode: vst3::Steinberg::Vst::ProcessModes_::kRealtime as i32,
+            symbolicSampleSize: vst3::Steinberg::Vst::SymbolicSampleSizes_::kSample32 as i32,
+            maxSamplesPerBlock: max_block,
+            sampleRate: sample_rate,
+        };
+        // SAFETY: a valid ProcessSetup.
+        unsafe {
+            assert_eq!(
+                self.processor
+                    .canProcessSampleSize(setup.symbolicSampleSize),
+                kResultOk,
+                "32-bit processing"
+            );
+            assert_eq!(
+                self.processor.setupProcessing(&mut setup),
+                kResultOk,
+                "setupProcessing({sample_rate} Hz, {max_block})"
+            );
+        }
+    }
+
+    /// `setActive(true)` then `setProcessing(true)`.
+    pub fn start(&self) {
+        // SAFETY: plain COM calls.
+        unsafe {
+            assert_eq!(self.component.setActive(1), kResultOk, "setActive(true)");
+            let result = self.processor.setProcessing(1);
+            // The SDK allows kNotImplemented here.
+            assert!(
+                result == kResultOk || result == kNotImplemented,
+                "setProcessing(true) = {result}"
+            );
+        }
+    }
+
+    /// `setProcessing(false)` then `setActive(false)`.
+    pub fn stop(&self) {
+        // SAFETY: plain COM calls.
+        unsafe {
+            let result = self.processor.setProcessing(0);
+            assert!(result == kResultOk || result == kNotImplemented);
+            assert_eq!(self.component.setActive(0), kResultOk, "setActive(false)");
+        }
+    }
+
+    fn run(
+        &self,
+        inputs: &mut [*mut f32],
+        outputs: &mut [*mut f32],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+    ) -> tresult {
+        let mut input_bus = AudioBusBuffers {
+            numChannels: inputs.len() as i32,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: inputs.as_mut_ptr(),
+            },
+        };
+        let mut output_bus = AudioBusBuffers {
+            numChannels: outputs.len() as i32,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: outputs.as_mut_ptr(),
+            },
+        };
+        // SAFETY: ProcessContext is plain data.
+        let mut context: ProcessContext = unsafe { std::mem::zeroed() };
+        if let Some((sample_rate, position)) = playing_at {
+            let quarter_notes = position as f64 / sample_rate * 2.0; // 120 BPM
+            context.state =
+                kPlaying | kTempoValid | kTimeSigValid | kProjectTimeMusicValid | kBarPositionValid;
+            context.sampleRate = sample_rate;
+            context.projectTimeSamples = position;
+            context.continousTimeSamples = position;
+            context.projectTimeMusic = quarter_notes;
+            context.barPositionMusic = (quarter_notes / 4.0).floor() * 4.0;
+            context.tempo = 120.0;
+            context.timeSigNumerator = 4;
+            context.timeSigDenominator = 4;
+        }
+        let mut data = ProcessData {
+            processMode: vst3::Steinberg::Vst::ProcessModes_::kRealtime as i32,
+            symbolicSampleSize: vst3::Steinberg::Vst::SymbolicSampleSizes_::kSample32 as i32,
+            numSamples: frames as i32,
+            numInputs: 1,
+            numOutputs: 1,
+            inputs: &mut input_bus,
+            outputs: &mut output_bus,
+            inputParameterChanges: std::ptr::null_mut(),
+            outputParameterChanges: std::ptr::null_mut(),
+            inputEvents: std::ptr::null_mut(),
+            outputEvents: std::ptr::null_mut(),
+            processContext: if playing_at.is_some() {
+                &mut context
+            } else {
+                std::ptr::null_mut()
+            },
+        };
+        // SAFETY: every pointer in `data` is valid for the call; channel buffers hold `frames`.
+        unsafe { self.processor.process(&mut data) }
+    }
+
+    /// Processes `frames` frames from separate input and output buffers. `playing_at` gives the
+    /// sample rate and the song position to report a playing transport.
+    pub fn process(
+        &self,
+        input: &mut [Vec<f32>],
+        output: &mut [Vec<f32>],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+    ) -> tresult {
+        assert!(input.iter().chain(output.iter()).all(|c| c.len() >= frames));
+        let mut inputs: Vec<*mut f32> = input.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut outputs: Vec<*mut f32> = output.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        self.run(&mut inputs, &mut outputs, frames, playing_at)
+    }
+
+    /// Processes `frames` frames in place (input and output buses share channel memory).
+    pub fn process_in_place(
+        &self,
+        buffers: &mut [Vec<f32>],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+    ) -> tresult {
+        assert!(buffers.iter().all(|c| c.len() >= frames));
+        let mut inputs: Vec<*mut f32> = buffers.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut outputs = inputs.clone();
+        self.run(&mut inputs, &mut outputs, frames, playing_at)
+    }
+
+    /// `IComponent::getState`.
+    pub fn get_state(&self) -> Vec<u8> {
+        let stream = MemoryStream::new(Vec::new());
+        let pointer = stream.to_com_ptr::<IBStream>().expect("IBStream");
+        // SAFETY: a live stream object.
+        let result = unsafe { self.component.getState(pointer.as_ptr()) };
+        assert_eq!(result, kResultOk, "IComponent::getState");
+        stream.bytes()
+    }
+
+    /// `IComponent::setState`, then `IEditController::setComponentState` as hosts do.
+    pub fn set_state(&self, bytes: &[u8]) -> tresult {
+        let stream = MemoryStream::new(bytes.to_vec());
+        let pointer = stream.to_com_ptr::<IBStream>().expect("IBStream");
+        // SAFETY: a live stream object.
+        unsafe {
+            let result = self.component.setState(pointer.as_ptr());
+            if result == kResultOk {
+                let controller_stream = MemoryStream::new(bytes.to_vec());
+                let controller_pointer = controller_stream
+                    .to_com_ptr::<IBStream>()
+                    .expect("IBStream");
+                assert_eq!(
+                    self.controller
+                        .setComponentState(controller_pointer.as_ptr()),
+                    kResultOk,
+                    "IEditController::setComponentState"
+                );
+            }
+            result
+        }
+    }
+
+    /// The controller's parameters.
+    pub fn params(&self) -> Vec<Vst3Param> {
+        // SAFETY: indices below the count; ParameterInfo is plain data.
+        unsafe {
+            (0..self.controller.getParameterCount())
+                .map(|index| {
+                    let mut info: ParameterInfo = std::mem::zeroed();
+                    assert_eq!(
+                        self.controller.getParameterInfo(index, &mut info),
+                        kResultOk,
+                        "getParameterInfo({index})"
+                    );
+                    Vst3Param {
+                        id: info.id,
+                        title: utf16(&info.title),
+                        step_count: info.stepCount,
+                        default: info.defaultNormalizedValue,
+                        flags: info.flags,
+                    }
+                })
+                .collect()
+        }
+    }
+
+    /// `getParamNormalized`.
+    pub fn param(&self, id: u32) -> f64 {
+        // SAFETY: plain COM call.
+        unsafe { self.controller.getParamNormalized(id) }
+    }
+
+    /// `setParamNormalized` (the controller side of a user edit).
+    pub fn set_param(&self, id: u32, normalized: f64) -> tresult {
+        // SAFETY: plain COM call.
+        unsafe { self.controller.setParamNormalized(id, normalized) }
+    }
+
+    /// `getParamStringByValue`.
+    pub fn param_text(&self, id: u32, normalized: f64) -> Option<String> {
+        let mut text: String128 = [0; 128];
+        // SAFETY: a String128 to fill.
+        let result = unsafe {
+            self.controller
+                .getParamStringByValue(id, normalized, &mut text)
+        };
+        (result == kResultOk).then(|| utf16(&text))
+    }
+}
+
+impl Drop for Instance<'_> {
+    fn drop(&mut self) {
+        // SAFETY: plain COM calls; the instance is not processing (tests stop it first).
+        unsafe {
+            if self.separate_controller {
+                self.controller.terminate();
+            }
+            self.component.terminate();
+        }
+    }
+}
