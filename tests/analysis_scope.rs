@@ -481,3 +481,43 @@ fn history_length_can_be_changed_and_is_at_least_the_longest_window() {
     scope.feed(&[[0.25, 0.25]; 480]);
     assert_eq!(scope.clock(), 5280);
 }
+
+/// A log sweep up to 20 kHz puts several crossings in the trigger's refinement queue at once;
+/// none of them may restart a running sweep, so a triggered view always ends at or before the
+/// newest sample (regression: from ~4 kHz on, views reached ~900 samples into the future).
+#[test]
+fn triggered_views_never_reach_past_the_newest_sample_during_a_fast_sweep() {
+    for mode in [TriggerMode::Auto, TriggerMode::Normal] {
+        let mut scope = Scope::new(RATE, scope_settings(mode, 0.02));
+        let seconds = 5.0;
+        let (f0, f1) = (20.0_f64, 20_000.0_f64);
+        let k = (f1 / f0).ln() / seconds;
+        let frames: Vec<[f32; 2]> = (0..(seconds * RATE) as u64)
+            .map(|n| {
+                let t = n as f64 / RATE;
+                let phase = std::f64::consts::TAU * f0 * ((k * t).exp() - 1.0) / k;
+                let x = (0.5 * phase.sin()) as f32;
+                [x, x]
+            })
+            .collect();
+        let mut triggered = 0;
+        for block in frames.chunks(512) {
+            scope.feed(block);
+            let view = scope.view();
+            if view.trigger.is_some() {
+                triggered += 1;
+                assert!(
+                    view.start + view.length <= view.newest,
+                    "{mode:?}: view {:.1}+{} past the newest sample {}",
+                    view.start,
+                    view.length,
+                    view.newest
+                );
+            }
+        }
+        assert!(
+            triggered > 400,
+            "{mode:?}: only {triggered} triggered views"
+        );
+    }
+}

@@ -257,7 +257,12 @@ impl TriggerFinder {
         if self.pending_len > 0 {
             let (first_above, radius) = self.pending[self.pending_head];
             if n >= first_above + Self::LATENCY {
-                found = Some(self.refine(first_above, radius));
+                // A lock set after this crossing was queued (by the caller, on the report of an
+                // earlier one) applies to it too: at high frequencies several crossings wait
+                // in the queue at once, and reporting them would restart a running sweep.
+                if first_above as f64 >= self.locked_until {
+                    found = Some(self.refine(first_above, radius));
+                }
                 self.pending_head = (self.pending_head + 1) % PENDING_SLOTS;
                 self.pending_len -= 1;
             }
