@@ -276,7 +276,8 @@ pub struct Counters {
     /// Elements ever taken out of the ring (popped, committed, skipped or cleared).
     pub read: u64,
     /// Elements the ring refused because it was full ([`Producer::push`] and
-    /// [`Producer::push_slice`]).
+    /// [`Producer::push_slice`]), plus those the producer reported with
+    /// [`Producer::record_dropped`].
     pub dropped: u64,
 }
 
@@ -435,6 +436,34 @@ impl<T: Copy> Producer<T> {
 }
 
 impl<T> Producer<T> {
+    /// Adds `n` to [`Counters::dropped`], for elements the producer discarded itself, so that
+    /// one total counts every overrun.
+    ///
+    /// [`Producer::push`] and [`Producer::push_slice`] count what they refuse; a
+    /// [`WriteChunk`] is a reservation and counts nothing, so a producer that writes a block
+    /// through a chunk shorter than the block records the rest here.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ringscope::RingBuffer::<f32>::new(4);
+    /// let block = [0.5_f32; 6];
+    /// let mut chunk = producer.write_chunk(block.len());
+    /// let written = chunk.len();
+    /// let (first, second) = chunk.as_mut_slices();
+    /// first.copy_from_slice(&block[..first.len()]);
+    /// second.copy_from_slice(&block[first.len()..written]);
+    /// chunk.commit_all();
+    /// producer.record_dropped(block.len() - written);
+    /// assert_eq!(consumer.counters().dropped, 2);
+    /// ```
+    #[inline]
+    pub fn record_dropped(&mut self, n: usize) {
+        if n > 0 {
+            self.count_dropped(n);
+        }
+    }
+
     /// The number of elements the ring holds when full.
     ///
     /// # Examples

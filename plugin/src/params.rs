@@ -562,6 +562,9 @@ impl Default for RingscopeParams {
                     factor: FloatRange::skew_factor(-2.0),
                 },
             )
+            // Whole milliseconds (an FFT hop is longer than that anyway): without a step, a
+            // value like 0.0001 ms shows as "0.00 ms", which reads back as Off.
+            .with_step_size(1.0)
             .with_value_to_string(Arc::new(|ms| {
                 if ms <= 0.0 {
                     "Off".to_owned()

@@ -10,8 +10,8 @@
 //! ring (the interleaving copy goes straight into the ring's slots, no scratch buffer and no
 //! second copy) and a one-slot `write_chunk` of the info ring: no per-sample atomics, no allocation, no lock,
 //! no system call. When the frame ring is full, the frames that do not fit are dropped and
-//! counted. (A `write_chunk` is a reservation, so the ring's own `Counters::dropped` does not
-//! see them; the tap counts them, and [`TapReader::dropped_frames`] reports both.)
+//! counted in the frame ring's own `Counters::dropped` (a `write_chunk` is a reservation, so the
+//! tap records what did not fit with `Producer::record_dropped`).
 //!
 //! Pairing: the audio side reserves the block's `BlockInfo` slot first (dropping the whole block
 //! when the info ring is full), commits the frames, then commits the info, so every `BlockInfo`
@@ -19,7 +19,7 @@
 //! their `BlockInfo`, so frames and infos can never slip out of step.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::test_signal::{TestSignal, TestSignalSettings};
 use ringscope::{Consumer, Producer, RingBuffer};
@@ -276,24 +276,6 @@ fn has_signal(samples: &[f32]) -> bool {
         .is_some_and(|m| m > SILENCE_BITS)
 }
 
-/// Losses the rings cannot count themselves (their `dropped` counts refused pushes, and the tap
-/// writes through chunks).
-#[derive(Debug, Default)]
-struct TapStats {
-    /// Frames that did not fit into the frame ring, or whose block was dropped whole because the
-    /// info ring was full. Only the audio side writes it, and only when it drops.
-    frames_dropped: AtomicU64,
-}
-
-impl TapStats {
-    /// The cold path: a ring was full.
-    #[cold]
-    fn count_dropped(&self, frames: usize) {
-        self.frames_dropped
-            .fetch_add(frames as u64, Ordering::Relaxed);
-    }
-}
-
 /// Frames the rings hold by default: one second at the given rate (at least 4096), so a GUI that
 /// stalls for up to a second loses nothing.
 pub fn default_capacity(sample_rate: f32) -> usize {
@@ -313,20 +295,17 @@ pub fn tap_channel(capacity_frames: usize, switch: Arc<TapSwitch>) -> (AudioTap,
     let info_capacity = (capacity_frames / 16).max(256);
     let (frames_tx, frames_rx) = RingBuffer::<Frame>::new(capacity_frames);
     let (info_tx, info_rx) = RingBuffer::<BlockInfo>::new(info_capacity);
-    let stats = Arc::new(TapStats::default());
     (
         AudioTap {
             frames: frames_tx,
             infos: info_tx,
             switch: switch.clone(),
-            stats: stats.clone(),
             stream_pos: 0,
         },
         TapReader {
             frames: frames_rx,
             infos: info_rx,
             switch,
-            stats,
         },
     )
 }
@@ -336,7 +315,6 @@ pub struct AudioTap {
     frames: Producer<Frame>,
     infos: Producer<BlockInfo>,
     switch: Arc<TapSwitch>,
-    stats: Arc<TapStats>,
     stream_pos: u64,
 }
 
@@ -434,20 +412,19 @@ impl AudioTap {
         // consumer's cache line on every block.)
         let mut info_slot = self.infos.write_chunk(1);
         if info_slot.is_empty() {
-            self.stats.count_dropped(frames);
+            self.frames.record_dropped(frames);
             return;
         }
         let mut chunk = self.frames.write_chunk(frames);
         let written = chunk.len();
-        if written < frames {
-            self.stats.count_dropped(frames - written);
-        }
         let (first, second) = chunk.as_mut_slices();
         let first_len = first.len();
         fill(first, 0);
         fill(second, first_len);
         // Frames first, then their info: an info the reader sees always has its frames.
         chunk.commit_all();
+        // The block's tail that did not fit.
+        self.frames.record_dropped(frames - written);
         let (slot, _) = info_slot.as_mut_slices();
         slot[0] = BlockInfo {
             stream_pos,
@@ -477,7 +454,6 @@ pub struct TapReader {
     frames: Consumer<Frame>,
     infos: Consumer<BlockInfo>,
     switch: Arc<TapSwitch>,
-    stats: Arc<TapStats>,
 }
 
 impl TapReader {
@@ -501,11 +477,9 @@ impl TapReader {
         self.frames.read_available()
     }
 
-    /// Total frames lost since the channel was created because a ring was full (the frame
-    /// ring's own count of refused pushes plus the tap's count of frames that did not fit a
-    /// chunk).
+    /// Total frames lost since the channel was created because a ring was full.
     pub fn dropped_frames(&self) -> u64 {
-        self.frames.counters().dropped + self.stats.frames_dropped.load(Ordering::Relaxed)
+        self.frames.counters().dropped
     }
 
     /// The frame ring's sample clock and overrun totals.
@@ -562,6 +536,7 @@ impl TapReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU64;
 
     fn channel(capacity: usize) -> (AudioTap, TapReader) {
         let (tap, reader) = tap_channel(capacity, Arc::new(TapSwitch::default()));
