@@ -60,9 +60,12 @@
 //! # Memory orderings
 //!
 //! Each side stores only its own position, with `Release`, and loads the other side's with
-//! `Acquire` only when its cached copy shows too little room or data; every ordering in the code
-//! carries a comment saying why nothing weaker is correct. The loom models in `tests/loom.rs`
-//! check every pair of concurrent operations against the C++ memory model.
+//! `Acquire` when it is about to touch slots on the strength of it (only when its cached copy
+//! shows too little room or data); `skip` and `clear`, which touch no slot, load it `Relaxed`
+//! and keep it out of the cache. Every ordering in the code carries a comment saying why nothing
+//! weaker is correct. The loom models in `tests/loom.rs` check the concurrent operation pairs
+//! they list under loom's approximation of the C11 memory model, with every slot access
+//! mirrored on a loom cell so that a data race fails the model.
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]

@@ -42,11 +42,9 @@ use crate::sync::{Arc, AtomicBool, AtomicU64, Ordering, SlotAccessLog};
 ///
 /// let (mut producer, mut consumer) = RingBuffer::<f32>::new(4);
 /// let audio = std::thread::spawn(move || {
-///     let block = [0.25_f32, -0.25, 0.5];
-///     let mut written = 0;
-///     while written < block.len() {
-///         written += producer.push_slice(&block[written..]);
-///     }
+///     // One push per block; a real-time producer never waits for room.
+///     let written = producer.push_slice(&[0.25_f32, -0.25, 0.5]);
+///     assert_eq!(written, 3);
 /// });
 /// let mut received = Vec::new();
 /// while received.len() < 3 {
@@ -92,7 +90,11 @@ impl<T: Copy + Default> RingBuffer<T> {
     /// This is the only call that allocates. Every one of the `capacity` slots is usable, and the
     /// capacity need not be a power of two. The slots start out holding `T::default()`, which is
     /// what a [`WriteChunk`] shows before it is written; use [`RingBuffer::with_fill`] for a type
-    /// without a `Default`.
+    /// without a `Default` (such as arrays longer than 32).
+    ///
+    /// The memory is freed when the second of the two ends is dropped, on that thread; for a
+    /// large ring that can be a system call (`munmap`), so let the non-real-time side be the
+    /// one dropped last.
     ///
     /// # Panics
     ///
@@ -319,7 +321,8 @@ unsafe impl<T: Send> Send for Producer<T> {}
 impl<T: Copy> Producer<T> {
     /// Appends one element, or hands it back if the ring is full.
     ///
-    /// A refused element is counted in [`Counters::dropped`].
+    /// A refused element is counted in [`Counters::dropped`] (every time it is refused: a
+    /// producer that waits for room instead should check [`Producer::write_available`] first).
     ///
     /// # Examples
     ///
@@ -348,7 +351,10 @@ impl<T: Copy> Producer<T> {
     /// Appends as many leading elements of `values` as fit and returns how many that was.
     ///
     /// The unwritten tail, `&values[written..]`, is the overflow; it is counted in
-    /// [`Counters::dropped`]. One call publishes all written elements with one atomic store.
+    /// [`Counters::dropped`] (so a producer that retries the tail instead of dropping it should
+    /// size its pushes with [`Producer::write_available`], or write through
+    /// [`Producer::write_chunk`], which counts nothing). One call publishes all written elements
+    /// with one atomic store.
     ///
     /// # Examples
     ///
@@ -373,7 +379,8 @@ impl<T: Copy> Producer<T> {
         self.buffer.access.write(self.write_index, n);
         // SAFETY: the `n` slots from `write_index` (wrapping) are free (`free_slots`) and ours
         // until `publish`; `first` ends at or before the end of the allocation and `second`
-        // starts at slot 0; `values` cannot overlap the ring's own allocation.
+        // starts at slot 0. `values` cannot overlap the slots written: a slice into this ring
+        // can only come from its readable region, which is disjoint from the free one.
         unsafe {
             ptr::copy_nonoverlapping(values.as_ptr(), self.slots.slot(self.write_index), first);
             ptr::copy_nonoverlapping(values.as_ptr().add(first), self.slots.slot(0), second);
@@ -440,22 +447,17 @@ impl<T> Producer<T> {
     /// one total counts every overrun.
     ///
     /// [`Producer::push`] and [`Producer::push_slice`] count what they refuse; a
-    /// [`WriteChunk`] is a reservation and counts nothing, so a producer that writes a block
-    /// through a chunk shorter than the block records the rest here.
+    /// [`WriteChunk`] is a reservation and counts nothing, so a producer that writes through
+    /// chunks records what it discards here, or with [`WriteChunk::record_dropped`] (which
+    /// publishes the count together with the chunk).
     ///
     /// # Examples
     ///
     /// ```
     /// let (mut producer, consumer) = ringscope::RingBuffer::<f32>::new(4);
-    /// let block = [0.5_f32; 6];
-    /// let mut chunk = producer.write_chunk(block.len());
-    /// let written = chunk.len();
-    /// let (first, second) = chunk.as_mut_slices();
-    /// first.copy_from_slice(&block[..first.len()]);
-    /// second.copy_from_slice(&block[first.len()..written]);
-    /// chunk.commit_all();
-    /// producer.record_dropped(block.len() - written);
-    /// assert_eq!(consumer.counters().dropped, 2);
+    /// // A block the producer decided to discard whole (say, its metadata had no room).
+    /// producer.record_dropped(512);
+    /// assert_eq!(consumer.counters().dropped, 512);
     /// ```
     #[inline]
     pub fn record_dropped(&mut self, n: usize) {
@@ -658,6 +660,7 @@ impl<T: Copy> Consumer<T> {
     /// assert_eq!(&dst[..n], b"spam eggs ham");
     /// ```
     #[inline]
+    #[must_use = "the count says how much of `dst` was filled"]
     pub fn pop_slice(&mut self, dst: &mut [T]) -> usize {
         let n = dst.len().min(self.available(dst.len()));
         if n == 0 {
@@ -666,8 +669,9 @@ impl<T: Copy> Consumer<T> {
         let (first, second) = self.slots.split(self.read_index, n);
         self.buffer.access.read(self.read_index, n);
         // SAFETY: the `n` slots from `read_index` (wrapping) were published by a `write_pos` we
-        // Acquire-loaded and stay untouched by the producer until `release`; `dst` is a
-        // separate, exclusively borrowed allocation.
+        // Acquire-loaded and stay untouched by the producer until `release`. `dst` is borrowed
+        // mutably, so it cannot be a slice of the readable slots (the consumer lends those only
+        // as shared slices, tied to `&mut self`); a `WriteChunk` slice covers free slots only.
         unsafe {
             ptr::copy_nonoverlapping(self.slots.slot(self.read_index), dst.as_mut_ptr(), first);
             ptr::copy_nonoverlapping(self.slots.slot(0), dst.as_mut_ptr().add(first), second);
@@ -898,7 +902,8 @@ impl<T> Consumer<T> {
 
 impl<T> Drop for Consumer<T> {
     fn drop(&mut self) {
-        // Release: pairs with the Acquire in `Producer::is_abandoned`.
+        // Release: pairs with the Acquire in `Producer::is_abandoned`, so a producer that sees
+        // the consumer gone also sees everything it did before, e.g. its final `read_pos`.
         self.buffer.consumer.gone.store(true, Ordering::Release);
         // Moved out before dropping, as in `Producer::drop`.
         // SAFETY: `buffer` is never used again; this is the last thing `drop` does.
@@ -929,6 +934,7 @@ impl<T> fmt::Debug for Consumer<T> {
 /// chunk.commit_all();
 /// assert_eq!(consumer.read_available(), 2);
 /// ```
+#[must_use = "nothing is published until the chunk is committed"]
 pub struct WriteChunk<'a, T> {
     producer: &'a mut Producer<T>,
     len: usize,
@@ -989,6 +995,28 @@ impl<T> WriteChunk<'_, T> {
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Adds `n` to [`Counters::dropped`] for elements that did not fit this chunk, published
+    /// with the chunk's commit: a consumer that sees the committed elements sees the count too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ringscope::RingBuffer::<f32>::new(4);
+    /// let block = [0.5_f32; 6];
+    /// let mut chunk = producer.write_chunk(block.len());
+    /// let written = chunk.len();
+    /// let (first, second) = chunk.as_mut_slices();
+    /// first.copy_from_slice(&block[..first.len()]);
+    /// second.copy_from_slice(&block[first.len()..written]);
+    /// chunk.record_dropped(block.len() - written);
+    /// chunk.commit_all();
+    /// assert_eq!(consumer.counters().dropped, 2);
+    /// ```
+    #[inline]
+    pub fn record_dropped(&mut self, n: usize) {
+        self.producer.record_dropped(n);
     }
 
     /// Makes the first `k` slots of the chunk readable.
@@ -1058,6 +1086,7 @@ impl<T> fmt::Debug for WriteChunk<'_, T> {
 /// chunk.commit(1);
 /// assert_eq!(consumer.pop(), Some(b'b'));
 /// ```
+#[must_use = "nothing is released until the chunk is committed"]
 pub struct ReadChunk<'a, T> {
     consumer: &'a mut Consumer<T>,
     len: usize,
@@ -1195,6 +1224,40 @@ mod tests {
         let counters = consumer.counters();
         assert_eq!(counters.written, start.wrapping_add(next_in));
         assert_eq!(counters.read, start.wrapping_add(next_out));
+        assert!(counters.written < start, "the total wrapped past u64::MAX");
+    }
+
+    #[test]
+    fn two_threads_cross_the_u64_wrap_without_losing_order() {
+        const TOTAL: u64 = 2_000_000;
+        let start = u64::MAX - TOTAL / 2;
+        let (mut producer, mut consumer) = RingBuffer::starting_at(97, 0_u64, start);
+        let writer = std::thread::spawn(move || {
+            let mut next = 0_u64;
+            let mut block = [0_u64; 61];
+            while next < TOTAL {
+                let n = block.len().min((TOTAL - next) as usize);
+                for (i, slot) in block[..n].iter_mut().enumerate() {
+                    *slot = next + i as u64;
+                }
+                let free = producer.write_available().min(n);
+                next += producer.push_slice(&block[..free]) as u64;
+            }
+        });
+        let mut expected = 0_u64;
+        let mut dst = [0_u64; 53];
+        while expected < TOTAL {
+            let n = consumer.pop_slice(&mut dst);
+            for &value in &dst[..n] {
+                assert_eq!(value, expected);
+                expected += 1;
+            }
+        }
+        writer.join().unwrap();
+        let counters = consumer.counters();
+        assert_eq!(counters.written, start.wrapping_add(TOTAL));
+        assert_eq!(counters.read, counters.written);
+        assert_eq!(counters.dropped, 0);
         assert!(counters.written < start, "the total wrapped past u64::MAX");
     }
 

@@ -16,13 +16,22 @@
 //!
 //! A reader can be overtaken: while it copies the window, the writer may come round and
 //! overwrite part of it. Each slot is therefore an atomic word written and read with `Relaxed`
-//! stores and loads (a plain `mov` on x86 and ARM, so no cost), never a plain memory access that
-//! could race. Before it overwrites anything, the writer announces how far it will write
-//! (`claimed`); after, it publishes how far it has written (`published`). A reader loads
-//! `published`, copies the window below it, then loads `claimed`: if the writer had claimed any
-//! slot of the window by then, the copy may be torn and the reader tries again. This is a
-//! sequence lock per block, not per element: a block costs the writer two stores and a compiler
-//! fence on top of the element stores, and no read-modify-write at all.
+//! stores and loads (plain loads and stores on x86 and AArch64, though one element at a time:
+//! no `memcpy`), never a plain memory access that could race. Before it overwrites anything, the
+//! writer announces how far it will write (`claimed`); after, it publishes how far it has
+//! written (`published`). A reader loads `published`, copies the window below it, then loads
+//! `claimed`: if the writer had claimed any slot of the window by then, the copy may be torn
+//! and the reader tries again. This is a sequence lock per block, not per element: a block
+//! costs the writer two stores and a release fence (free on x86, a `dmb` on AArch64) on top of
+//! the element stores, and no read-modify-write at all.
+//!
+//! # Sizing
+//!
+//! The writer claims at most a quarter of the capacity at a time (longer writes are split), so
+//! with a capacity of at least twice the longest window a copy is retried only if the writer
+//! publishes more than a quarter of the capacity while the copy runs. A single write longer
+//! than the capacity is claimed whole (only its newest `capacity` elements are kept), and any
+//! copy racing it is retried.
 //!
 //! # Examples
 //!
@@ -45,11 +54,17 @@ use crossbeam_utils::CachePadded;
 
 use crate::sync::{Arc, AtomicU32, AtomicU64, Ordering, fence};
 
-/// How many times [`SnapshotReader::read_latest`] retries a copy the writer raced.
+/// How many times [`SnapshotReader::read_latest`] tries a copy the writer keeps racing.
 ///
-/// A retry only happens when the writer wrote more than `capacity - window` elements during one
-/// copy, so with the recommended capacity (at least twice the largest window) a second attempt
-/// all but always succeeds; the bound keeps the reader's time bounded too.
+/// With the recommended capacity (see [Sizing](self#sizing)) a second attempt all but always
+/// succeeds; the bound keeps the reader's time bounded too.
+///
+/// ```
+/// use ringscope::snapshot::{MAX_READ_ATTEMPTS, SnapshotError};
+///
+/// assert!(MAX_READ_ATTEMPTS > 1);
+/// assert!(SnapshotError::Raced.to_string().contains(&MAX_READ_ATTEMPTS.to_string()));
+/// ```
 pub const MAX_READ_ATTEMPTS: usize = 8;
 
 /// An element a [`SnapshotBuffer`] can hold: a value that fits one atomic word.
@@ -148,12 +163,17 @@ snapshot_element!(
 /// assert!(window.windows(2).all(|w| w[0] <= w[1]), "newest data, in order");
 /// ```
 pub struct SnapshotBuffer<T: SnapshotElement> {
-    /// Every position below this may have been (or be being) overwritten by the writer.
-    claimed: CachePadded<AtomicU64>,
-    /// Every position below this is completely written.
-    published: CachePadded<AtomicU64>,
+    /// The writer stores both and every reader loads both: one cache line, away from the slots.
+    positions: CachePadded<Positions>,
     slots: Box<[<T as sealed::Sealed>::Word]>,
     _element: PhantomData<T>,
+}
+
+struct Positions {
+    /// Every position below this may have been (or be being) overwritten by the writer.
+    claimed: AtomicU64,
+    /// Every position below this is completely written.
+    published: AtomicU64,
 }
 
 impl<T: SnapshotElement> fmt::Debug for SnapshotBuffer<T> {
@@ -168,8 +188,9 @@ impl<T: SnapshotElement + Default> SnapshotBuffer<T> {
     /// Allocates a snapshot ring holding the newest `capacity` elements and returns its writer
     /// and a reader (clone the reader for more).
     ///
-    /// Make `capacity` at least twice the largest window the readers ask for: the slack is what
-    /// lets a reader copy a window while the writer keeps writing.
+    /// Make `capacity` at least twice the longest window the readers ask for: the slack is what
+    /// lets a reader copy a window while the writer keeps writing (see
+    /// [Sizing](self#sizing)).
     ///
     /// # Panics
     ///
@@ -186,8 +207,10 @@ impl<T: SnapshotElement + Default> SnapshotBuffer<T> {
     pub fn new(capacity: usize) -> (SnapshotWriter<T>, SnapshotReader<T>) {
         assert!(capacity > 0, "SnapshotBuffer capacity must be at least 1");
         let buffer = Arc::new(SnapshotBuffer {
-            claimed: CachePadded::new(AtomicU64::new(0)),
-            published: CachePadded::new(AtomicU64::new(0)),
+            positions: CachePadded::new(Positions {
+                claimed: AtomicU64::new(0),
+                published: AtomicU64::new(0),
+            }),
             slots: (0..capacity)
                 .map(|_| <T as sealed::Sealed>::new_word(T::default()))
                 .collect(),
@@ -236,30 +259,55 @@ impl<T: SnapshotElement> SnapshotWriter<T> {
     /// ```
     #[inline]
     pub fn write(&mut self, values: &[T]) {
-        if values.is_empty() {
-            return;
+        let capacity = self.capacity();
+        if values.len() > capacity {
+            // One claim for the whole call: publishing an intermediate end would let a reader
+            // accept skipped positions whose slots still hold older data.
+            self.write_part(values.len(), &values[values.len() - capacity..]);
+        } else {
+            // Claims of at most a quarter of the capacity keep readers' retries rare.
+            for part in values.chunks((capacity / 4).max(1)) {
+                self.write_part(part.len(), part);
+            }
         }
-        let capacity = self.buffer.slots.len();
-        let end = self.position.wrapping_add(values.len() as u64);
-        // Only the newest `capacity` values can survive; skip the rest without writing them.
-        let skipped = values.len().saturating_sub(capacity);
-        let kept = &values[skipped..];
-        let mut index = ((self.index as u64 + skipped as u64) % capacity as u64) as usize;
+    }
 
+    /// Advances the position by `advance`, storing `newest` (at most `capacity` elements) as the
+    /// elements just below the new position, under one claim.
+    #[inline]
+    fn write_part(&mut self, advance: usize, newest: &[T]) {
+        let capacity = self.capacity();
+        let end = self.position.wrapping_add(advance as u64);
+        let mut index = if advance == newest.len() {
+            self.index
+        } else {
+            (end.wrapping_sub(newest.len() as u64) % capacity as u64) as usize
+        };
         // Relaxed store + Release fence: the fence orders this claim before every element store
         // below, so a reader whose element load sees one of those stores (and then runs its
         // Acquire fence) is guaranteed to see this claim and discard its copy.
-        self.buffer.claimed.store(end, Ordering::Relaxed);
+        self.buffer.positions.claimed.store(end, Ordering::Relaxed);
         fence(Ordering::Release);
-        for &value in kept {
-            <T as sealed::Sealed>::store(&self.buffer.slots[index], value);
-            index += 1;
-            if index == capacity {
-                index = 0;
-            }
+        let (first, second) = newest.split_at(newest.len().min(capacity - index));
+        for (word, &value) in self.buffer.slots[index..].iter().zip(first) {
+            <T as sealed::Sealed>::store(word, value);
+        }
+        for (word, &value) in self.buffer.slots.iter().zip(second) {
+            <T as sealed::Sealed>::store(word, value);
+        }
+        index = if second.is_empty() {
+            index + first.len()
+        } else {
+            second.len()
+        };
+        if index == capacity {
+            index = 0;
         }
         // Release: a reader that Acquire-loads this position sees every element below it.
-        self.buffer.published.store(end, Ordering::Release);
+        self.buffer
+            .positions
+            .published
+            .store(end, Ordering::Release);
         self.position = end;
         self.index = index;
     }
@@ -401,7 +449,8 @@ impl<T: SnapshotElement> SnapshotReader<T> {
     /// # Errors
     ///
     /// [`SnapshotError::WindowTooLong`] if `dst` is longer than the capacity, and
-    /// [`SnapshotError::Raced`] if all [`MAX_READ_ATTEMPTS`] copies were overwritten.
+    /// [`SnapshotError::Raced`] if all [`MAX_READ_ATTEMPTS`] copies were overwritten; `dst` then
+    /// holds a torn copy, not to be shown.
     ///
     /// # Examples
     ///
@@ -421,26 +470,35 @@ impl<T: SnapshotElement> SnapshotReader<T> {
                 capacity,
             });
         }
+        let positions = &self.buffer.positions;
         for _ in 0..MAX_READ_ATTEMPTS {
             // Acquire: pairs with the writer's Release store of `published`, so every element
             // below `end` is at least as new as the write that published it.
-            let end = self.buffer.published.load(Ordering::Acquire);
+            let end = positions.published.load(Ordering::Acquire);
             let len = (dst.len() as u64).min(end) as usize;
+            if len == 0 {
+                // Nothing to copy, so nothing can be torn.
+                return Ok(Window {
+                    len,
+                    end_position: end,
+                });
+            }
             let start = end - len as u64;
-            let mut index = (start % capacity as u64) as usize;
-            for slot in &mut dst[..len] {
-                *slot = <T as sealed::Sealed>::load(&self.buffer.slots[index]);
-                index += 1;
-                if index == capacity {
-                    index = 0;
-                }
+            let index = (start % capacity as u64) as usize;
+            let (first, second) = dst[..len].split_at_mut(len.min(capacity - index));
+            for (slot, word) in first.iter_mut().zip(&self.buffer.slots[index..]) {
+                *slot = <T as sealed::Sealed>::load(word);
+            }
+            for (slot, word) in second.iter_mut().zip(self.buffer.slots.iter()) {
+                *slot = <T as sealed::Sealed>::load(word);
             }
             // Acquire fence: if any load above saw an element stored after the writer's Release
             // fence, that fence synchronises with this one and the claim below is visible.
             fence(Ordering::Acquire);
             // Relaxed: ordered by the fence above.
-            let claimed = self.buffer.claimed.load(Ordering::Relaxed);
-            // The writer may have overwritten every position below `claimed - capacity`.
+            let claimed = positions.claimed.load(Ordering::Relaxed);
+            // The slot of position p is overwritten only by position p + capacity, so the copy
+            // is whole exactly when nothing at or above `start + capacity` was claimed.
             if start >= claimed.saturating_sub(capacity as u64) {
                 return Ok(Window {
                     len,
@@ -464,7 +522,7 @@ impl<T: SnapshotElement> SnapshotReader<T> {
     pub fn position(&self) -> u64 {
         // Relaxed: a clock reading that gives access to no element; `read_latest` makes its own
         // Acquire load before it copies anything.
-        self.buffer.published.load(Ordering::Relaxed)
+        self.buffer.positions.published.load(Ordering::Relaxed)
     }
 
     /// The number of newest elements the buffer keeps.

@@ -1,11 +1,11 @@
 //! loom models of every concurrent pair of ring operations, with small capacities.
 //!
-//! loom runs each model under every thread interleaving and every value a relaxed or acquire
-//! load may return under the C++ memory model, and fails on a data race on any slot (each slot
-//! access is mirrored on a loom `UnsafeCell`). Run them with:
+//! loom runs each model under every thread interleaving (within its preemption bound) and the
+//! values a load may return under its approximation of the C11 memory model, and fails on a data
+//! race on any slot (each slot access is mirrored on a loom `UnsafeCell`). Run them with:
 //!
 //! ```sh
-//! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom
+//! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release -p ringscope --test loom
 //! ```
 #![cfg(loom)]
 
@@ -225,5 +225,165 @@ fn snapshot_read_racing_writes_is_never_torn() {
         writing.join().unwrap();
         let got = reader.read_latest(&mut window).unwrap();
         assert_eq!((window, got.end_position), ([3, 4], 4));
+    });
+}
+
+#[test]
+fn partial_skip_racing_push_then_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            for value in 1..=3 {
+                let _ = producer.push(value);
+            }
+        });
+        let skipped = consumer.skip(1);
+        let mut after = Vec::new();
+        loop {
+            let abandoned = consumer.is_abandoned();
+            while let Some(value) = consumer.pop() {
+                after.push(value);
+            }
+            if abandoned {
+                break;
+            }
+            thread::yield_now();
+        }
+        writer.join().unwrap();
+        let counters = consumer.counters();
+        assert!(
+            after.windows(2).all(|w| w[0] < w[1]),
+            "order kept: {after:?}"
+        );
+        assert_eq!(counters.read, (skipped + after.len()) as u64);
+        assert_eq!(counters.read, counters.written);
+        assert_eq!(counters.written + counters.dropped, 3);
+    });
+}
+
+/// `skip` loads the producer's position Relaxed and must not cache it: popping the element
+/// after a skipped one must still synchronise with its write.
+#[test]
+fn skip_one_of_two_then_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            producer.push_slice(&[1, 2]);
+        });
+        if consumer.skip(1) == 1 {
+            assert_eq!(consumer.pop(), Some(2));
+        }
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn peek_pop_peek_racing_refill() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(1);
+        let writer = thread::spawn(move || {
+            until(|| producer.push(1).ok());
+            until(|| producer.push(2).ok());
+        });
+        assert_eq!(until(|| consumer.peek().copied()), 1);
+        assert_eq!(consumer.pop(), Some(1));
+        assert_eq!(until(|| consumer.peek().copied()), 2);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn read_chunk_partial_commit_racing_push_slice() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            let data = [1, 2, 3];
+            let mut written = 0;
+            while written < 3 {
+                written += producer.push_slice(&data[written..]);
+                thread::yield_now();
+            }
+        });
+        let mut received: Vec<u32> = Vec::new();
+        while received.len() < 3 {
+            let chunk = consumer.read_chunk(2);
+            let (first, second) = chunk.as_slices();
+            if let Some(&value) = first.iter().chain(second).next() {
+                received.push(value);
+                chunk.commit(1);
+            }
+            thread::yield_now();
+        }
+        assert_eq!(received, [1, 2, 3]);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn abandoned_consumer_leaves_its_final_position_visible() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        producer.push(1).unwrap();
+        let reader = thread::spawn(move || {
+            consumer.pop();
+            drop(consumer);
+        });
+        until(|| producer.is_abandoned().then_some(()));
+        assert_eq!(producer.counters().read, 1);
+        reader.join().unwrap();
+    });
+}
+
+#[test]
+fn a_chunks_dropped_count_is_published_with_its_commit() {
+    loom::model(|| {
+        let (mut producer, consumer) = RingBuffer::<u32>::new(1);
+        let writer = thread::spawn(move || {
+            let mut chunk = producer.write_chunk(3);
+            chunk.as_mut_slices().0[0] = 7;
+            chunk.record_dropped(2);
+            chunk.commit_all();
+        });
+        let counters = consumer.counters();
+        if counters.written == 1 {
+            assert_eq!(counters.dropped, 2);
+        }
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn snapshot_write_longer_than_capacity_is_never_torn() {
+    loom::model(|| {
+        let (mut writer, reader) = SnapshotBuffer::<u64>::new(2);
+        let writing = thread::spawn(move || {
+            writer.write(&[1]);
+            writer.write(&[2, 3, 4]);
+        });
+        let mut window = [0; 2];
+        if let Ok(got) = reader.read_latest(&mut window) {
+            let expected: Vec<u64> =
+                (got.end_position - got.len as u64 + 1..=got.end_position).collect();
+            assert_eq!(&window[..got.len], &expected[..]);
+        }
+        writing.join().unwrap();
+    });
+}
+
+#[test]
+fn snapshot_window_of_the_whole_capacity_is_never_torn() {
+    loom::model(|| {
+        let (mut writer, reader) = SnapshotBuffer::<u64>::new(2);
+        let writing = thread::spawn(move || {
+            writer.write(&[1, 2]);
+            writer.write(&[3]);
+        });
+        let mut window = [0; 2];
+        if let Ok(got) = reader.read_latest(&mut window) {
+            let expected: Vec<u64> =
+                (got.end_position - got.len as u64 + 1..=got.end_position).collect();
+            assert_eq!(&window[..got.len], &expected[..]);
+        }
+        writing.join().unwrap();
     });
 }

@@ -27,6 +27,7 @@ enum Op {
     Clear,
     Available,
     Counters,
+    RecordDropped(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -42,6 +43,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Op::Clear),
         Just(Op::Available),
         Just(Op::Counters),
+        (0..5_usize).prop_map(Op::RecordDropped),
     ]
 }
 
@@ -71,7 +73,12 @@ proptest! {
 
     #[test]
     fn ring_matches_a_bounded_fifo_model(capacity in 1..18_usize, ops in prop::collection::vec(op(), 1..300)) {
-        let (mut producer, mut consumer) = RingBuffer::<u32>::new(capacity);
+        // `with_fill` and `new` differ only in the initial slot contents, which no read can see.
+        let (mut producer, mut consumer) = if capacity % 2 == 0 {
+            RingBuffer::<u32>::new(capacity)
+        } else {
+            RingBuffer::with_fill(capacity, u32::MAX)
+        };
         let mut model = Model { capacity, queue: VecDeque::new(), counters: Counters::default() };
         let mut next = 1_u32;
         let mut fresh = |n: usize| -> Vec<u32> {
@@ -159,6 +166,10 @@ proptest! {
                 Op::Counters => {
                     prop_assert_eq!(consumer.counters(), model.counters);
                     prop_assert_eq!(producer.counters(), model.counters);
+                }
+                Op::RecordDropped(n) => {
+                    producer.record_dropped(n);
+                    model.counters.dropped += n as u64;
                 }
             }
         }

@@ -63,7 +63,7 @@ fn no_ring_operation_allocates_after_new() {
 
             let _ = consumer.peek();
             let _ = consumer.pop();
-            consumer.pop_slice(&mut dst);
+            let _ = consumer.pop_slice(&mut dst);
             let chunk = consumer.read_chunk(100);
             let _ = chunk.as_slices();
             chunk.commit_all();

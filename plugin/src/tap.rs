@@ -421,10 +421,10 @@ impl AudioTap {
         let first_len = first.len();
         fill(first, 0);
         fill(second, first_len);
+        // The block's tail that did not fit, published with the frames that did.
+        chunk.record_dropped(frames - written);
         // Frames first, then their info: an info the reader sees always has its frames.
         chunk.commit_all();
-        // The block's tail that did not fit.
-        self.frames.record_dropped(frames - written);
         let (slot, _) = info_slot.as_mut_slices();
         slot[0] = BlockInfo {
             stream_pos,
