@@ -298,7 +298,7 @@ fn summary(samples: &[f64], scale: f64) -> (f64, String) {
     (median, format!("{:.0} (±{spread:.1} %)", median * scale))
 }
 
-fn throughput_table(reps: usize) {
+fn throughput_table(reps: usize, filter: Option<&str>) {
     println!(
         "| case | {} | {} | {} | memcpy ceiling | ours/best |",
         Ours::NAME,
@@ -307,6 +307,9 @@ fn throughput_table(reps: usize) {
     );
     println!("|---|---|---|---|---|---|");
     for case in cases() {
+        if filter.is_some_and(|f| !case.name.contains(f)) {
+            continue;
+        }
         // Warm-up: page in the buffers, spin up the clocks.
         for run in case.contenders {
             run();
@@ -433,6 +436,10 @@ fn main() {
          {cpu}, {} threads available\n",
         thread::available_parallelism().map_or(0, |n| n.get())
     );
-    throughput_table(reps);
-    latency_table(reps.min(10));
+    // `cargo bench --bench ring -- <text>` runs only the cases whose name contains <text>.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    throughput_table(reps, filter.as_deref());
+    if filter.is_none() {
+        latency_table(reps.min(10));
+    }
 }

@@ -383,7 +383,10 @@ impl<T: Copy> Producer<T> {
         // can only come from its readable region, which is disjoint from the free one.
         unsafe {
             ptr::copy_nonoverlapping(values.as_ptr(), self.slots.slot(self.write_index), first);
-            ptr::copy_nonoverlapping(values.as_ptr().add(first), self.slots.slot(0), second);
+            // Most calls do not wrap: skip the second `memcpy` call rather than make it empty.
+            if second > 0 {
+                ptr::copy_nonoverlapping(values.as_ptr().add(first), self.slots.slot(0), second);
+            }
         }
         self.publish(n);
         n
@@ -674,7 +677,10 @@ impl<T: Copy> Consumer<T> {
         // as shared slices, tied to `&mut self`); a `WriteChunk` slice covers free slots only.
         unsafe {
             ptr::copy_nonoverlapping(self.slots.slot(self.read_index), dst.as_mut_ptr(), first);
-            ptr::copy_nonoverlapping(self.slots.slot(0), dst.as_mut_ptr().add(first), second);
+            // Most calls do not wrap: skip the second `memcpy` call rather than make it empty.
+            if second > 0 {
+                ptr::copy_nonoverlapping(self.slots.slot(0), dst.as_mut_ptr().add(first), second);
+            }
         }
         self.release(n);
         n
