@@ -21,6 +21,21 @@ pub struct Message {
 
 /// The messages to show at `now`, most important first.
 pub fn messages(display: &DisplayState, params: &RingscopeParams, now: Instant) -> Vec<Message> {
+    messages_for(
+        display,
+        params.freeze.value(),
+        params.test_signal.value(),
+        now,
+    )
+}
+
+/// [`messages`] for the given freeze and test-signal settings.
+fn messages_for(
+    display: &DisplayState,
+    frozen: bool,
+    test_signal: TestSignalKind,
+    now: Instant,
+) -> Vec<Message> {
     let mut out = Vec::new();
     if display.recently_dropped(now) {
         out.push(Message {
@@ -40,15 +55,25 @@ pub fn messages(display: &DisplayState, params: &RingscopeParams, now: Instant) 
             warning: true,
         });
     }
-    let test_signal = params.test_signal.value();
-    match display.input_state(now) {
+    if frozen {
+        out.push(Message {
+            text: "Frozen: point at the plots to read values".to_owned(),
+            warning: false,
+        });
+    }
+    // While frozen nothing is read from the audio side, so the input's state is unknown.
+    let input_state = if frozen {
+        InputState::Live
+    } else {
+        display.input_state(now)
+    };
+    match input_state {
         InputState::WaitingForAudio => out.push(Message {
             text: "Waiting for audio…".to_owned(),
             warning: false,
         }),
         InputState::NoAudio => out.push(Message {
-            text: "No audio: the host is not processing (transport stopped, or no audio device)"
-                .to_owned(),
+            text: "No audio: the host is not processing (stopped, or no audio device)".to_owned(),
             warning: false,
         }),
         InputState::Silent if test_signal == TestSignalKind::Off => out.push(Message {
@@ -60,7 +85,7 @@ pub fn messages(display: &DisplayState, params: &RingscopeParams, now: Instant) 
     if display.test_signal && test_signal != TestSignalKind::Off {
         out.push(Message {
             text: format!(
-                "Test signal: {} (display only; the output is the input)",
+                "Test signal: {} (display only, the output stays the input)",
                 TestSignalKind::variants()[test_signal.to_index()]
             ),
             warning: false,
@@ -90,4 +115,83 @@ pub fn show(ui: &mut Ui, display: &DisplayState, params: &RingscopeParams, now: 
             ui.label(RichText::new(message.text).color(colour));
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::editor::display::{AnalysisSettings, WARNING_HOLD};
+    use crate::tap::{BlockInfo, TapSwitch, tap_channel};
+
+    fn texts(messages: &[Message]) -> Vec<(&str, bool)> {
+        messages
+            .iter()
+            .map(|m| (m.text.as_str(), m.warning))
+            .collect()
+    }
+
+    fn display() -> DisplayState {
+        let settings = AnalysisSettings::from_params(&RingscopeParams::default());
+        DisplayState::new(48_000.0, settings)
+    }
+
+    #[test]
+    fn no_audio_and_silence_are_reported() {
+        let mut display = display();
+        let now = Instant::now();
+        let shown = messages_for(&display, false, TestSignalKind::Off, now);
+        assert_eq!(texts(&shown), [("Waiting for audio…", false)]);
+
+        let (mut tap, mut reader) = tap_channel(4096, Arc::new(TapSwitch::default()));
+        reader.set_on(true);
+        let info = BlockInfo {
+            sample_rate: 48_000.0,
+            ..Default::default()
+        };
+        tap.write_block(&[[0.0f32; 256]], info);
+        display.drain(&mut reader, now);
+        let shown = messages_for(&display, false, TestSignalKind::Off, now);
+        assert!(shown[0].text.starts_with("No input signal"), "{shown:?}");
+        let later = now + Duration::from_secs(2);
+        let shown = messages_for(&display, false, TestSignalKind::Off, later);
+        assert!(shown[0].text.starts_with("No audio"), "{shown:?}");
+    }
+
+    #[test]
+    fn frozen_says_so_instead_of_no_audio() {
+        // While frozen the tap is off, so no blocks arrive: that is not "no audio".
+        let display = display();
+        let later = Instant::now() + Duration::from_secs(10);
+        let shown = messages_for(&display, true, TestSignalKind::Off, later);
+        assert_eq!(
+            texts(&shown),
+            [("Frozen: point at the plots to read values", false)]
+        );
+    }
+
+    #[test]
+    fn lost_frames_and_invalid_samples_are_warnings_that_stay_visible() {
+        let mut display = display();
+        let (mut tap, mut reader) = tap_channel(64, Arc::new(TapSwitch::default()));
+        reader.set_on(true);
+        let info = BlockInfo {
+            sample_rate: 48_000.0,
+            ..Default::default()
+        };
+        let now = Instant::now();
+        display.drain(&mut reader, now); // the editor opens
+        tap.write_block(&[[f32::NAN; 200]], info); // 64 fit, 136 dropped
+        display.drain(&mut reader, now);
+        for frozen in [false, true] {
+            let shown = messages_for(&display, frozen, TestSignalKind::Off, now);
+            assert!(shown[0].warning && shown[0].text.contains("136 frames lost"));
+            assert!(shown[1].warning && shown[1].text.contains("NaN/Inf"));
+        }
+        let gone = now + WARNING_HOLD + Duration::from_millis(10);
+        let shown = messages_for(&display, false, TestSignalKind::Off, gone);
+        assert!(shown.iter().all(|m| !m.warning), "{shown:?}");
+    }
 }
