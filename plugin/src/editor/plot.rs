@@ -258,3 +258,13 @@ pub fn legend(
     }
     x
 }
+
+/// A caption at the top left of `plot`, drawn only when it fits left of `right` (the legend's
+/// left edge): a caption that would run into the legend is left out rather than overlapped.
+pub fn caption(painter: &Painter, plot: Rect, text: &str, right: f32) {
+    let galley = painter.layout_no_wrap(text.to_owned(), theme::axis_font(), theme::LABEL);
+    let at = plot.left_top() + vec2(6.0, 4.0);
+    if at.x + galley.size().x + 8.0 <= right {
+        painter.galley(at, galley, theme::LABEL);
+    }
+}

@@ -7,7 +7,7 @@
 //! aliased wave); sparse ones a line through the interpolated samples. Under the pointer a
 //! crosshair reads time and each trace's value, also while frozen.
 
-use egui::{Align2, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use ringscope::analysis::{
     self, BeatSyncLength, Channel, ColumnMinMax, ScopeStatus, ScopeView as Window, TriggerMode,
 };
@@ -187,18 +187,13 @@ impl ScopeView {
         }
 
         self.draw_markers(&painter, &frame, scale, &window, display);
-        painter.text(
-            plot.left_top() + vec2(6.0, 4.0),
-            Align2::LEFT_TOP,
-            format!(
-                "{} · {}",
-                format_seconds(window.length_seconds()),
-                status_text(window.status)
-            ),
-            theme::axis_font(),
-            theme::LABEL,
+        let legend_left = plot::legend(&painter, plot, channels, None);
+        let caption = format!(
+            "{} · {}",
+            format_seconds(window.length_seconds()),
+            status_text(window.status)
         );
-        plot::legend(&painter, plot, channels, None);
+        plot::caption(&painter, plot, &caption, legend_left);
 
         self.hover(
             &response, &painter, &frame, scale, &window, beats, channels, drawn,

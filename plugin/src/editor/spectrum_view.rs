@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Align2, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use ringscope::analysis::{Channel, FrequencyAxis, FrequencyScale, SpectrumCurve};
 
 use super::display::DisplayState;
@@ -135,9 +135,11 @@ impl SpectrumView {
             ));
         }
 
-        self.draw_peak(&painter, plot, display, &axis, scale);
         let hold_legend = peak_hold.then_some(("peak hold", theme::LABEL_DIM));
-        plot::legend(&painter, plot, channels, hold_legend);
+        let legend_left = plot::legend(&painter, plot, channels, hold_legend);
+        if self.draw_peak(&painter, plot, display, &axis, scale) {
+            plot::caption(&painter, plot, &self.caption, legend_left);
+        }
         self.hover(
             &response, &painter, &frame, display, &axis, scale, peak_hold,
         );
@@ -166,7 +168,8 @@ impl SpectrumView {
         );
     }
 
-    /// Marks the loudest peak of the first trace and reads it out at the top left.
+    /// Marks the loudest peak of the first trace and writes its readout into `self.caption`;
+    /// whether there is one.
     fn draw_peak(
         &mut self,
         painter: &egui::Painter,
@@ -174,15 +177,15 @@ impl SpectrumView {
         display: &DisplayState,
         axis: &FrequencyAxis,
         scale: LevelScale,
-    ) {
+    ) -> bool {
         let Some(&channel) = display.settings.channels().first() else {
-            return;
+            return false;
         };
         let Some(peak) = display.spectrum.peak(channel, axis.min_hz, axis.max_hz) else {
-            return;
+            return false;
         };
         if peak.level_db <= f64::from(scale.lo) {
-            return;
+            return false;
         }
         let x = plot.left() + axis.fraction_of(peak.frequency_hz) as f32 * plot.width();
         let y = scale.y(peak.level_db as f32).max(plot.top() + 10.0);
@@ -199,13 +202,7 @@ impl SpectrumView {
         readout::write_note(peak.frequency_hz, &mut self.caption);
         self.caption.push_str("  ");
         readout::write_db(peak.level_db as f32, "dBFS", &mut self.caption);
-        painter.text(
-            plot.left_top() + vec2(6.0, 4.0),
-            Align2::LEFT_TOP,
-            &self.caption,
-            theme::axis_font(),
-            theme::LABEL,
-        );
+        true
     }
 
     /// The crosshair and readout under the pointer.

@@ -17,6 +17,8 @@ pub struct Message {
     pub text: String,
     /// Warnings are drawn in the warning colour.
     pub warning: bool,
+    /// More about it, shown when the pointer rests on the message (empty: nothing more).
+    pub detail: &'static str,
 }
 
 /// The messages to show at `now`, most important first.
@@ -44,6 +46,7 @@ fn messages_for(
                 display.dropped_frames
             ),
             warning: true,
+            detail: "",
         });
     }
     if display.recently_invalid(now) {
@@ -53,12 +56,14 @@ fn messages_for(
                 display.invalid_samples
             ),
             warning: true,
+            detail: "",
         });
     }
     if frozen {
         out.push(Message {
             text: "Frozen: point at the plots to read values".to_owned(),
             warning: false,
+            detail: "",
         });
     }
     // While frozen nothing is read from the audio side, so the input's state is unknown.
@@ -71,24 +76,29 @@ fn messages_for(
         InputState::WaitingForAudio => out.push(Message {
             text: "Waiting for audio…".to_owned(),
             warning: false,
+            detail: "",
         }),
         InputState::NoAudio => out.push(Message {
             text: "No audio: the host is not processing (stopped, or no audio device)".to_owned(),
             warning: false,
+            detail: "",
         }),
         InputState::Silent if test_signal == TestSignalKind::Off => out.push(Message {
             text: "No input signal (silence). Choose a test signal to see a picture.".to_owned(),
             warning: false,
+            detail: "",
         }),
         _ => {}
     }
     if display.test_signal && test_signal != TestSignalKind::Off {
         out.push(Message {
             text: format!(
-                "Test signal: {} (display only, the output stays the input)",
+                "Test signal: {} (display only)",
                 TestSignalKind::variants()[test_signal.to_index()]
             ),
             warning: false,
+            detail: "The test signal replaces the input on screen only: the plugin's output is \
+                     always its input, bit for bit.",
         });
     }
     out
@@ -112,7 +122,10 @@ pub fn show(ui: &mut Ui, display: &DisplayState, params: &RingscopeParams, now: 
             } else {
                 theme::INFO
             };
-            ui.label(RichText::new(message.text).color(colour));
+            let label = ui.label(RichText::new(message.text).color(colour));
+            if !message.detail.is_empty() {
+                label.on_hover_text(message.detail);
+            }
         }
     });
 }
