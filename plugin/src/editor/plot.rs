@@ -251,7 +251,7 @@ pub fn legend(
             font.clone(),
             colour,
         );
-        let stroke = theme::trace_stroke(channel, i, channels.len());
+        let stroke = theme::trace_stroke(channel, i, channels.len(), false);
         let swatch_y = rect.center().y;
         painter.hline(rect.left() - 16.0..=rect.left() - 3.0, swatch_y, stroke);
         x = rect.left() - 24.0;

@@ -19,6 +19,8 @@ use super::theme;
 
 /// Share of the plot's half height that full scale (±1) spans: the rest shows overs.
 const FULL_SCALE: f32 = 0.9;
+/// Mean height the trace spans per column, points, from which it is a band rather than a line.
+const DENSE_EXTENT: f32 = 6.0;
 
 /// The scope view's buffers, reused between frames.
 #[derive(Debug, Default)]
@@ -164,13 +166,18 @@ impl ScopeView {
         let channels = display.settings.channels();
         let columns = frame.columns(ui.ctx().pixels_per_point());
         let drawn = recorded_columns(&window, columns);
-        let clip = painter.with_clip_rect(plot);
-        for (i, &channel) in channels.iter().enumerate().take(self.traces.len()) {
-            let trace = &mut self.traces[i];
+        let traces = channels.len().min(self.traces.len());
+        for (trace, &channel) in self.traces.iter_mut().zip(channels) {
             trace.resize(columns, ColumnMinMax::default());
             display.scope.render(&window, channel, trace);
+        }
+        // Where the first trace is a band (the zig-zag spans several points per column), it
+        // draws as a filled envelope; elsewhere as a line.
+        let dense = mean_span(&self.traces[0][..drawn]) * scale.half >= DENSE_EXTENT;
+        let clip = painter.with_clip_rect(plot);
+        for (i, &channel) in channels.iter().enumerate().take(traces) {
             self.points.clear();
-            for (c, column) in trace[..drawn].iter().enumerate() {
+            for (c, column) in self.traces[i][..drawn].iter().enumerate() {
                 let x = frame.column_x(c, columns);
                 // Zig-zag through each column's extremes: a band where the signal is dense,
                 // a line where it is not (min = max).
@@ -182,7 +189,7 @@ impl ScopeView {
                 self.points.push(pos2(x, scale.y(a)));
                 self.points.push(pos2(x, scale.y(b)));
             }
-            let stroke = theme::trace_stroke(channel, i, channels.len());
+            let stroke = theme::trace_stroke(channel, i, traces, dense);
             clip.add(Shape::line(self.points.clone(), stroke));
         }
 
@@ -346,6 +353,19 @@ impl ScopeView {
     }
 }
 
+/// Mean height the zig-zag through `columns` spans per column, amplitude units: each column's
+/// extremes together with the previous column's (the line joins them). 0 for fewer than two.
+fn mean_span(columns: &[ColumnMinMax]) -> f32 {
+    if columns.len() < 2 {
+        return 0.0;
+    }
+    let total: f32 = columns
+        .windows(2)
+        .map(|w| w[0].max.max(w[1].max) - w[0].min.min(w[1].min))
+        .sum();
+    total / (columns.len() - 1) as f32
+}
+
 /// Columns that hold recorded samples: right of the newest sample there is nothing to draw (a
 /// sweep still filling, or a view that reaches past the newest frame). In beat sync the columns
 /// right of the cursor show the previous sweep, so all are drawn.
@@ -410,6 +430,30 @@ mod tests {
         }
         // Time under the pointer: from the window start in free run.
         assert!((window.time_at(0.5) - 0.005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_high_tone_is_a_band_and_a_low_one_a_line() {
+        let mut settings = ScopeSettings::default();
+        settings.trigger.mode = TriggerMode::FreeRun;
+        let extent = |hz: f32| {
+            let mut scope = Scope::new(48_000.0, settings);
+            let tone: Vec<[f32; 2]> = (0..4800)
+                .map(|n| {
+                    let x = 0.5 * (n as f32 * hz / 48_000.0 * std::f32::consts::TAU).sin();
+                    [x, x]
+                })
+                .collect();
+            scope.feed(&tone);
+            let window = scope.view();
+            let mut columns = vec![ColumnMinMax::default(); 740];
+            scope.render(&window, Channel::Left, &mut columns);
+            // A 240 pt tall plot: 108 pt per unit of amplitude.
+            mean_span(&columns) * 108.0
+        };
+        assert!(extent(440.0) < DENSE_EXTENT, "{}", extent(440.0));
+        assert!(extent(9000.0) > 4.0 * DENSE_EXTENT, "{}", extent(9000.0));
+        assert_eq!(mean_span(&[]), 0.0);
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl SpectrumView {
             ));
             clip.add(Shape::line(
                 self.points.clone(),
-                theme::trace_stroke(channel, i, channels.len()),
+                theme::trace_stroke(channel, i, channels.len(), false),
             ));
         }
 
@@ -259,7 +259,7 @@ impl SpectrumView {
             if let Some(db) = average {
                 let y = scale.y(db);
                 if (plot.top()..=plot.bottom()).contains(&y) {
-                    let stroke = theme::trace_stroke(channel, i, channels.len());
+                    let stroke = theme::trace_stroke(channel, i, channels.len(), false);
                     painter.circle_stroke(pos2(pointer.x, y), 3.5, Stroke::new(1.5, stroke.color));
                 }
             }

@@ -62,12 +62,15 @@ pub fn channel_colour(channel: Channel) -> Color32 {
 
 /// Stroke of trace `index` of `count` traces drawn over each other. With two traces (L and R
 /// overlaid) the first is drawn wide and the second narrow on top of it, so where they coincide
-/// (a mono signal) the first still shows as a rim around the second.
-pub fn trace_stroke(channel: Channel, index: usize, count: usize) -> Stroke {
-    let width = match (count, index) {
-        (1, _) => 1.5,
-        (_, 0) => 4.0,
-        _ => 1.5,
+/// (a mono signal) the first still shows as a rim around the second. A `dense` trace (many
+/// samples per column: a zig-zag band) gets no rim: it would only fill the band's texture in.
+pub fn trace_stroke(channel: Channel, index: usize, count: usize, dense: bool) -> Stroke {
+    let width = match (count, index, dense) {
+        (1, _, _) => 1.5,
+        (_, 0, false) => 4.0,
+        (_, 0, true) => 1.5,
+        (_, _, false) => 1.5,
+        (_, _, true) => 1.0,
     };
     Stroke::new(width, channel_colour(channel))
 }
@@ -114,26 +117,28 @@ mod tests {
         }
         // The same channel gets the same colour in every view.
         assert_eq!(
-            trace_stroke(Channel::Left, 0, 2).color,
+            trace_stroke(Channel::Left, 0, 2, false).color,
             channel_colour(Channel::Left)
         );
         assert_eq!(
-            trace_stroke(Channel::Mid, 0, 1).color,
+            trace_stroke(Channel::Mid, 0, 1, true).color,
             channel_colour(Channel::Mid)
         );
     }
 
     #[test]
     fn overlaid_traces_differ_in_width_so_both_show_when_they_coincide() {
-        let under = trace_stroke(Channel::Left, 0, 2);
-        let over = trace_stroke(Channel::Right, 1, 2);
+        let under = trace_stroke(Channel::Left, 0, 2, false);
+        let over = trace_stroke(Channel::Right, 1, 2, false);
         assert!(under.width >= 2.0 * over.width);
+        // Dense bands keep their texture: no wide rim.
+        assert!(trace_stroke(Channel::Left, 0, 2, true).width <= 1.5);
     }
 
     #[test]
     fn peak_hold_is_told_apart_from_the_average() {
         for channel in Channel::ALL {
-            let average = trace_stroke(channel, 0, 1);
+            let average = trace_stroke(channel, 0, 1, false);
             let hold = peak_hold_stroke(channel);
             assert!(hold.width < average.width);
             assert!(distance(hold.color, average.color) > 60, "{channel:?}");
