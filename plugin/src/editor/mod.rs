@@ -450,7 +450,8 @@ impl NiceEguiApp for EditorApp {
                     }
                 });
                 egui::Panel::bottom("status").show(ui, |ui| {
-                    status::show(ui, &self.display, params, now);
+                    let idle = self.shared.tap_mode() == TapMode::Idle;
+                    status::show(ui, &self.display, status::Context::new(params, idle), now);
                 });
                 if self.show_settings {
                     egui::Panel::left("settings")

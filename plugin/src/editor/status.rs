@@ -21,23 +21,35 @@ pub struct Message {
     pub detail: &'static str,
 }
 
-/// The messages to show at `now`, most important first.
-pub fn messages(display: &DisplayState, params: &RingscopeParams, now: Instant) -> Vec<Message> {
-    messages_for(
-        display,
-        params.freeze.value(),
-        params.test_signal.value(),
-        now,
-    )
+/// What the status line needs to know besides the display state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Context {
+    /// The freeze parameter.
+    pub frozen: bool,
+    /// The audio side idles until signal returns (it sends no silent blocks meanwhile).
+    pub tap_idle: bool,
+    /// The test-signal parameter.
+    pub test_signal: TestSignalKind,
 }
 
-/// [`messages`] for the given freeze and test-signal settings.
-fn messages_for(
-    display: &DisplayState,
-    frozen: bool,
-    test_signal: TestSignalKind,
-    now: Instant,
-) -> Vec<Message> {
+impl Context {
+    /// The context of `params`, with the tap idling or not.
+    pub fn new(params: &RingscopeParams, tap_idle: bool) -> Self {
+        Self {
+            frozen: params.freeze.value(),
+            tap_idle,
+            test_signal: params.test_signal.value(),
+        }
+    }
+}
+
+/// The messages to show at `now`, most important first.
+pub fn messages(display: &DisplayState, context: Context, now: Instant) -> Vec<Message> {
+    let Context {
+        frozen,
+        tap_idle,
+        test_signal,
+    } = context;
     let mut out = Vec::new();
     if display.recently_dropped(now) {
         out.push(Message {
@@ -73,6 +85,19 @@ fn messages_for(
         display.input_state(now)
     };
     match input_state {
+        // The idle tap sends nothing until signal returns: no blocks is no news, not no audio.
+        InputState::NoAudio | InputState::Silent
+            if tap_idle && test_signal == TestSignalKind::Off =>
+        {
+            out.push(Message {
+                text: "No input signal (silence). Choose a test signal to see a picture."
+                    .to_owned(),
+                warning: false,
+                detail: "While the input is silent Ringscope rests (no analysis, no redrawing); \
+                         it wakes as soon as signal arrives. A host that stopped processing \
+                         looks the same.",
+            })
+        }
         InputState::WaitingForAudio => out.push(Message {
             text: "Waiting for audio…".to_owned(),
             warning: false,
@@ -105,7 +130,7 @@ fn messages_for(
 }
 
 /// Draws the status line.
-pub fn show(ui: &mut Ui, display: &DisplayState, params: &RingscopeParams, now: Instant) {
+pub fn show(ui: &mut Ui, display: &DisplayState, context: Context, now: Instant) {
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
@@ -115,7 +140,7 @@ pub fn show(ui: &mut Ui, display: &DisplayState, params: &RingscopeParams, now: 
             ))
             .color(theme::LABEL),
         );
-        for message in messages(display, params, now) {
+        for message in messages(display, context, now) {
             ui.separator();
             let colour = if message.warning {
                 theme::WARNING
@@ -146,6 +171,14 @@ mod tests {
             .collect()
     }
 
+    fn context(frozen: bool, tap_idle: bool) -> Context {
+        Context {
+            frozen,
+            tap_idle,
+            test_signal: TestSignalKind::Off,
+        }
+    }
+
     fn display() -> DisplayState {
         let settings = AnalysisSettings::from_params(&RingscopeParams::default());
         DisplayState::new(48_000.0, settings)
@@ -155,7 +188,7 @@ mod tests {
     fn no_audio_and_silence_are_reported() {
         let mut display = display();
         let now = Instant::now();
-        let shown = messages_for(&display, false, TestSignalKind::Off, now);
+        let shown = messages(&display, context(false, false), now);
         assert_eq!(texts(&shown), [("Waiting for audio…", false)]);
 
         let (mut tap, mut reader) = tap_channel(4096, Arc::new(TapSwitch::default()));
@@ -166,11 +199,15 @@ mod tests {
         };
         tap.write_block(&[[0.0f32; 256]], info);
         display.drain(&mut reader, now);
-        let shown = messages_for(&display, false, TestSignalKind::Off, now);
+        let shown = messages(&display, context(false, false), now);
         assert!(shown[0].text.starts_with("No input signal"), "{shown:?}");
         let later = now + Duration::from_secs(2);
-        let shown = messages_for(&display, false, TestSignalKind::Off, later);
+        let shown = messages(&display, context(false, false), later);
         assert!(shown[0].text.starts_with("No audio"), "{shown:?}");
+        // An idle tap sends nothing while the input is silent: that is silence, not no audio.
+        let shown = messages(&display, context(false, true), later);
+        assert!(shown[0].text.starts_with("No input signal"), "{shown:?}");
+        assert!(!shown[0].detail.is_empty());
     }
 
     #[test]
@@ -178,7 +215,7 @@ mod tests {
         // While frozen the tap is off, so no blocks arrive: that is not "no audio".
         let display = display();
         let later = Instant::now() + Duration::from_secs(10);
-        let shown = messages_for(&display, true, TestSignalKind::Off, later);
+        let shown = messages(&display, context(true, false), later);
         assert_eq!(
             texts(&shown),
             [("Frozen: point at the plots to read values", false)]
@@ -199,12 +236,12 @@ mod tests {
         tap.write_block(&[[f32::NAN; 200]], info); // 64 fit, 136 dropped
         display.drain(&mut reader, now);
         for frozen in [false, true] {
-            let shown = messages_for(&display, frozen, TestSignalKind::Off, now);
+            let shown = messages(&display, context(frozen, false), now);
             assert!(shown[0].warning && shown[0].text.contains("136 frames lost"));
             assert!(shown[1].warning && shown[1].text.contains("NaN/Inf"));
         }
         let gone = now + WARNING_HOLD + Duration::from_millis(10);
-        let shown = messages_for(&display, false, TestSignalKind::Off, gone);
+        let shown = messages(&display, context(false, false), gone);
         assert!(shown.iter().all(|m| !m.warning), "{shown:?}");
     }
 }

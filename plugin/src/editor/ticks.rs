@@ -469,7 +469,9 @@ impl Ticks {
         self.format = LabelFormat::Amplitude;
         let room = room_for(label_height);
         let mut step = 1.0;
-        for candidate in [0.125, 0.25, 0.5] {
+        // Quarters at most: finer labels (0.125, 0.375 …) are more digits than information, and
+        // the halves between them still come as unlabelled lines.
+        for candidate in [0.25, 0.5] {
             if (candidate / 2.0) as f32 * length >= room {
                 step = candidate;
                 break;
@@ -869,6 +871,15 @@ mod tests {
         for t in &ticks.ticks {
             assert!((t.fraction as f64 - (t.value + 1.0) / 2.0).abs() < 1e-6);
         }
+        // Tall: still quarters, with eighths as unlabelled lines.
+        ticks.amplitude(900.0, 13.0);
+        assert_eq!(place_vertical(&mut ticks, 900.0).len(), 9);
+        assert!(
+            ticks
+                .ticks
+                .iter()
+                .any(|t| t.value == 0.125 && t.weight == Weight::Faint && !t.labelled)
+        );
     }
 
     #[test]
