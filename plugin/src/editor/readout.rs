@@ -80,6 +80,12 @@ pub fn write_beats(quarters: f64, beat_quarters: f64, beats_per_bar: f64, out: &
     let _ = write!(out, "bar {} · beat {:.2}", p.bar, p.beat_fraction);
 }
 
+/// Appends a grid position as DAWs write it: "2.3.1" (bar, beat, sixteenth, from 1).
+pub fn write_bar_beat(quarters: f64, beat_quarters: f64, beats_per_bar: f64, out: &mut String) {
+    let p = BeatPosition::at(quarters, beat_quarters, beats_per_bar);
+    let _ = write!(out, "{}.{}.{}", p.bar, p.beat, p.sixteenth);
+}
+
 /// Appends one sample value: "+0.532  -5.5 dBFS".
 pub fn write_amplitude(v: f32, out: &mut String) {
     let _ = write!(out, "{v:+.3}  ");
@@ -186,6 +192,7 @@ mod tests {
     #[test]
     fn beat_positions_read_as_bar_and_beat() {
         assert_eq!(text(|s| write_beats(5.5, 1.0, 4.0, s)), "bar 2 · beat 2.50");
+        assert_eq!(text(|s| write_bar_beat(5.5, 1.0, 4.0, s)), "2.2.3");
         // 6/8: eighth-note beats.
         assert_eq!(text(|s| write_beats(1.0, 0.5, 6.0, s)), "bar 1 · beat 3.00");
     }

@@ -7,6 +7,8 @@
 //! aliased wave); sparse ones a line through the interpolated samples. Under the pointer a
 //! crosshair reads time and each trace's value, also while frozen.
 
+use std::fmt::Write;
+
 use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use ringscope::analysis::{
     self, BeatSyncLength, Channel, ColumnMinMax, ScopeStatus, ScopeView as Window, TriggerMode,
@@ -31,6 +33,7 @@ pub struct ScopeView {
     x_axis: AxisPainter,
     y_axis: AxisPainter,
     readout: Readout,
+    caption: String,
 }
 
 /// A short caption for the scope's status.
@@ -47,15 +50,15 @@ fn status_text(status: ScopeStatus) -> &'static str {
     }
 }
 
-/// Formats a duration in seconds as "850 µs", "20.0 ms" or "2.50 s".
-fn format_seconds(s: f64) -> String {
-    if s >= 1.0 {
-        format!("{s:.2} s")
+/// Appends a duration in seconds as "850 µs", "20.0 ms" or "2.50 s".
+fn write_seconds(s: f64, out: &mut String) {
+    let _ = if s >= 1.0 {
+        write!(out, "{s:.2} s")
     } else if s >= 1e-3 {
-        format!("{:.1} ms", s * 1e3)
+        write!(out, "{:.1} ms", s * 1e3)
     } else {
-        format!("{:.0} µs", s * 1e6)
-    }
+        write!(out, "{:.0} µs", s * 1e6)
+    };
 }
 
 /// The musical grid of a beat-synced sweep.
@@ -195,12 +198,11 @@ impl ScopeView {
 
         self.draw_markers(&painter, &frame, scale, &window, display);
         let legend_left = plot::legend(&painter, plot, channels, None);
-        let caption = format!(
-            "{} · {}",
-            format_seconds(window.length_seconds()),
-            status_text(window.status)
-        );
-        plot::caption(&painter, plot, &caption, legend_left);
+        self.caption.clear();
+        write_seconds(window.length_seconds(), &mut self.caption);
+        self.caption.push_str(" · ");
+        self.caption.push_str(status_text(window.status));
+        plot::caption(&painter, plot, &self.caption, legend_left);
 
         self.hover(
             &response, &painter, &frame, scale, &window, beats, channels, drawn,
@@ -290,13 +292,12 @@ impl ScopeView {
                     s.push_str("  ");
                     readout::write_time(seconds, s);
                 });
-                let p = super::ticks::BeatPosition::at(
+                readout::write_bar_beat(
                     fraction * grid.sweep_quarters,
                     grid.beat_quarters,
                     grid.beats_per_bar,
+                    &mut tag,
                 );
-                use std::fmt::Write;
-                let _ = write!(tag, "{}.{}.{}", p.bar, p.beat, p.sixteenth);
             }
             None => {
                 self.readout.push_line(theme::READOUT_TEXT, |s| {
