@@ -58,7 +58,9 @@ impl LevelScale {
 /// The spectrum view's buffers, reused between frames.
 #[derive(Debug, Default)]
 pub struct SpectrumView {
-    columns: Vec<f32>,
+    /// The columns drawn this frame (dBFS), per trace and curve (see [`curve_slot`]): the
+    /// readout reads what is drawn.
+    curves: [Vec<f32>; 4],
     points: Vec<Pos2>,
     x_axis: AxisPainter,
     y_axis: AxisPainter,
@@ -96,7 +98,9 @@ impl SpectrumView {
         self.x_axis.draw_x(&painter, plot, frame.bottom);
 
         let columns = frame.columns(ui.ctx().pixels_per_point());
-        self.columns.resize(columns, 0.0);
+        for curve in &mut self.curves {
+            curve.resize(columns, 0.0);
+        }
         let peak_hold = params.peak_hold_s.value() > 0.0;
         let channels = display.settings.channels();
         let clip = painter.with_clip_rect(plot);
@@ -105,7 +109,7 @@ impl SpectrumView {
             if peak_hold {
                 self.render(
                     display,
-                    channel,
+                    (i, channel),
                     SpectrumCurve::PeakHold,
                     &axis,
                     &frame,
@@ -118,7 +122,7 @@ impl SpectrumView {
             }
             self.render(
                 display,
-                channel,
+                (i, channel),
                 SpectrumCurve::Average,
                 &axis,
                 &frame,
@@ -145,27 +149,33 @@ impl SpectrumView {
         );
     }
 
-    /// Renders one curve into `self.points`.
+    /// Renders one curve of trace `index` (showing `channel`) into its columns and
+    /// `self.points`.
     fn render(
         &mut self,
         display: &mut DisplayState,
-        channel: Channel,
+        (index, channel): (usize, Channel),
         curve: SpectrumCurve,
         axis: &FrequencyAxis,
         frame: &PlotFrame,
         scale: LevelScale,
     ) {
-        display
-            .spectrum
-            .render(channel, curve, axis, &mut self.columns);
-        let columns = self.columns.len();
+        let values = &mut self.curves[curve_slot(index, curve)];
+        display.spectrum.render(channel, curve, axis, values);
+        let columns = values.len();
         self.points.clear();
         self.points.extend(
-            self.columns
+            values
                 .iter()
                 .enumerate()
                 .map(|(c, &db)| pos2(frame.column_x(c, columns), scale.y(db))),
         );
+    }
+
+    /// The level trace `index`'s `curve` was drawn at, `fraction` across the plot (dBFS).
+    fn level_under(&self, index: usize, curve: SpectrumCurve, fraction: f64) -> Option<f32> {
+        let values = &self.curves[curve_slot(index, curve)];
+        readout::column_at(fraction, values.len()).map(|c| values[c])
     }
 
     /// Marks the loudest peak of the first trace and writes its readout into `self.caption`;
@@ -212,7 +222,7 @@ impl SpectrumView {
         response: &Response,
         painter: &egui::Painter,
         frame: &PlotFrame,
-        display: &mut DisplayState,
+        display: &DisplayState,
         axis: &FrequencyAxis,
         scale: LevelScale,
         peak_hold: bool,
@@ -233,15 +243,9 @@ impl SpectrumView {
         });
         let channels = display.settings.channels();
         for (i, &channel) in channels.iter().enumerate() {
-            let average = display
-                .spectrum
-                .level_at(channel, SpectrumCurve::Average, hz);
+            let average = self.level_under(i, SpectrumCurve::Average, fraction);
             let held = peak_hold
-                .then(|| {
-                    display
-                        .spectrum
-                        .level_at(channel, SpectrumCurve::PeakHold, hz)
-                })
+                .then(|| self.level_under(i, SpectrumCurve::PeakHold, fraction))
                 .flatten();
             let colour = theme::channel_colour(channel);
             self.readout.push_line(colour, |s| {
@@ -289,6 +293,15 @@ impl SpectrumView {
             format!("{level:.1}"),
         );
     }
+}
+
+/// Where trace `index`'s `curve` is kept in [`SpectrumView::curves`].
+fn curve_slot(index: usize, curve: SpectrumCurve) -> usize {
+    2 * index.min(1)
+        + match curve {
+            SpectrumCurve::Average => 0,
+            SpectrumCurve::PeakHold => 1,
+        }
 }
 
 /// The area between a curve and `bottom`, as one mesh (the curve is not convex).
@@ -351,36 +364,72 @@ mod tests {
     }
 
     #[test]
-    fn hover_reads_frequency_note_and_level_under_the_pointer() {
-        // A 1 kHz sine at -6 dBFS: the pointer over 1 kHz reads it.
-        let settings = AnalysisSettings::from_params(&RingscopeParams::default());
+    fn hover_reads_frequency_note_and_the_drawn_level_under_the_pointer() {
+        // A sine at -6 dBFS in L near 1 kHz, one at -20 dBFS in R at 3 kHz, both on bin centres
+        // (8192-point FFT at 48 kHz), so the drawn peaks carry no scalloping loss.
+        let bin = 48_000.0 / 8192.0;
+        let (f1, f2) = (171.0 * bin, 512.0 * bin);
+        let mut settings = AnalysisSettings::from_params(&RingscopeParams::default());
+        settings.spectrum.averaging_seconds = 0.0;
         let mut display = DisplayState::new(48_000.0, settings);
-        let tone: Vec<[f32; 2]> = (0..48_000)
-            .map(|n| {
-                let x = 0.5 * (n as f32 * 1000.0 / 48_000.0 * std::f32::consts::TAU).sin();
-                [x, x]
-            })
+        let sine = |n: usize, hz: f32, amplitude: f32| {
+            amplitude * (n as f32 * hz / 48_000.0 * std::f32::consts::TAU).sin()
+        };
+        let tones: Vec<[f32; 2]> = (0..48_000)
+            .map(|n| [sine(n, f1 as f32, 0.5), sine(n, f2 as f32, 0.1)])
             .collect();
-        display.spectrum.feed(&tone);
+        display.spectrum.feed(&tones);
+
         let axis = FrequencyAxis::default();
-        let plot_width = 700.0f32;
-        let x = axis.fraction_of(1000.0) as f32 * plot_width;
-        let hz = axis.frequency_at(f64::from(x / plot_width));
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        let scale = LevelScale {
+            top: frame.plot.top(),
+            height: frame.plot.height(),
+            lo: -96.0,
+            hi: 6.0,
+        };
+        let mut view = SpectrumView::default();
+        for curve in &mut view.curves {
+            curve.resize(frame.columns(1.0), 0.0);
+        }
+        for (i, channel) in [Channel::Left, Channel::Right].into_iter().enumerate() {
+            view.render(
+                &mut display,
+                (i, channel),
+                SpectrumCurve::Average,
+                &axis,
+                &frame,
+                scale,
+            );
+        }
+        // The pointer over a frequency: its note, and each trace's level there.
+        let at = |hz: f64| axis.fraction_of(hz);
+        let hz = axis.frequency_at(at(1000.0));
         assert!((hz - 1000.0).abs() < 0.01);
         let mut note = String::new();
         readout::write_note(hz, &mut note);
         assert_eq!(note, "B5 +21 ct");
-        let db = display
-            .spectrum
-            .level_at(Channel::Left, SpectrumCurve::Average, hz)
+        let left = view
+            .level_under(0, SpectrumCurve::Average, at(1000.0))
             .unwrap();
-        assert!((db + 6.02).abs() < 0.5, "{db}");
-        // An octave away there is (almost) nothing.
-        let off = display
-            .spectrum
-            .level_at(Channel::Left, SpectrumCurve::Average, 2000.0)
+        assert!((left + 6.02).abs() < 0.3, "{left}");
+        let right = view
+            .level_under(1, SpectrumCurve::Average, at(3000.0))
             .unwrap();
-        assert!(off < -80.0, "{off}");
+        assert!((right + 20.0).abs() < 0.3, "{right}");
+        // Away from the tones there is (almost) nothing; off the plot, no reading.
+        let between = view
+            .level_under(0, SpectrumCurve::Average, at(2000.0))
+            .unwrap();
+        assert!(between < -80.0, "{between}");
+        assert_eq!(view.level_under(0, SpectrumCurve::Average, 1.5), None);
+        // The reading is the drawn curve's height under the pointer.
+        let c = readout::column_at(at(1000.0), frame.columns(1.0)).unwrap();
+        let drawn_y = view.points[c].y; // the last curve rendered: R
+        let right_here = view
+            .level_under(1, SpectrumCurve::Average, at(1000.0))
+            .unwrap();
+        assert!((scale.y(right_here) - drawn_y).abs() < 1e-3);
     }
 
     #[test]
