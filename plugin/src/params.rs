@@ -235,6 +235,19 @@ impl Smoothing {
     }
 }
 
+/// How the spectrum's frequency axis is spaced.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrequencyScale {
+    /// Equal width per octave (the usual analyzer view).
+    #[id = "log"]
+    #[name = "Logarithmic"]
+    Logarithmic,
+    /// Equal width per hertz (harmonic series are evenly spaced).
+    #[id = "linear"]
+    #[name = "Linear"]
+    Linear,
+}
+
 /// The built-in test signal that replaces the input for display only.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestSignalKind {
@@ -424,6 +437,11 @@ pub struct RingscopeParams {
     /// Duration of one 20 Hz → 20 kHz log sweep, in seconds.
     #[id = "test-sweep-time"]
     pub test_sweep_s: FloatParam,
+
+    // Appended after the first release's parameters: hosts list parameters in this order.
+    /// Logarithmic or linear frequency axis of the spectrum.
+    #[id = "freq-scale"]
+    pub freq_scale: EnumParam<FrequencyScale>,
 }
 
 fn hz_param(name: &str, default: f32, min: f32, max: f32) -> FloatParam {
@@ -644,6 +662,8 @@ impl Default for RingscopeParams {
             )
             .with_step_size(0.1)
             .with_unit(" s"),
+
+            freq_scale: EnumParam::new("Frequency scale", FrequencyScale::Logarithmic),
         }
     }
 }

@@ -93,7 +93,7 @@ fn snapshot(params: &RingscopeParams) -> Vec<(String, u32, String)> {
 
 /// Every parameter ID, in declaration order. Sessions and automation refer to these: a change
 /// here breaks users' projects, so this list is only ever appended to.
-const STABLE_IDS: [&str; 27] = [
+const STABLE_IDS: [&str; 28] = [
     "view",
     "channels",
     "freeze",
@@ -120,6 +120,7 @@ const STABLE_IDS: [&str; 27] = [
     "test-freq-2",
     "test-level",
     "test-sweep-time",
+    "freq-scale",
     // (append new IDs here)
     "",
 ];

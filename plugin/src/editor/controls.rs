@@ -97,6 +97,7 @@ pub fn settings_panel(ui: &mut Ui, params: &RingscopeParams, setter: &ParamSette
         slider(ui, "Peak hold", &params.peak_hold_s, setter);
         slider(ui, "Slope", &params.slope_db_per_oct, setter);
         ui.horizontal(|ui| enum_combo(ui, "Smoothing", &params.smoothing, setter));
+        ui.horizontal(|ui| enum_combo(ui, "Scale", &params.freq_scale, setter));
         slider(ui, "Min freq", &params.freq_min_hz, setter);
         slider(ui, "Max freq", &params.freq_max_hz, setter);
         slider(ui, "Min dB", &params.db_min, setter);

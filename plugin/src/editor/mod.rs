@@ -11,10 +11,13 @@
 mod controls;
 pub mod display;
 mod meters_view;
+mod plot;
+mod readout;
 pub mod scope_view;
 mod spectrum_view;
 mod status;
 mod theme;
+mod ticks;
 
 use std::error::Error;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -349,7 +352,7 @@ impl EditorApp {
             display: DisplayState::new(48_000.0, settings),
             scope: ScopeView::default(),
             spectrum: SpectrumView::default(),
-            meters: MetersView,
+            meters: MetersView::default(),
             show_settings: false,
             opened: Instant::now(),
         }
@@ -447,7 +450,8 @@ impl NiceEguiApp for EditorApp {
                     }
                 });
                 egui::Panel::bottom("status").show(ui, |ui| {
-                    status::show(ui, &self.display, params, now);
+                    let idle = self.shared.tap_mode() == TapMode::Idle;
+                    status::show(ui, &self.display, status::Context::new(params, idle), now);
                 });
                 if self.show_settings {
                     egui::Panel::left("settings")
@@ -457,7 +461,7 @@ impl NiceEguiApp for EditorApp {
                 egui::Panel::right("meters")
                     .resizable(false)
                     .exact_size(112.0)
-                    .show(ui, |ui| self.meters.show(ui, &self.display));
+                    .show(ui, |ui| self.meters.show(ui, &mut self.display, now));
                 egui::CentralPanel::default().show(ui, |ui| match params.view.value() {
                     View::Scope => self.scope.show(ui, &self.display),
                     View::Spectrum => self.spectrum.show(ui, &mut self.display, params),

@@ -1,20 +1,39 @@
 //! The oscilloscope view: asks the analysis engine's [`Scope`](ringscope::analysis::Scope) for
-//! the window to show and one (min, max) pair per pixel column, and draws each trace.
+//! the window to show and one (min, max) pair per pixel column, and draws each trace over a
+//! labelled grid: time (or bars and beats in beat sync) across, linear amplitude up, full scale
+//! at ±1 with a little headroom where overs show.
 //!
 //! Dense windows draw a filled envelope (a 10 s window of a 1 kHz tone is a band, never an
-//! aliased wave); sparse ones a line through the interpolated samples.
+//! aliased wave); sparse ones a line through the interpolated samples. Under the pointer a
+//! crosshair reads time and each trace's value, also while frozen.
 
-use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, pos2, vec2};
-use ringscope::analysis::{ColumnMinMax, ScopeStatus, TriggerMode};
+use std::fmt::Write;
+
+use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use ringscope::analysis::{
+    self, BeatSyncLength, Channel, ColumnMinMax, ScopeStatus, ScopeView as Window, TriggerMode,
+};
 
 use super::display::DisplayState;
+use super::plot::{self, AxisPainter, PlotFrame};
+use super::readout::{self, Readout};
 use super::theme;
+
+/// Share of the plot's half height that full scale (±1) spans: the rest shows overs.
+const FULL_SCALE: f32 = 0.9;
+/// Mean height the trace spans per column, points, from which it is a band rather than a line.
+const DENSE_EXTENT: f32 = 6.0;
 
 /// The scope view's buffers, reused between frames.
 #[derive(Debug, Default)]
 pub struct ScopeView {
-    columns: Vec<ColumnMinMax>,
+    /// Rendered columns of each trace (at most two: L and R overlaid).
+    traces: [Vec<ColumnMinMax>; 2],
     points: Vec<Pos2>,
+    x_axis: AxisPainter,
+    y_axis: AxisPainter,
+    readout: Readout,
+    caption: String,
 }
 
 /// A short caption for the scope's status.
@@ -31,14 +50,73 @@ fn status_text(status: ScopeStatus) -> &'static str {
     }
 }
 
-/// Formats a duration in seconds as "850 µs", "20.0 ms" or "2.50 s".
-fn format_seconds(s: f64) -> String {
-    if s >= 1.0 {
-        format!("{s:.2} s")
+/// Appends a duration in seconds as "850 µs", "20.0 ms" or "2.50 s".
+fn write_seconds(s: f64, out: &mut String) {
+    let _ = if s >= 1.0 {
+        write!(out, "{s:.2} s")
     } else if s >= 1e-3 {
-        format!("{:.1} ms", s * 1e3)
+        write!(out, "{:.1} ms", s * 1e3)
     } else {
-        format!("{:.0} µs", s * 1e6)
+        write!(out, "{:.0} µs", s * 1e6)
+    };
+}
+
+/// The musical grid of a beat-synced sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BeatGrid {
+    /// Sweep length, quarter notes.
+    pub sweep_quarters: f64,
+    /// One beat, quarter notes.
+    pub beat_quarters: f64,
+    /// Beats per bar.
+    pub beats_per_bar: f64,
+}
+
+impl BeatGrid {
+    /// The grid of `window` when it is a beat-synced sweep under `time_signature`.
+    pub fn of(
+        window: &Window,
+        sync: BeatSyncLength,
+        time_signature: Option<(u32, u32)>,
+    ) -> Option<Self> {
+        // Only a running sweep has a cursor; an idle beat sync free-runs in seconds.
+        window.cursor?;
+        let transport = analysis::TransportInfo {
+            time_signature,
+            ..Default::default()
+        };
+        let beat_quarters = transport.beat_length_quarters();
+        Some(Self {
+            sweep_quarters: sync.length_quarters(&transport),
+            beat_quarters,
+            beats_per_bar: transport.bar_length_beats() / beat_quarters,
+        })
+    }
+}
+
+/// Where a value lies on the plot, and back.
+#[derive(Debug, Clone, Copy)]
+struct AmplitudeScale {
+    centre: f32,
+    /// Points per unit of amplitude.
+    half: f32,
+}
+
+impl AmplitudeScale {
+    fn new(plot: Rect) -> Self {
+        Self {
+            centre: plot.center().y,
+            half: plot.height() * 0.5 * FULL_SCALE,
+        }
+    }
+
+    fn y(&self, v: f32) -> f32 {
+        // Far beyond the plot is as good as at its edge (and keeps the tessellator sane).
+        self.centre - v.clamp(-2.0, 2.0) * self.half
+    }
+
+    fn value(&self, y: f32) -> f32 {
+        (self.centre - y) / self.half.max(1e-3)
     }
 }
 
@@ -46,91 +124,400 @@ impl ScopeView {
     /// Draws the scope into all of `ui`'s available space.
     pub fn show(&mut self, ui: &mut Ui, display: &DisplayState) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        let rect = response.rect;
-        painter.rect_filled(rect, 2.0, theme::PLOT_BACKGROUND);
-        draw_grid(&painter, rect);
+        let frame = PlotFrame::new(response.rect);
+        let plot = frame.plot;
+        let scale = AmplitudeScale::new(plot);
+        painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
+        // Beyond full scale: a tinted zone, so an over stands out at once.
+        for zone in [
+            Rect::from_x_y_ranges(plot.x_range(), plot.top()..=scale.y(1.0)),
+            Rect::from_x_y_ranges(plot.x_range(), scale.y(-1.0)..=plot.bottom()),
+        ] {
+            painter.rect_filled(zone, 0.0, theme::OVER_ZONE);
+        }
 
-        let view = display.scope.view();
-        let width = rect.width().max(1.0) as usize;
-        self.columns.resize(width, ColumnMinMax::default());
-        let y = |v: f32| rect.center().y - v.clamp(-1.5, 1.5) * rect.height() * 0.5;
-        // Only columns that hold recorded samples: right of the newest sample there is nothing
-        // to draw (a sweep still filling, or a view that reaches past the newest frame). In beat
-        // sync the columns right of the cursor show the previous sweep, so all are drawn.
-        let drawn = if view.cursor.is_some() {
-            width
-        } else {
-            let recorded = ((view.newest - view.start) / view.length).clamp(0.0, 1.0);
-            ((recorded * width as f64).ceil() as usize).min(width)
-        };
-        for &channel in display.settings.channels() {
-            display.scope.render(&view, channel, &mut self.columns);
+        let window = display.scope.view();
+        let trigger = display.settings.scope.trigger;
+        let beats = BeatGrid::of(
+            &window,
+            trigger.beat_sync,
+            display.transport.time_signature(),
+        );
+
+        let label_height = plot::label_height(&painter);
+        let digit = plot::digit_width(&painter);
+        self.y_axis.ticks.amplitude(2.0 * scale.half, label_height);
+        self.y_axis
+            .draw_y(&painter, plot, (scale.y(-1.0), scale.y(1.0)), frame.left);
+        match beats {
+            Some(grid) => self.x_axis.ticks.beats(
+                grid.sweep_quarters,
+                grid.beat_quarters,
+                grid.beats_per_bar,
+                plot.width(),
+                digit,
+            ),
+            None => self.x_axis.ticks.time(
+                window.time_at(0.0),
+                window.time_at(1.0),
+                plot.width(),
+                digit,
+            ),
+        }
+        self.x_axis.draw_x(&painter, plot, frame.bottom);
+
+        let channels = display.settings.channels();
+        let columns = frame.columns(ui.ctx().pixels_per_point());
+        let drawn = recorded_columns(&window, columns);
+        let traces = channels.len().min(self.traces.len());
+        for (trace, &channel) in self.traces.iter_mut().zip(channels) {
+            trace.resize(columns, ColumnMinMax::default());
+            display.scope.render(&window, channel, trace);
+        }
+        // Where the first trace is a band (the zig-zag spans several points per column), it
+        // draws as a filled envelope; elsewhere as a line.
+        let dense = mean_span(&self.traces[0][..drawn]) * scale.half >= DENSE_EXTENT;
+        let clip = painter.with_clip_rect(plot);
+        for (i, &channel) in channels.iter().enumerate().take(traces) {
             self.points.clear();
-            for (c, column) in self.columns[..drawn].iter().enumerate() {
-                let x = rect.left() + c as f32 + 0.5;
+            for (c, column) in self.traces[i][..drawn].iter().enumerate() {
+                let x = frame.column_x(c, columns);
                 // Zig-zag through each column's extremes: a band where the signal is dense,
                 // a line where it is not (min = max).
-                if c % 2 == 0 {
-                    self.points.push(pos2(x, y(column.min)));
-                    self.points.push(pos2(x, y(column.max)));
+                let (a, b) = if c % 2 == 0 {
+                    (column.min, column.max)
                 } else {
-                    self.points.push(pos2(x, y(column.max)));
-                    self.points.push(pos2(x, y(column.min)));
-                }
+                    (column.max, column.min)
+                };
+                self.points.push(pos2(x, scale.y(a)));
+                self.points.push(pos2(x, scale.y(b)));
             }
-            let colour = theme::channel_colour(channel);
-            painter.add(Shape::line(self.points.clone(), Stroke::new(1.5, colour)));
+            let stroke = theme::trace_stroke(channel, i, traces, dense);
+            clip.add(Shape::line(self.points.clone(), stroke));
         }
 
+        self.draw_markers(&painter, &frame, scale, &window, display);
+        let legend_left = plot::legend(&painter, plot, channels, None);
+        self.caption.clear();
+        write_seconds(window.length_seconds(), &mut self.caption);
+        self.caption.push_str(" · ");
+        self.caption.push_str(status_text(window.status));
+        plot::caption(&painter, plot, &self.caption, legend_left);
+
+        self.hover(
+            &response, &painter, &frame, scale, &window, beats, channels, drawn,
+        );
+    }
+
+    /// Trigger level and position, and the beat-sync playhead.
+    fn draw_markers(
+        &self,
+        painter: &egui::Painter,
+        frame: &PlotFrame,
+        scale: AmplitudeScale,
+        window: &Window,
+        display: &DisplayState,
+    ) {
+        let plot = frame.plot;
         let trigger = display.settings.scope.trigger;
-        if !matches!(trigger.mode, TriggerMode::FreeRun | TriggerMode::BeatSync) {
-            let y = y(trigger.level);
-            painter.line_segment(
-                [pos2(rect.left(), y), pos2(rect.left() + 10.0, y)],
-                Stroke::new(2.0, theme::TRIGGER_MARKER),
-            );
+        let uses_level = !matches!(trigger.mode, TriggerMode::FreeRun | TriggerMode::BeatSync);
+        if uses_level {
+            let y = painter.round_to_pixel_center(scale.y(trigger.level));
+            if (plot.top()..=plot.bottom()).contains(&y) {
+                painter.extend(Shape::dashed_line(
+                    &[pos2(plot.left(), y), pos2(plot.right(), y)],
+                    Stroke::new(1.0, theme::TRIGGER_LINE),
+                    6.0,
+                    4.0,
+                ));
+                // A flag at the right edge pointing at the level (the left gutter holds the
+                // labels), rimmed in the source channel's colour: it says which trace triggers.
+                let tip = pos2(plot.right() - 1.0, y);
+                let flag = vec![tip, tip + vec2(-9.0, 5.0), tip + vec2(-9.0, -5.0)];
+                painter.add(Shape::convex_polygon(
+                    flag,
+                    theme::TRIGGER_MARKER,
+                    Stroke::new(1.0, theme::channel_colour(trigger.source)),
+                ));
+            }
         }
-        if let Some(at) = view.trigger {
-            let x = rect.left() + at as f32 * rect.width();
-            painter.line_segment(
-                [pos2(x, rect.top()), pos2(x, rect.top() + 8.0)],
-                Stroke::new(2.0, theme::TRIGGER_MARKER),
-            );
+        if let (Some(at), None) = (window.trigger, window.cursor) {
+            let x = plot.left() + at as f32 * plot.width();
+            let tip = pos2(x, plot.top() + 8.0);
+            let marker = vec![tip, tip + vec2(-5.0, -8.0), tip + vec2(5.0, -8.0)];
+            painter.add(Shape::convex_polygon(
+                marker,
+                theme::TRIGGER_MARKER,
+                Stroke::NONE,
+            ));
         }
-        if let Some(at) = view.cursor {
-            let x = rect.left() + at as f32 * rect.width();
-            painter.line_segment(
-                [pos2(x, rect.top()), pos2(x, rect.bottom())],
-                Stroke::new(1.0, theme::GRID_STRONG),
-            );
+        if let Some(at) = window.cursor {
+            let x = plot.left() + at as f32 * plot.width();
+            painter.vline(x, plot.y_range(), Stroke::new(1.5, theme::LABEL_DIM));
         }
-        painter.text(
-            rect.left_top() + vec2(6.0, 4.0),
-            Align2::LEFT_TOP,
-            format!(
-                "{} · {}",
-                format_seconds(view.length_seconds()),
-                status_text(view.status)
-            ),
-            FontId::proportional(12.0),
-            theme::LABEL,
+    }
+
+    /// The crosshair and readout under the pointer.
+    #[allow(clippy::too_many_arguments)]
+    fn hover(
+        &mut self,
+        response: &Response,
+        painter: &egui::Painter,
+        frame: &PlotFrame,
+        scale: AmplitudeScale,
+        window: &Window,
+        beats: Option<BeatGrid>,
+        channels: &[Channel],
+        drawn: usize,
+    ) {
+        let plot = frame.plot;
+        let Some(pointer) = response.hover_pos().filter(|p| plot.contains(*p)) else {
+            return;
+        };
+        let fraction = f64::from((pointer.x - plot.left()) / plot.width());
+        plot::crosshair(painter, plot, pointer);
+
+        self.readout.clear();
+        let seconds = window.time_at(fraction);
+        let mut tag = String::new();
+        match beats {
+            Some(grid) => {
+                self.readout.push_line(theme::READOUT_TEXT, |s| {
+                    readout::write_beats(
+                        fraction * grid.sweep_quarters,
+                        grid.beat_quarters,
+                        grid.beats_per_bar,
+                        s,
+                    );
+                    s.push_str("  ");
+                    readout::write_time(seconds, s);
+                });
+                readout::write_bar_beat(
+                    fraction * grid.sweep_quarters,
+                    grid.beat_quarters,
+                    grid.beats_per_bar,
+                    &mut tag,
+                );
+            }
+            None => {
+                self.readout.push_line(theme::READOUT_TEXT, |s| {
+                    s.push_str("t ");
+                    readout::write_time(seconds, s);
+                    if window.trigger.is_some() {
+                        s.push_str(" from trigger");
+                    }
+                });
+                readout::write_time(seconds, &mut tag);
+            }
+        }
+        let columns = self.traces[0].len();
+        let column = readout::column_at(fraction, columns).filter(|&c| c < drawn);
+        for (i, &channel) in channels.iter().enumerate().take(self.traces.len()) {
+            let value = column.and_then(|c| self.traces[i].get(c).copied());
+            self.readout.push_line(theme::channel_colour(channel), |s| {
+                s.push_str(channel.label());
+                s.push(' ');
+                match value {
+                    Some(v) => readout::write_column(v, s),
+                    None => s.push_str("no data"),
+                }
+            });
+            // Mark where the trace is in this column.
+            if let (Some(c), Some(v)) = (column, value) {
+                let x = frame.column_x(c, columns);
+                let colour = theme::channel_colour(channel);
+                for y in [scale.y(v.min), scale.y(v.max)] {
+                    if (plot.top()..=plot.bottom()).contains(&y) {
+                        painter.circle_stroke(pos2(x, y), 3.5, Stroke::new(1.5, colour));
+                    }
+                }
+            }
+        }
+        let level = scale.value(pointer.y);
+        self.readout.push_line(theme::LABEL, |s| {
+            s.push_str("y ");
+            readout::write_amplitude(level, s);
+        });
+        plot::readout_box(painter, plot, pointer, &self.readout);
+        plot::axis_tag(
+            painter,
+            frame.bottom,
+            pos2(pointer.x, frame.bottom.center().y),
+            tag,
+        );
+        plot::axis_tag(
+            painter,
+            frame.left,
+            pos2(frame.left.center().x, pointer.y),
+            format!("{level:+.2}"),
         );
     }
 }
 
-fn draw_grid(painter: &egui::Painter, rect: Rect) {
-    let stroke = Stroke::new(1.0, theme::GRID);
-    for i in 1..10 {
-        let x = rect.left() + rect.width() * i as f32 / 10.0;
-        painter.line_segment([pos2(x, rect.top()), pos2(x, rect.bottom())], stroke);
+/// Mean height the zig-zag through `columns` spans per column, amplitude units: each column's
+/// extremes together with the previous column's (the line joins them). 0 for fewer than two.
+fn mean_span(columns: &[ColumnMinMax]) -> f32 {
+    if columns.len() < 2 {
+        return 0.0;
     }
-    for i in 1..8 {
-        let y = rect.top() + rect.height() * i as f32 / 8.0;
-        let stroke = if i == 4 {
-            Stroke::new(1.0, theme::GRID_STRONG)
-        } else {
-            stroke
+    let total: f32 = columns
+        .windows(2)
+        .map(|w| w[0].max.max(w[1].max) - w[0].min.min(w[1].min))
+        .sum();
+    total / (columns.len() - 1) as f32
+}
+
+/// Columns that hold recorded samples: right of the newest sample there is nothing to draw (a
+/// sweep still filling, or a view that reaches past the newest frame). In beat sync the columns
+/// right of the cursor show the previous sweep, so all are drawn.
+fn recorded_columns(window: &Window, columns: usize) -> usize {
+    if window.cursor.is_some() {
+        return columns;
+    }
+    let recorded = ((window.newest - window.start) / window.length).clamp(0.0, 1.0);
+    ((recorded * columns as f64).ceil() as usize).min(columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ringscope::analysis::{Scope, ScopeSettings};
+
+    #[test]
+    fn amplitude_scale_round_trips_and_leaves_headroom() {
+        let plot = Rect::from_min_size(pos2(0.0, 0.0), vec2(400.0, 200.0));
+        let scale = AmplitudeScale::new(plot);
+        assert_eq!(scale.y(0.0), 100.0);
+        assert!(
+            (scale.y(1.0) - 10.0).abs() < 1e-4,
+            "full scale 10 pt below the top"
+        );
+        assert!((scale.y(-1.0) - 190.0).abs() < 1e-4);
+        for v in [-1.1f32, -0.5, 0.0, 0.25, 1.05] {
+            assert!((scale.value(scale.y(v)) - v).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn hover_reads_the_trace_under_the_pointer() {
+        // A ramp from -1 to +1 over the window: the value under the pointer follows it.
+        let mut settings = ScopeSettings::default();
+        settings.trigger.mode = TriggerMode::FreeRun;
+        settings.window_seconds = 0.01;
+        let mut scope = Scope::new(48_000.0, settings);
+        let ramp: Vec<[f32; 2]> = (0..480)
+            .map(|n| {
+                let x = -1.0 + 2.0 * n as f32 / 479.0;
+                [x, -x]
+            })
+            .collect();
+        scope.feed(&ramp);
+        scope.feed(&[[1.0, -1.0]; 8]); // the engine keeps a few samples past the right edge
+        let window = scope.view();
+        let mut columns = vec![ColumnMinMax::default(); 480];
+        for (channel, sign) in [(Channel::Left, 1.0f32), (Channel::Right, -1.0)] {
+            scope.render(&window, channel, &mut columns);
+            let drawn = recorded_columns(&window, columns.len());
+            assert_eq!(drawn, 480);
+            for fraction in [0.1, 0.5, 0.9] {
+                let c = readout::column_at(fraction, columns.len()).unwrap();
+                let v = columns[c];
+                let expected = sign * (-1.0 + 2.0 * fraction as f32);
+                assert!(
+                    (0.5 * (v.min + v.max) - expected).abs() < 0.02,
+                    "{channel:?} at {fraction}: {v:?}, expected {expected}"
+                );
+            }
+        }
+        // Time under the pointer: from the window start in free run.
+        assert!((window.time_at(0.5) - 0.005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_high_tone_is_a_band_and_a_low_one_a_line() {
+        let mut settings = ScopeSettings::default();
+        settings.trigger.mode = TriggerMode::FreeRun;
+        let extent = |hz: f32| {
+            let mut scope = Scope::new(48_000.0, settings);
+            let tone: Vec<[f32; 2]> = (0..4800)
+                .map(|n| {
+                    let x = 0.5 * (n as f32 * hz / 48_000.0 * std::f32::consts::TAU).sin();
+                    [x, x]
+                })
+                .collect();
+            scope.feed(&tone);
+            let window = scope.view();
+            let mut columns = vec![ColumnMinMax::default(); 740];
+            scope.render(&window, Channel::Left, &mut columns);
+            // A 240 pt tall plot: 108 pt per unit of amplitude.
+            mean_span(&columns) * 108.0
         };
-        painter.line_segment([pos2(rect.left(), y), pos2(rect.right(), y)], stroke);
+        assert!(extent(440.0) < DENSE_EXTENT, "{}", extent(440.0));
+        assert!(extent(9000.0) > 4.0 * DENSE_EXTENT, "{}", extent(9000.0));
+        assert_eq!(mean_span(&[]), 0.0);
+    }
+
+    #[test]
+    fn nothing_is_drawn_right_of_the_newest_sample() {
+        let window = Window {
+            start: 1000.0,
+            length: 480.0,
+            newest: 1240.0,
+            trigger: Some(0.0),
+            cursor: None,
+            status: ScopeStatus::Triggered,
+            sample_rate: 48_000.0,
+        };
+        assert_eq!(recorded_columns(&window, 1000), 500);
+        assert_eq!(
+            recorded_columns(
+                &Window {
+                    newest: 900.0,
+                    ..window
+                },
+                1000
+            ),
+            0
+        );
+        assert_eq!(
+            recorded_columns(
+                &Window {
+                    newest: 9e9,
+                    ..window
+                },
+                1000
+            ),
+            1000
+        );
+        // In beat sync the previous sweep fills the rest.
+        let sweeping = Window {
+            cursor: Some(0.5),
+            ..window
+        };
+        assert_eq!(recorded_columns(&sweeping, 1000), 1000);
+    }
+
+    #[test]
+    fn beat_grid_follows_the_time_signature() {
+        let window = Window {
+            start: 0.0,
+            length: 96_000.0,
+            newest: 48_000.0,
+            trigger: Some(0.0),
+            cursor: Some(0.5),
+            status: ScopeStatus::BeatSync,
+            sample_rate: 48_000.0,
+        };
+        let grid = BeatGrid::of(&window, BeatSyncLength::Bars(2), Some((6, 8))).unwrap();
+        assert_eq!(grid.sweep_quarters, 6.0);
+        assert_eq!(grid.beat_quarters, 0.5);
+        assert_eq!(grid.beats_per_bar, 6.0);
+        let grid = BeatGrid::of(&window, BeatSyncLength::Beats(1), None).unwrap();
+        assert_eq!((grid.sweep_quarters, grid.beats_per_bar), (1.0, 4.0));
+        let idle = Window {
+            cursor: None,
+            ..window
+        };
+        assert_eq!(BeatGrid::of(&idle, BeatSyncLength::Bars(1), None), None);
     }
 }

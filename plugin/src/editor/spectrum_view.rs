@@ -1,26 +1,20 @@
-//! The spectrum view: the analysis engine's averaged spectrum (and peak hold) on a log-frequency
-//! axis between the chosen limits, with a readout of the loudest peak.
+//! The spectrum view: the analysis engine's averaged spectrum (filled underneath) and its peak
+//! hold (a thin, lighter line) per trace, on a log or linear frequency axis labelled in Hz and a
+//! level axis in dBFS following the range parameters. The loudest peak is marked and read out;
+//! under the pointer a crosshair reads frequency, nearest note and every curve's level, also
+//! while frozen.
 
-use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, pos2, vec2};
-use ringscope::analysis::{FrequencyAxis, FrequencyScale, Note, SpectrumCurve};
+use std::fmt::Write;
+
+use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use ringscope::analysis::{Channel, FrequencyAxis, FrequencyScale, SpectrumCurve};
 
 use super::display::DisplayState;
+use super::plot::{self, AxisPainter, PlotFrame};
+use super::readout::{self, Readout};
 use super::theme;
-use crate::params::RingscopeParams;
-
-/// Frequency grid lines and their labels.
-const GRID_HZ: [(f32, &str); 10] = [
-    (20.0, "20"),
-    (50.0, "50"),
-    (100.0, "100"),
-    (200.0, "200"),
-    (500.0, "500"),
-    (1000.0, "1k"),
-    (2000.0, "2k"),
-    (5000.0, "5k"),
-    (10_000.0, "10k"),
-    (20_000.0, "20k"),
-];
+use crate::params::{self, RingscopeParams};
 
 /// The frequency axis and dB range to draw, made valid whatever the parameters say.
 pub fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f32, f32)) {
@@ -30,134 +24,435 @@ pub fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f3
     let db_lo = params.db_min.value();
     let db_hi = params.db_max.value().max(db_lo + 6.0);
     let axis = FrequencyAxis {
-        scale: FrequencyScale::Logarithmic,
+        scale: match params.freq_scale.value() {
+            params::FrequencyScale::Logarithmic => FrequencyScale::Logarithmic,
+            params::FrequencyScale::Linear => FrequencyScale::Linear,
+        },
         min_hz: lo,
         max_hz: hi,
     };
     (axis.sanitized(), (db_lo, db_hi))
 }
 
+/// Where a level lies on the plot, and back.
+#[derive(Debug, Clone, Copy)]
+struct LevelScale {
+    top: f32,
+    height: f32,
+    lo: f32,
+    hi: f32,
+}
+
+impl LevelScale {
+    fn y(&self, db: f32) -> f32 {
+        // Far below the range is as good as just below it (and keeps the tessellator sane).
+        let db = db.clamp(self.lo - 10.0, self.hi + 10.0);
+        self.top + (self.hi - db) / (self.hi - self.lo) * self.height
+    }
+
+    fn db(&self, y: f32) -> f32 {
+        self.hi - (y - self.top) / self.height.max(1e-3) * (self.hi - self.lo)
+    }
+}
+
 /// The spectrum view's buffers, reused between frames.
 #[derive(Debug, Default)]
 pub struct SpectrumView {
-    columns: Vec<f32>,
+    /// The columns drawn this frame (dBFS), per trace and curve (see [`curve_slot`]): the
+    /// readout reads what is drawn.
+    curves: [Vec<f32>; 4],
     points: Vec<Pos2>,
+    x_axis: AxisPainter,
+    y_axis: AxisPainter,
+    readout: Readout,
+    caption: String,
 }
 
 impl SpectrumView {
     /// Draws the spectrum into all of `ui`'s available space.
     pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, params: &RingscopeParams) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        let rect = response.rect;
-        painter.rect_filled(rect, 2.0, theme::PLOT_BACKGROUND);
+        let frame = PlotFrame::new(response.rect);
+        let plot = frame.plot;
+        painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
         let (axis, (db_lo, db_hi)) = ranges(params, display.sample_rate);
-        let x_of = |hz: f64| rect.left() + axis.fraction_of(hz) as f32 * rect.width();
-        let y_of = |db: f32| {
-            let db = db.clamp(db_lo - 10.0, db_hi + 10.0);
-            rect.top() + (db_hi - db) / (db_hi - db_lo) * rect.height()
+        let scale = LevelScale {
+            top: plot.top(),
+            height: plot.height(),
+            lo: db_lo,
+            hi: db_hi,
         };
-        draw_grid(&painter, rect, &axis, (db_lo, db_hi), x_of, y_of);
 
-        let width = rect.width().max(1.0) as usize;
-        self.columns.resize(width, 0.0);
+        let label_height = plot::label_height(&painter);
+        self.y_axis.ticks.decibels(
+            f64::from(db_lo),
+            f64::from(db_hi),
+            plot.height(),
+            label_height,
+        );
+        self.y_axis
+            .draw_y(&painter, plot, (plot.bottom(), plot.top()), frame.left);
+        self.x_axis
+            .ticks
+            .frequency(&axis, plot.width(), plot::digit_width(&painter));
+        self.x_axis.draw_x(&painter, plot, frame.bottom);
+
+        let columns = frame.columns(ui.ctx().pixels_per_point());
+        for curve in &mut self.curves {
+            curve.resize(columns, 0.0);
+        }
         let peak_hold = params.peak_hold_s.value() > 0.0;
-        let clip = painter.with_clip_rect(rect);
-        for &channel in display.settings.channels() {
-            let colour = theme::channel_colour(channel);
-            let curves: &[SpectrumCurve] = if peak_hold {
-                &[SpectrumCurve::PeakHold, SpectrumCurve::Average]
-            } else {
-                &[SpectrumCurve::Average]
-            };
-            for &curve in curves {
-                display
-                    .spectrum
-                    .render(channel, curve, &axis, &mut self.columns);
-                self.points.clear();
-                self.points.extend(
-                    self.columns
-                        .iter()
-                        .enumerate()
-                        .map(|(c, &db)| pos2(rect.left() + c as f32 + 0.5, y_of(db))),
+        let channels = display.settings.channels();
+        let clip = painter.with_clip_rect(plot);
+        for (i, &channel) in channels.iter().enumerate() {
+            // Peak hold first, so the average is drawn over it.
+            if peak_hold {
+                self.render(
+                    display,
+                    (i, channel),
+                    SpectrumCurve::PeakHold,
+                    &axis,
+                    &frame,
+                    scale,
                 );
-                let stroke = match curve {
-                    SpectrumCurve::Average => Stroke::new(1.5, colour),
-                    SpectrumCurve::PeakHold => Stroke::new(1.0, colour.gamma_multiply(0.45)),
-                };
-                clip.add(Shape::line(self.points.clone(), stroke));
+                clip.add(Shape::line(
+                    self.points.clone(),
+                    theme::peak_hold_stroke(channel),
+                ));
+            }
+            self.render(
+                display,
+                (i, channel),
+                SpectrumCurve::Average,
+                &axis,
+                &frame,
+                scale,
+            );
+            clip.add(fill_under(
+                &self.points,
+                plot.bottom(),
+                theme::spectrum_fill(channel),
+            ));
+            clip.add(Shape::line(
+                self.points.clone(),
+                theme::trace_stroke(channel, i, channels.len(), false),
+            ));
+        }
+
+        let hold_legend = peak_hold.then_some(("peak hold", theme::LABEL_DIM));
+        let legend_left = plot::legend(&painter, plot, channels, hold_legend);
+        if self.draw_peak(&painter, plot, display, &axis, scale) {
+            plot::caption(&painter, plot, &self.caption, legend_left);
+        }
+        self.hover(
+            &response, &painter, &frame, display, &axis, scale, peak_hold,
+        );
+    }
+
+    /// Renders one curve of trace `index` (showing `channel`) into its columns and
+    /// `self.points`.
+    fn render(
+        &mut self,
+        display: &mut DisplayState,
+        (index, channel): (usize, Channel),
+        curve: SpectrumCurve,
+        axis: &FrequencyAxis,
+        frame: &PlotFrame,
+        scale: LevelScale,
+    ) {
+        let values = &mut self.curves[curve_slot(index, curve)];
+        display.spectrum.render(channel, curve, axis, values);
+        let columns = values.len();
+        self.points.clear();
+        self.points.extend(
+            values
+                .iter()
+                .enumerate()
+                .map(|(c, &db)| pos2(frame.column_x(c, columns), scale.y(db))),
+        );
+    }
+
+    /// The level trace `index`'s `curve` was drawn at, `fraction` across the plot (dBFS).
+    fn level_under(&self, index: usize, curve: SpectrumCurve, fraction: f64) -> Option<f32> {
+        let values = &self.curves[curve_slot(index, curve)];
+        readout::column_at(fraction, values.len()).map(|c| values[c])
+    }
+
+    /// Marks the loudest peak of the first trace and writes its readout into `self.caption`;
+    /// whether there is one.
+    fn draw_peak(
+        &mut self,
+        painter: &egui::Painter,
+        plot: Rect,
+        display: &DisplayState,
+        axis: &FrequencyAxis,
+        scale: LevelScale,
+    ) -> bool {
+        let Some(&channel) = display.settings.channels().first() else {
+            return false;
+        };
+        let Some(peak) = display.spectrum.peak(channel, axis.min_hz, axis.max_hz) else {
+            return false;
+        };
+        if peak.level_db <= f64::from(scale.lo) {
+            return false;
+        }
+        let x = plot.left() + axis.fraction_of(peak.frequency_hz) as f32 * plot.width();
+        let y = scale.y(peak.level_db as f32).max(plot.top() + 10.0);
+        let tip = pos2(x, y - 3.0);
+        painter.add(Shape::convex_polygon(
+            vec![tip, tip + vec2(-4.0, -7.0), tip + vec2(4.0, -7.0)],
+            theme::LABEL,
+            Stroke::NONE,
+        ));
+        self.caption.clear();
+        self.caption.push_str("peak ");
+        readout::write_frequency(peak.frequency_hz, &mut self.caption);
+        self.caption.push_str("  ");
+        readout::write_note(peak.frequency_hz, &mut self.caption);
+        self.caption.push_str("  ");
+        readout::write_db(peak.level_db as f32, "dBFS", &mut self.caption);
+        true
+    }
+
+    /// The crosshair and readout under the pointer.
+    #[allow(clippy::too_many_arguments)]
+    fn hover(
+        &mut self,
+        response: &Response,
+        painter: &egui::Painter,
+        frame: &PlotFrame,
+        display: &DisplayState,
+        axis: &FrequencyAxis,
+        scale: LevelScale,
+        peak_hold: bool,
+    ) {
+        let plot = frame.plot;
+        let Some(pointer) = response.hover_pos().filter(|p| plot.contains(*p)) else {
+            return;
+        };
+        plot::crosshair(painter, plot, pointer);
+        let fraction = f64::from((pointer.x - plot.left()) / plot.width());
+        let hz = axis.frequency_at(fraction);
+
+        self.readout.clear();
+        self.readout.push_line(theme::READOUT_TEXT, |s| {
+            readout::write_frequency(hz, s);
+            s.push_str("  ");
+            readout::write_note(hz, s);
+        });
+        let channels = display.settings.channels();
+        for (i, &channel) in channels.iter().enumerate() {
+            let average = self.level_under(i, SpectrumCurve::Average, fraction);
+            let held = peak_hold
+                .then(|| self.level_under(i, SpectrumCurve::PeakHold, fraction))
+                .flatten();
+            let colour = theme::channel_colour(channel);
+            self.readout.push_line(colour, |s| {
+                s.push_str(channel.label());
+                s.push(' ');
+                match average {
+                    Some(db) => readout::write_db(db, "dB", s),
+                    None => s.push_str("no data"),
+                }
+                if let Some(db) = held {
+                    s.push_str("  hold ");
+                    readout::write_db(db, "dB", s);
+                }
+            });
+            if let Some(db) = average {
+                let y = scale.y(db);
+                if (plot.top()..=plot.bottom()).contains(&y) {
+                    let stroke = theme::trace_stroke(channel, i, channels.len(), false);
+                    painter.circle_stroke(pos2(pointer.x, y), 3.5, Stroke::new(1.5, stroke.color));
+                }
             }
         }
-
-        // Loudest peak of the first trace, with its note.
-        if let Some(&channel) = display.settings.channels().first()
-            && let Some(peak) = display.spectrum.peak(channel, axis.min_hz, axis.max_hz)
-            && peak.level_db > f64::from(db_lo)
-        {
-            let note = Note::nearest(peak.frequency_hz, 440.0)
-                .map(|n| format!(" {}{} {:+.0}¢", n.name(), n.octave(), n.cents))
-                .unwrap_or_default();
-            painter.text(
-                rect.right_top() + vec2(-6.0, 4.0),
-                Align2::RIGHT_TOP,
-                format!(
-                    "peak {:.1} Hz{note} · {:.1} dBFS",
-                    peak.frequency_hz, peak.level_db
-                ),
-                FontId::proportional(12.0),
-                theme::LABEL,
-            );
+        let level = scale.db(pointer.y);
+        self.readout.push_line(theme::LABEL, |s| {
+            s.push_str("y ");
+            readout::write_db(level, "dB", s);
+        });
+        plot::readout_box(painter, plot, pointer, &self.readout);
+        let mut tag = String::new();
+        if hz >= 1000.0 {
+            let _ = write!(tag, "{:.2}k", hz / 1000.0);
+        } else {
+            let _ = write!(tag, "{hz:.0}");
         }
+        plot::axis_tag(
+            painter,
+            frame.bottom,
+            pos2(pointer.x, frame.bottom.center().y),
+            tag,
+        );
+        plot::axis_tag(
+            painter,
+            frame.left,
+            pos2(frame.left.center().x, pointer.y),
+            format!("{level:.1}"),
+        );
     }
 }
 
-fn draw_grid(
-    painter: &egui::Painter,
-    rect: Rect,
-    axis: &FrequencyAxis,
-    (db_lo, db_hi): (f32, f32),
-    x_of: impl Fn(f64) -> f32,
-    y_of: impl Fn(f32) -> f32,
-) {
-    for (hz, label) in GRID_HZ {
-        let hz = f64::from(hz);
-        if hz < axis.min_hz || hz > axis.max_hz {
-            continue;
+/// Where trace `index`'s `curve` is kept in [`SpectrumView::curves`].
+fn curve_slot(index: usize, curve: SpectrumCurve) -> usize {
+    2 * index.min(1)
+        + match curve {
+            SpectrumCurve::Average => 0,
+            SpectrumCurve::PeakHold => 1,
         }
-        let x = x_of(hz);
-        painter.line_segment(
-            [pos2(x, rect.top()), pos2(x, rect.bottom())],
-            Stroke::new(1.0, theme::GRID),
-        );
-        painter.text(
-            pos2(x + 2.0, rect.bottom() - 2.0),
-            Align2::LEFT_BOTTOM,
-            label,
-            FontId::proportional(11.0),
-            theme::LABEL,
-        );
+}
+
+/// The area between a curve and `bottom`, as one mesh (the curve is not convex).
+fn fill_under(points: &[Pos2], bottom: f32, colour: egui::Color32) -> Shape {
+    let mut mesh = Mesh::default();
+    mesh.reserve_vertices(points.len() * 2);
+    mesh.reserve_triangles(points.len().saturating_sub(1) * 2);
+    for (i, &p) in points.iter().enumerate() {
+        let top = pos2(p.x, p.y.min(bottom));
+        for pos in [top, pos2(p.x, bottom)] {
+            mesh.vertices.push(Vertex {
+                pos,
+                uv: WHITE_UV,
+                color: colour,
+            });
+        }
+        if i > 0 {
+            let n = (2 * i) as u32;
+            mesh.add_triangle(n - 2, n - 1, n);
+            mesh.add_triangle(n - 1, n + 1, n);
+        }
     }
-    let step = if db_hi - db_lo > 60.0 { 12.0 } else { 6.0 };
-    let mut db = (db_hi / step).floor() * step;
-    while db > db_lo {
-        let y = y_of(db);
-        painter.line_segment(
-            [pos2(rect.left(), y), pos2(rect.right(), y)],
-            Stroke::new(
-                1.0,
-                if db == 0.0 {
-                    theme::GRID_STRONG
-                } else {
-                    theme::GRID
-                },
-            ),
+    Shape::mesh(mesh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::display::AnalysisSettings;
+
+    #[test]
+    fn level_scale_follows_the_db_range() {
+        let scale = LevelScale {
+            top: 10.0,
+            height: 100.0,
+            lo: -90.0,
+            hi: 10.0,
+        };
+        assert_eq!(scale.y(10.0), 10.0);
+        assert_eq!(scale.y(-90.0), 110.0);
+        assert_eq!(scale.y(-40.0), 60.0);
+        assert_eq!(
+            scale.y(-500.0),
+            scale.y(-100.0),
+            "silence stays near the bottom"
         );
-        painter.text(
-            pos2(rect.left() + 2.0, y - 1.0),
-            Align2::LEFT_BOTTOM,
-            format!("{db:.0}"),
-            FontId::proportional(11.0),
-            theme::LABEL,
-        );
-        db -= step;
+        assert!((scale.db(scale.y(-23.5)) + 23.5).abs() < 1e-4);
+    }
+
+    #[test]
+    fn the_scale_parameter_picks_the_axis() {
+        let params = RingscopeParams::default();
+        let (axis, (lo, hi)) = ranges(&params, 48_000.0);
+        assert_eq!(axis.scale, FrequencyScale::Logarithmic);
+        assert_eq!((axis.min_hz, axis.max_hz), (20.0, 20_000.0));
+        assert_eq!((lo, hi), (-96.0, 6.0));
+        // Above Nyquist is cut off.
+        let (axis, _) = ranges(&params, 32_000.0);
+        assert_eq!(axis.max_hz, 16_000.0);
+    }
+
+    #[test]
+    fn hover_reads_frequency_note_and_the_drawn_level_under_the_pointer() {
+        // A sine at -6 dBFS in L near 1 kHz, one at -20 dBFS in R at 3 kHz, both on bin centres
+        // (8192-point FFT at 48 kHz), so the drawn peaks carry no scalloping loss.
+        let bin = 48_000.0 / 8192.0;
+        let (f1, f2) = (171.0 * bin, 512.0 * bin);
+        let mut settings = AnalysisSettings::from_params(&RingscopeParams::default());
+        settings.spectrum.averaging_seconds = 0.0;
+        let mut display = DisplayState::new(48_000.0, settings);
+        let sine = |n: usize, hz: f32, amplitude: f32| {
+            amplitude * (n as f32 * hz / 48_000.0 * std::f32::consts::TAU).sin()
+        };
+        let tones: Vec<[f32; 2]> = (0..48_000)
+            .map(|n| [sine(n, f1 as f32, 0.5), sine(n, f2 as f32, 0.1)])
+            .collect();
+        display.spectrum.feed(&tones);
+
+        let axis = FrequencyAxis::default();
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        let scale = LevelScale {
+            top: frame.plot.top(),
+            height: frame.plot.height(),
+            lo: -96.0,
+            hi: 6.0,
+        };
+        let mut view = SpectrumView::default();
+        for curve in &mut view.curves {
+            curve.resize(frame.columns(1.0), 0.0);
+        }
+        for (i, channel) in [Channel::Left, Channel::Right].into_iter().enumerate() {
+            view.render(
+                &mut display,
+                (i, channel),
+                SpectrumCurve::Average,
+                &axis,
+                &frame,
+                scale,
+            );
+        }
+        // The pointer over a frequency: its note, and each trace's level there.
+        let at = |hz: f64| axis.fraction_of(hz);
+        let hz = axis.frequency_at(at(1000.0));
+        assert!((hz - 1000.0).abs() < 0.01);
+        let mut note = String::new();
+        readout::write_note(hz, &mut note);
+        assert_eq!(note, "B5 +21 ct");
+        let left = view
+            .level_under(0, SpectrumCurve::Average, at(1000.0))
+            .unwrap();
+        assert!((left + 6.02).abs() < 0.3, "{left}");
+        let right = view
+            .level_under(1, SpectrumCurve::Average, at(3000.0))
+            .unwrap();
+        assert!((right + 20.0).abs() < 0.3, "{right}");
+        // Away from the tones there is (almost) nothing; off the plot, no reading.
+        let between = view
+            .level_under(0, SpectrumCurve::Average, at(2000.0))
+            .unwrap();
+        assert!(between < -80.0, "{between}");
+        assert_eq!(view.level_under(0, SpectrumCurve::Average, 1.5), None);
+        // The reading is the drawn curve's height under the pointer.
+        let c = readout::column_at(at(1000.0), frame.columns(1.0)).unwrap();
+        let drawn_y = view.points[c].y; // the last curve rendered: R
+        let right_here = view
+            .level_under(1, SpectrumCurve::Average, at(1000.0))
+            .unwrap();
+        assert!((scale.y(right_here) - drawn_y).abs() < 1e-3);
+    }
+
+    #[test]
+    fn the_fill_covers_the_area_under_the_curve() {
+        let points = [pos2(0.0, 10.0), pos2(1.0, 20.0), pos2(2.0, 5.0)];
+        let Shape::Mesh(mesh) = fill_under(&points, 50.0, egui::Color32::WHITE) else {
+            panic!("a mesh");
+        };
+        assert_eq!(mesh.vertices.len(), 6);
+        assert_eq!(mesh.indices.len(), 12);
+        assert!(mesh.is_valid());
+        let area: f32 = mesh
+            .triangles()
+            .map(|[a, b, c]| {
+                let (a, b, c) = (
+                    mesh.vertices[a as usize].pos,
+                    mesh.vertices[b as usize].pos,
+                    mesh.vertices[c as usize].pos,
+                );
+                ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0
+            })
+            .sum();
+        // Trapezoids: (40 + 30) / 2 + (30 + 45) / 2.
+        assert!((area - 72.5).abs() < 1e-3, "{area}");
     }
 }
