@@ -125,20 +125,46 @@ impl Contender for Ringbuf {
 }
 
 const CAPACITY: usize = 16_384;
-const ELEMENTS_PER_RUN: usize = 1 << 23;
+const ELEMENTS_PER_RUN: usize = 1 << 25;
 const OPS_PER_RUN: usize = 1 << 22;
+
+/// Allocates a spacer of a different size before every ring, and returns it (keep it alive
+/// while the ring is): otherwise the allocator hands each contender the same memory on every
+/// repetition, and a contender whose memory happens to sit badly in the caches (set conflicts,
+/// 4K aliasing with the other buffers) stays unlucky for the whole run. Shifting the addresses
+/// each time lets the medians average over placements.
+fn spacer() -> Vec<u8> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0x2545_f491_4f6c_dd1d);
+    let mut x = STATE.load(Ordering::Relaxed);
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    // 0 … 255 cache lines plus 0 … 31 pages.
+    let bytes = (x % 256) as usize * 64 + ((x >> 8) % 32) as usize * 4096;
+    black_box(vec![1u8; bytes + 1])
+}
+
+/// Keeps a thread's own state on cache lines of its own: otherwise one contender's `Consumer`
+/// (moved into the spawned closure, on the heap) may share a line with the producer's source
+/// buffer and pay for false sharing that has nothing to do with its design.
+#[repr(align(128))]
+struct Own<T>(T);
 
 /// Two threads move `ELEMENTS_PER_RUN` f32 in chunks of `chunk`; returns elements per second.
 fn two_threads<C: Contender>(chunk: usize) -> f64 {
-    let (mut producer, mut consumer) = C::new::<f32>(CAPACITY);
+    let _spacer = spacer();
+    let (producer, consumer) = C::new::<f32>(CAPACITY);
     let start_line = Arc::new(Barrier::new(2));
     let consumer_start = start_line.clone();
     let reader = thread::spawn(move || {
-        let mut dst = vec![0.0_f32; chunk];
+        let mut consumer = Own(consumer);
+        let mut dst = Box::new(Own([0.0_f32; 4096]));
         consumer_start.wait();
         let mut received = 0;
         while received < ELEMENTS_PER_RUN {
-            let n = C::pop_slice(&mut consumer, &mut dst);
+            let n = C::pop_slice(&mut consumer.0, &mut dst.0[..chunk]);
             if n == 0 {
                 spin_loop();
             }
@@ -146,13 +172,15 @@ fn two_threads<C: Contender>(chunk: usize) -> f64 {
             received += n;
         }
     });
-    let src = vec![1.0_f32; chunk];
+    let mut producer = Own(producer);
+    let src = Box::new(Own([1.0_f32; 4096]));
+    let src = &src.0[..chunk];
     start_line.wait();
     let start = Instant::now();
     let mut sent = 0;
     let mut offset = 0;
     while sent < ELEMENTS_PER_RUN {
-        let n = C::push_slice(&mut producer, &src[offset..]);
+        let n = C::push_slice(&mut producer.0, &src[offset..]);
         if n == 0 {
             spin_loop();
         }
@@ -169,6 +197,7 @@ fn two_threads<C: Contender>(chunk: usize) -> f64 {
 /// One thread pushes a 512-element slice and pops it back; returns elements per second.
 fn round_trip<C: Contender>() -> f64 {
     const CHUNK: usize = 512;
+    let _spacer = spacer();
     let (mut producer, mut consumer) = C::new::<f32>(CAPACITY);
     let src = vec![1.0_f32; CHUNK];
     let mut dst = vec![0.0_f32; CHUNK];
@@ -183,6 +212,7 @@ fn round_trip<C: Contender>() -> f64 {
 
 /// One thread pushes one element and pops it back; returns push+pop pairs per second.
 fn single_element<C: Contender>() -> f64 {
+    let _spacer = spacer();
     let (mut producer, mut consumer) = C::new::<f32>(CAPACITY);
     let start = Instant::now();
     for i in 0..OPS_PER_RUN {
@@ -352,6 +382,7 @@ fn throughput_table(reps: usize, filter: Option<&str>) {
 fn push_latencies<C: Contender>(blocks: usize) -> Vec<Duration> {
     const FRAMES: usize = 512;
     const PERIOD: Duration = Duration::from_micros(20);
+    let _spacer = spacer();
     let (mut producer, mut consumer) = C::new::<[f32; 2]>(16 * FRAMES);
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader_done = done.clone();
