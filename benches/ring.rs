@@ -6,7 +6,7 @@
 //! that a burst of background load hits them all alike. So this is a small custom harness: the
 //! tables give medians of `RINGSCOPE_BENCH_REPS` (default 21) repetitions with their
 //! interquartile spread, and `ours/best` is the median over repetitions of ours divided by the
-//! best other crate in the same repetition.
+//! best other crate (the one with the higher median) in the same repetition.
 
 use std::hint::{black_box, spin_loop};
 use std::sync::{Arc, Barrier};
@@ -346,7 +346,6 @@ fn throughput_table(reps: usize, filter: Option<&str>) {
         }
         let mut samples = [vec![], vec![], vec![]];
         let mut ceiling = vec![];
-        let mut ratios = vec![];
         for rep in 0..reps {
             let mut this_rep = [0.0; 3];
             for k in 0..3 {
@@ -354,13 +353,24 @@ fn throughput_table(reps: usize, filter: Option<&str>) {
                 this_rep[contender] = (case.contenders[contender])();
             }
             ceiling.push((case.ceiling)());
-            ratios.push(this_rep[0] / this_rep[1].max(this_rep[2]));
             for (samples, value) in samples.iter_mut().zip(this_rep) {
                 samples.push(value);
             }
         }
         let cells: Vec<String> = samples.iter().map(|s| summary(s, 1e-6).1).collect();
-        let mut sorted = ratios.clone();
+        // The best other crate is the one with the higher median; the ratio is paired, ours
+        // over it in the same repetition. (Dividing by the larger of the two others in each
+        // repetition would be biased: the maximum of two noisy samples overstates either.)
+        let best = if summary(&samples[1], 1.0).0 >= summary(&samples[2], 1.0).0 {
+            1
+        } else {
+            2
+        };
+        let mut sorted: Vec<f64> = samples[0]
+            .iter()
+            .zip(&samples[best])
+            .map(|(ours, other)| ours / other)
+            .collect();
         sorted.sort_by(f64::total_cmp);
         println!(
             "| {} ({}) | {} | {} | {} | {} | {:.2} (p25 {:.2}, p75 {:.2}) |",
