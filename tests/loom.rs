@@ -23,6 +23,33 @@ fn until<T>(mut f: impl FnMut() -> Option<T>) -> T {
     }
 }
 
+/// Pops everything until the producer is gone and the ring is empty.
+fn drain_until_abandoned(consumer: &mut ringscope::Consumer<u32>) -> Vec<u32> {
+    let mut received = Vec::new();
+    loop {
+        // Checked before draining: once it says so, everything the producer wrote is visible.
+        let abandoned = consumer.is_abandoned();
+        while let Some(value) = consumer.pop() {
+            received.push(value);
+        }
+        if abandoned {
+            return received;
+        }
+        thread::yield_now();
+    }
+}
+
+/// A snapshot window whose values are their positions + 1 must be a consecutive run ending at
+/// the window's end position.
+fn assert_not_torn(window: &[u64], got: ringscope::snapshot::Window) {
+    let expected: Vec<u64> = (got.end_position - got.len as u64 + 1..=got.end_position).collect();
+    assert_eq!(
+        &window[..got.len],
+        &expected[..],
+        "a window that is not torn"
+    );
+}
+
 #[test]
 fn push_then_pop_keeps_order() {
     loom::model(|| {
@@ -123,17 +150,7 @@ fn clear_racing_push_loses_nothing_it_does_not_count() {
         });
         let cleared = consumer.clear();
         // Drain whatever arrives after the clear, until the producer is gone.
-        let mut after = Vec::new();
-        loop {
-            let abandoned = consumer.is_abandoned();
-            while let Some(value) = consumer.pop() {
-                after.push(value);
-            }
-            if abandoned {
-                break;
-            }
-            thread::yield_now();
-        }
+        let after = drain_until_abandoned(&mut consumer);
         writer.join().unwrap();
         let counters = consumer.counters();
         assert!(
@@ -214,13 +231,7 @@ fn snapshot_read_racing_writes_is_never_torn() {
         });
         let mut window = [0; 2];
         if let Ok(got) = reader.read_latest(&mut window) {
-            let expected: Vec<u64> =
-                (got.end_position - got.len as u64 + 1..=got.end_position).collect();
-            assert_eq!(
-                &window[..got.len],
-                &expected[..],
-                "a window that is not torn"
-            );
+            assert_not_torn(&window, got);
         }
         writing.join().unwrap();
         let got = reader.read_latest(&mut window).unwrap();
@@ -238,17 +249,7 @@ fn partial_skip_racing_push_then_pop() {
             }
         });
         let skipped = consumer.skip(1);
-        let mut after = Vec::new();
-        loop {
-            let abandoned = consumer.is_abandoned();
-            while let Some(value) = consumer.pop() {
-                after.push(value);
-            }
-            if abandoned {
-                break;
-            }
-            thread::yield_now();
-        }
+        let after = drain_until_abandoned(&mut consumer);
         writer.join().unwrap();
         let counters = consumer.counters();
         assert!(
@@ -362,9 +363,7 @@ fn snapshot_write_longer_than_capacity_is_never_torn() {
         });
         let mut window = [0; 2];
         if let Ok(got) = reader.read_latest(&mut window) {
-            let expected: Vec<u64> =
-                (got.end_position - got.len as u64 + 1..=got.end_position).collect();
-            assert_eq!(&window[..got.len], &expected[..]);
+            assert_not_torn(&window, got);
         }
         writing.join().unwrap();
     });
@@ -380,9 +379,7 @@ fn snapshot_window_of_the_whole_capacity_is_never_torn() {
         });
         let mut window = [0; 2];
         if let Ok(got) = reader.read_latest(&mut window) {
-            let expected: Vec<u64> =
-                (got.end_position - got.len as u64 + 1..=got.end_position).collect();
-            assert_eq!(&window[..got.len], &expected[..]);
+            assert_not_torn(&window, got);
         }
         writing.join().unwrap();
     });
