@@ -4,7 +4,7 @@
 //! Criterion measures one function at a time; a shared, noisy 2-core machine needs the
 //! contenders *interleaved* (each repetition runs every contender once, in rotating order) so
 //! that a burst of background load hits them all alike. So this is a small custom harness: the
-//! tables give medians of `RINGSCOPE_BENCH_REPS` (default 21) repetitions with their
+//! tables give medians of `RINGSCOPE_BENCH_REPS` (default 41) repetitions with their
 //! interquartile spread, and `ours/best` is the median over repetitions of ours divided by the
 //! best other crate (the one with the higher median) in the same repetition.
 
@@ -463,7 +463,7 @@ fn main() {
     let reps = std::env::var("RINGSCOPE_BENCH_REPS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if benchmarking { 21 } else { 1 });
+        .unwrap_or(if benchmarking { 41 } else { 1 });
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
