@@ -108,6 +108,10 @@ pub fn buffer_over(channels: &mut [Vec<f32>]) -> Buffer<'_> {
 }
 
 /// Calls `Plugin::process` once, without auxiliary buffers.
+///
+/// Inlinable like the call from nice-plug's wrapper, which is generic code compiled into the
+/// plugin: a benchmark calling through an opaque function would time a call a host never makes.
+#[inline]
 pub fn process(
     plugin: &mut Ringscope,
     buffer: &mut Buffer,

@@ -238,6 +238,7 @@ host_test!(
         let entry = load_entry();
         let mut plugin = new_ringscope(&entry);
         let window = display.create_window(0, 0, 640, 480);
+        let threads_before = thread_count();
         let stopped = plugin.activate(48_000.0, 1, 256);
         open_editor(&mut plugin, &display, window);
         let audio = std::thread::Builder::new()
@@ -291,6 +292,15 @@ host_test!(
         );
         close_editor(&mut plugin, &display, window);
         plugin.deactivate(stopped);
+        // As in the resize test: no editor thread may still run when the plugin is unloaded.
+        let settled = pump_until(&mut plugin, Duration::from_secs(10), || {
+            thread_count() <= threads_before
+        });
+        assert!(
+            settled,
+            "the closed editor left threads behind: {} (before: {threads_before})",
+            thread_count()
+        );
         display.destroy_window(window);
     }
 );
@@ -303,6 +313,7 @@ host_test!(
         let mut plugin = new_ringscope(&entry);
         let gui = plugin.extensions().gui.expect("clap.gui");
         let window = display.create_window(0, 0, 640, 480);
+        let threads_before = thread_count();
         let size = open_editor(&mut plugin, &display, window);
         let handle = plugin.instance.plugin_handle();
         assert!(gui.can_resize(&handle), "the editor is resizable (issue 4)");
@@ -328,6 +339,16 @@ host_test!(
             "adjust_size accepts a 10x10 editor: {tiny:?}"
         );
         close_editor(&mut plugin, &display, window);
+        // The editor's threads finish tearing down asynchronously after `destroy`; the plugin's
+        // code must not be unloaded (end of test) while one of them still runs in it.
+        let settled = pump_until(&mut plugin, Duration::from_secs(10), || {
+            thread_count() <= threads_before
+        });
+        assert!(
+            settled,
+            "the closed editor left threads behind: {} (before: {threads_before})",
+            thread_count()
+        );
         display.destroy_window(window);
     }
 );
