@@ -34,7 +34,10 @@ cargo build --package ringscope-plugin --features standalone --bin ringscope
 # allocation in process(), and the tests report which call allocated. Xvfb provides the display,
 # Mesa the OpenGL.
 step "host-level tests: the bundles and the standalone app, loaded as a DAW and a user would"
-xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests --no-fail-fast
+# One test at a time: every editor test runs Mesa's software renderer in its own process, and
+# three of them at once on 2 cores starve baseview's window threads (seen: a window that never
+# drew, a window thread gone before its close). Serially the editor tests take ~55 s.
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests --no-fail-fast -- --test-threads=1
 
 step "ring buffer: two-thread stress test, 10^8 elements (release)"
 cargo test --release -p ringscope --test stress
