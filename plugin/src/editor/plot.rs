@@ -186,6 +186,29 @@ pub fn axis_tag(painter: &Painter, within: Rect, at: Pos2, text: String) {
     painter.galley(rect.min + vec2(3.0, 0.0), galley, theme::PLOT_BACKGROUND);
 }
 
+/// The crosshair's values on both axes: `x_text` on the bottom axis below the pointer, `y_text`
+/// on the left axis beside it.
+pub fn crosshair_tags(
+    painter: &Painter,
+    frame: &PlotFrame,
+    pointer: Pos2,
+    x_text: String,
+    y_text: String,
+) {
+    axis_tag(
+        painter,
+        frame.bottom,
+        pos2(pointer.x, frame.bottom.center().y),
+        x_text,
+    );
+    axis_tag(
+        painter,
+        frame.left,
+        pos2(frame.left.center().x, pointer.y),
+        y_text,
+    );
+}
+
 /// The readout box next to the pointer at `at`, inside `plot`: right of and below the pointer
 /// where it fits, otherwise mirrored.
 pub fn readout_box(painter: &Painter, plot: Rect, at: Pos2, readout: &Readout) {

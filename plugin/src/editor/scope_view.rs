@@ -339,18 +339,7 @@ impl ScopeView {
             readout::write_amplitude(level, s);
         });
         plot::readout_box(painter, plot, pointer, &self.readout);
-        plot::axis_tag(
-            painter,
-            frame.bottom,
-            pos2(pointer.x, frame.bottom.center().y),
-            tag,
-        );
-        plot::axis_tag(
-            painter,
-            frame.left,
-            pos2(frame.left.center().x, pointer.y),
-            format!("{level:+.2}"),
-        );
+        plot::crosshair_tags(painter, frame, pointer, tag, format!("{level:+.2}"));
     }
 }
 

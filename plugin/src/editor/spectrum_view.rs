@@ -280,18 +280,7 @@ impl SpectrumView {
         } else {
             let _ = write!(tag, "{hz:.0}");
         }
-        plot::axis_tag(
-            painter,
-            frame.bottom,
-            pos2(pointer.x, frame.bottom.center().y),
-            tag,
-        );
-        plot::axis_tag(
-            painter,
-            frame.left,
-            pos2(frame.left.center().x, pointer.y),
-            format!("{level:.1}"),
-        );
+        plot::crosshair_tags(painter, frame, pointer, tag, format!("{level:.1}"));
     }
 }
 
