@@ -207,6 +207,21 @@ pub fn close_editor(plugin: &mut Plugin, display: &Display, window: u32) {
     assert!(gone, "the editor's window outlived gui.destroy");
 }
 
+/// Waits (pumping the main thread) until this process is back to at most `threads_before`
+/// threads, and fails if it is not within 10 s: a closed editor's threads finish tearing down
+/// asynchronously after `destroy`, and the plugin's code must not be unloaded while one of them
+/// still runs in it.
+pub fn assert_editor_threads_gone(plugin: &mut Plugin, threads_before: usize) {
+    let settled = pump_until(plugin, Duration::from_secs(10), || {
+        thread_count() <= threads_before
+    });
+    assert!(
+        settled,
+        "the closed editor left threads behind: {} (before: {threads_before})",
+        thread_count()
+    );
+}
+
 /// Threads of this process (`/proc/self/task`).
 pub fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task")

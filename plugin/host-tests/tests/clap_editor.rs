@@ -10,8 +10,8 @@ use clack_extensions::gui::GuiSize;
 use clack_host::prelude::*;
 use ringscope_host_tests::clap::{Plugin, Processor, load_entry, new_ringscope, playing_transport};
 use ringscope_host_tests::editor::{
-    AudioThread, X11_EMBEDDED, close_editor, open_editor, pump_until, thread_count,
-    wait_for_drawing,
+    AudioThread, X11_EMBEDDED, assert_editor_threads_gone, close_editor, open_editor, pump_until,
+    thread_count, wait_for_drawing,
 };
 use ringscope_host_tests::memory::{open_file_descriptors, trimmed_resident_bytes};
 use ringscope_host_tests::passthrough::{Block, Run};
@@ -292,15 +292,7 @@ host_test!(
         );
         close_editor(&mut plugin, &display, window);
         plugin.deactivate(stopped);
-        // As in the resize test: no editor thread may still run when the plugin is unloaded.
-        let settled = pump_until(&mut plugin, Duration::from_secs(10), || {
-            thread_count() <= threads_before
-        });
-        assert!(
-            settled,
-            "the closed editor left threads behind: {} (before: {threads_before})",
-            thread_count()
-        );
+        assert_editor_threads_gone(&mut plugin, threads_before);
         display.destroy_window(window);
     }
 );
@@ -339,16 +331,7 @@ host_test!(
             "adjust_size accepts a 10x10 editor: {tiny:?}"
         );
         close_editor(&mut plugin, &display, window);
-        // The editor's threads finish tearing down asynchronously after `destroy`; the plugin's
-        // code must not be unloaded (end of test) while one of them still runs in it.
-        let settled = pump_until(&mut plugin, Duration::from_secs(10), || {
-            thread_count() <= threads_before
-        });
-        assert!(
-            settled,
-            "the closed editor left threads behind: {} (before: {threads_before})",
-            thread_count()
-        );
+        assert_editor_threads_gone(&mut plugin, threads_before);
         display.destroy_window(window);
     }
 );
