@@ -3,10 +3,16 @@
 //!
 //! Criterion measures one function at a time; a shared, noisy 2-core machine needs the
 //! contenders *interleaved* (each repetition runs every contender once, in rotating order) so
-//! that a burst of background load hits them all alike. So this is a small custom harness: the
-//! tables give medians of `RINGSCOPE_BENCH_REPS` (default 41) repetitions with their
-//! interquartile spread, and `ours/best` is the median over repetitions of ours divided by the
-//! best other crate (the one with the higher median) in the same repetition.
+//! that a burst of background load hits them all alike. So this is a small custom harness. The
+//! repetitions (`RINGSCOPE_BENCH_REPS`, default 64) also cycle through `PLACEMENTS` copies of
+//! every measured loop at different code addresses (see `shift_code`), and rtrb runs twice, the
+//! second time as an A/A control through its own copies of every loop: identical code, so the
+//! gap between the two is the harness's own error. The tables give medians with their
+//! interquartile spread, and `ours/best`: the median over repetitions of ours divided by the
+//! best other crate (the one with the higher median) in the same repetition, with a
+//! distribution-free 95 % confidence interval for that median. The verdict is `faster` or
+//! `slower` only when the interval clears 1 by more than the A/A control's error, else `tie`.
+//! `RINGSCOPE_BENCH_BY_PLACEMENT=1` also prints each contender's median per code placement.
 
 use std::hint::{black_box, spin_loop};
 use std::sync::{Arc, Barrier};
@@ -92,6 +98,41 @@ impl Contender for Rtrb {
     }
 }
 
+/// rtrb again, as a control: the same calls through a type of its own, so that every measured
+/// loop is compiled a second time and lands at other addresses. Identical code, so any gap
+/// between the two rtrb columns is the harness's own error (code and data placement), the
+/// resolution below which a difference between crates means nothing.
+struct RtrbControl;
+impl Contender for RtrbControl {
+    const NAME: &'static str = "rtrb 0.4 (A/A control)";
+    type Producer<T: Copy + Default + Send + 'static> = rtrb::Producer<T>;
+    type Consumer<T: Copy + Default + Send + 'static> = rtrb::Consumer<T>;
+    fn new<T: Copy + Default + Send + 'static>(
+        capacity: usize,
+    ) -> (Self::Producer<T>, Self::Consumer<T>) {
+        Rtrb::new(capacity)
+    }
+    #[inline]
+    fn push_slice<T: Copy + Default + Send + 'static>(p: &mut Self::Producer<T>, s: &[T]) -> usize {
+        Rtrb::push_slice(p, s)
+    }
+    #[inline]
+    fn pop_slice<T: Copy + Default + Send + 'static>(
+        c: &mut Self::Consumer<T>,
+        s: &mut [T],
+    ) -> usize {
+        Rtrb::pop_slice(c, s)
+    }
+    #[inline]
+    fn push<T: Copy + Default + Send + 'static>(p: &mut Self::Producer<T>, v: T) -> bool {
+        Rtrb::push(p, v)
+    }
+    #[inline]
+    fn pop<T: Copy + Default + Send + 'static>(c: &mut Self::Consumer<T>) -> Option<T> {
+        Rtrb::pop(c)
+    }
+}
+
 struct Ringbuf;
 impl Contender for Ringbuf {
     const NAME: &'static str = "ringbuf 0.4";
@@ -136,6 +177,7 @@ const OPS_PER_RUN: usize = 1 << 22;
 fn spacer() -> Vec<u8> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static STATE: AtomicU64 = AtomicU64::new(0x2545_f491_4f6c_dd1d);
+    // Relaxed: only the main thread draws spacers; the atomic just makes the static mutable.
     let mut x = STATE.load(Ordering::Relaxed);
     x ^= x << 13;
     x ^= x >> 7;
@@ -152,8 +194,29 @@ fn spacer() -> Vec<u8> {
 #[repr(align(128))]
 struct Own<T>(T);
 
+/// How many code placements every measured loop is compiled in (see [`shift_code`]).
+const PLACEMENTS: usize = 4;
+
+/// Moves the code that follows by `16 * SHIFT` bytes of NOPs, executed once per run.
+///
+/// Where a hot loop starts relative to the 64-byte fetch and µop-cache windows (and which
+/// branch-predictor entries its jumps alias) decides ±10 % of these tight loops' speed, and it
+/// is an accident of the build: the same source, rebuilt with `-C llvm-args=-align-loops=64`,
+/// turned a 1.2× lead into a tie. So every measured loop exists in `PLACEMENTS` copies, each
+/// shifted by another 16 bytes, and repetition `r` runs every contender's copy `r % PLACEMENTS`:
+/// the medians then average over placements instead of freezing one contender's lucky or
+/// unlucky one.
+#[inline(always)]
+fn shift_code<const SHIFT: usize>() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: only NOPs (one more than the shift, as `.nops` wants at least one byte).
+    unsafe {
+        std::arch::asm!(".nops {n}", n = const 16 * SHIFT + 1, options(nomem, nostack, preserves_flags));
+    }
+}
+
 /// Two threads move `ELEMENTS_PER_RUN` f32 in chunks of `chunk`; returns elements per second.
-fn two_threads<C: Contender>(chunk: usize) -> f64 {
+fn two_threads<C: Contender, const SHIFT: usize>(chunk: usize) -> f64 {
     let _spacer = spacer();
     let (producer, consumer) = C::new::<f32>(CAPACITY);
     let start_line = Arc::new(Barrier::new(2));
@@ -162,6 +225,7 @@ fn two_threads<C: Contender>(chunk: usize) -> f64 {
         let mut consumer = Own(consumer);
         let mut dst = Box::new(Own([0.0_f32; 4096]));
         consumer_start.wait();
+        shift_code::<SHIFT>();
         let mut received = 0;
         while received < ELEMENTS_PER_RUN {
             let n = C::pop_slice(&mut consumer.0, &mut dst.0[..chunk]);
@@ -176,6 +240,7 @@ fn two_threads<C: Contender>(chunk: usize) -> f64 {
     let src = Box::new(Own([1.0_f32; 4096]));
     let src = &src.0[..chunk];
     start_line.wait();
+    shift_code::<SHIFT>();
     let start = Instant::now();
     let mut sent = 0;
     let mut offset = 0;
@@ -195,12 +260,13 @@ fn two_threads<C: Contender>(chunk: usize) -> f64 {
 }
 
 /// One thread pushes a 512-element slice and pops it back; returns elements per second.
-fn round_trip<C: Contender>() -> f64 {
+fn round_trip<C: Contender, const SHIFT: usize>() -> f64 {
     const CHUNK: usize = 512;
     let _spacer = spacer();
     let (mut producer, mut consumer) = C::new::<f32>(CAPACITY);
     let src = vec![1.0_f32; CHUNK];
     let mut dst = vec![0.0_f32; CHUNK];
+    shift_code::<SHIFT>();
     let start = Instant::now();
     for _ in 0..ELEMENTS_PER_RUN / CHUNK {
         assert_eq!(C::push_slice(&mut producer, black_box(&src)), CHUNK);
@@ -211,9 +277,10 @@ fn round_trip<C: Contender>() -> f64 {
 }
 
 /// One thread pushes one element and pops it back; returns push+pop pairs per second.
-fn single_element<C: Contender>() -> f64 {
+fn single_element<C: Contender, const SHIFT: usize>() -> f64 {
     let _spacer = spacer();
     let (mut producer, mut consumer) = C::new::<f32>(CAPACITY);
+    shift_code::<SHIFT>();
     let start = Instant::now();
     for i in 0..OPS_PER_RUN {
         assert!(C::push(&mut producer, black_box(i as f32)));
@@ -251,10 +318,30 @@ fn single_copy_ceiling() -> f64 {
     OPS_PER_RUN as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Ours, rtrb, ringbuf, rtrb's A/A control.
+const CONTENDERS: usize = 4;
+const NAMES: [&str; CONTENDERS] = [Ours::NAME, Rtrb::NAME, Ringbuf::NAME, RtrbControl::NAME];
+
+/// One measured loop of one contender, in each of its `PLACEMENTS` code placements.
+type Placements = [fn() -> f64; PLACEMENTS];
+
+/// `placements!(f::<C>(args))`: `f::<C, SHIFT>(args)` for every `SHIFT`.
+macro_rules! placements {
+    ($f:ident::<$c:ty>($($arg:expr),*)) => {
+        [
+            || $f::<$c, 0>($($arg),*),
+            || $f::<$c, 1>($($arg),*),
+            || $f::<$c, 2>($($arg),*),
+            || $f::<$c, 3>($($arg),*),
+        ]
+    };
+}
+
 struct Case {
     name: &'static str,
     unit: &'static str,
-    contenders: [fn() -> f64; 3],
+    /// Ours, rtrb, ringbuf, and rtrb again (the A/A control).
+    contenders: [Placements; CONTENDERS],
     ceiling: fn() -> f64,
 }
 
@@ -264,9 +351,10 @@ fn cases() -> Vec<Case> {
             name: "2 threads, f32 chunks of 64",
             unit: "Melem/s",
             contenders: [
-                || two_threads::<Ours>(64),
-                || two_threads::<Rtrb>(64),
-                || two_threads::<Ringbuf>(64),
+                placements!(two_threads::<Ours>(64)),
+                placements!(two_threads::<Rtrb>(64)),
+                placements!(two_threads::<Ringbuf>(64)),
+                placements!(two_threads::<RtrbControl>(64)),
             ],
             ceiling: || memcpy_ceiling(64),
         },
@@ -274,9 +362,10 @@ fn cases() -> Vec<Case> {
             name: "2 threads, f32 chunks of 512",
             unit: "Melem/s",
             contenders: [
-                || two_threads::<Ours>(512),
-                || two_threads::<Rtrb>(512),
-                || two_threads::<Ringbuf>(512),
+                placements!(two_threads::<Ours>(512)),
+                placements!(two_threads::<Rtrb>(512)),
+                placements!(two_threads::<Ringbuf>(512)),
+                placements!(two_threads::<RtrbControl>(512)),
             ],
             ceiling: || memcpy_ceiling(512),
         },
@@ -284,9 +373,10 @@ fn cases() -> Vec<Case> {
             name: "2 threads, f32 chunks of 4096",
             unit: "Melem/s",
             contenders: [
-                || two_threads::<Ours>(4096),
-                || two_threads::<Rtrb>(4096),
-                || two_threads::<Ringbuf>(4096),
+                placements!(two_threads::<Ours>(4096)),
+                placements!(two_threads::<Rtrb>(4096)),
+                placements!(two_threads::<Ringbuf>(4096)),
+                placements!(two_threads::<RtrbControl>(4096)),
             ],
             ceiling: || memcpy_ceiling(4096),
         },
@@ -294,9 +384,10 @@ fn cases() -> Vec<Case> {
             name: "1 thread, push_slice+pop_slice of 512",
             unit: "Melem/s",
             contenders: [
-                round_trip::<Ours>,
-                round_trip::<Rtrb>,
-                round_trip::<Ringbuf>,
+                placements!(round_trip::<Ours>()),
+                placements!(round_trip::<Rtrb>()),
+                placements!(round_trip::<Ringbuf>()),
+                placements!(round_trip::<RtrbControl>()),
             ],
             ceiling: || memcpy_ceiling(512),
         },
@@ -304,9 +395,10 @@ fn cases() -> Vec<Case> {
             name: "1 thread, single-element push+pop",
             unit: "Mpairs/s",
             contenders: [
-                single_element::<Ours>,
-                single_element::<Rtrb>,
-                single_element::<Ringbuf>,
+                placements!(single_element::<Ours>()),
+                placements!(single_element::<Rtrb>()),
+                placements!(single_element::<Ringbuf>()),
+                placements!(single_element::<RtrbControl>()),
             ],
             ceiling: single_copy_ceiling,
         },
@@ -328,33 +420,70 @@ fn summary(samples: &[f64], scale: f64) -> (f64, String) {
     (median, format!("{:.0} (±{spread:.1} %)", median * scale))
 }
 
+/// A distribution-free 95 % confidence interval for the median of `sorted` (its order
+/// statistics at ranks n/2 ∓ 0.98·√n, the normal approximation of the binomial): no assumption
+/// about the shape of the noise, which on a shared VM is anything but normal.
+fn median_interval(sorted: &[f64]) -> (f64, f64) {
+    let n = sorted.len() as f64;
+    let low = ((n - 1.96 * n.sqrt()) / 2.0).floor().max(0.0) as usize;
+    let high = (sorted.len() - 1).saturating_sub(low);
+    (sorted[low.min(high)], sorted[high])
+}
+
+/// The paired ratios `a[i] / b[i]`, sorted.
+fn sorted_ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut ratios: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios
+}
+
 fn throughput_table(reps: usize, filter: Option<&str>) {
     println!(
-        "| case | {} | {} | {} | memcpy ceiling | ours/best |",
-        Ours::NAME,
-        Rtrb::NAME,
-        Ringbuf::NAME
+        "| case | {} | {} | {} | {} | memcpy ceiling | ours/best | A/A control/rtrb |",
+        NAMES[0], NAMES[1], NAMES[2], NAMES[3]
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for case in cases() {
         if filter.is_some_and(|f| !case.name.contains(f)) {
             continue;
         }
         // Warm-up: page in the buffers, spin up the clocks.
-        for run in case.contenders {
-            run();
+        for placements in &case.contenders {
+            placements[0]();
         }
-        let mut samples = [vec![], vec![], vec![]];
+        let mut samples: [Vec<f64>; CONTENDERS] = Default::default();
         let mut ceiling = vec![];
         for rep in 0..reps {
-            let mut this_rep = [0.0; 3];
-            for k in 0..3 {
-                let contender = (rep + k) % 3;
-                this_rep[contender] = (case.contenders[contender])();
+            // The order rotates every repetition, the placement every `CONTENDERS`, so that
+            // each contender meets each placement in every position of the order.
+            let placement = (rep / CONTENDERS) % PLACEMENTS;
+            let mut this_rep = [0.0; CONTENDERS];
+            for k in 0..CONTENDERS {
+                let contender = (rep + k) % CONTENDERS;
+                this_rep[contender] = (case.contenders[contender][placement])();
             }
             ceiling.push((case.ceiling)());
             for (samples, value) in samples.iter_mut().zip(this_rep) {
                 samples.push(value);
+            }
+        }
+        if std::env::var_os("RINGSCOPE_BENCH_BY_PLACEMENT").is_some() {
+            // The medians of each placement alone: how much the code's address decides.
+            for (name, samples) in NAMES.iter().zip(&samples) {
+                let medians: Vec<String> = (0..PLACEMENTS)
+                    .map(|p| {
+                        let of_p: Vec<f64> = (0..samples.len())
+                            .filter(|rep| (rep / CONTENDERS) % PLACEMENTS == p)
+                            .map(|rep| samples[rep])
+                            .collect();
+                        format!("{:.0}", summary(&of_p, 1e-6).0 * 1e-6)
+                    })
+                    .collect();
+                eprintln!(
+                    "{}, {name}, by placement: {}",
+                    case.name,
+                    medians.join(" / ")
+                );
             }
         }
         let cells: Vec<String> = samples.iter().map(|s| summary(s, 1e-6).1).collect();
@@ -366,30 +495,43 @@ fn throughput_table(reps: usize, filter: Option<&str>) {
         } else {
             2
         };
-        let mut sorted: Vec<f64> = samples[0]
-            .iter()
-            .zip(&samples[best])
-            .map(|(ours, other)| ours / other)
-            .collect();
-        sorted.sort_by(f64::total_cmp);
+        let ours = sorted_ratios(&samples[0], &samples[best]);
+        let control = sorted_ratios(&samples[3], &samples[1]);
+        let (low, high) = median_interval(&ours);
+        let (control_low, control_high) = median_interval(&control);
+        // A difference counts only beyond both the noise (the interval) and the harness's own
+        // error, which the A/A control measures: identical code read as this far from 1.
+        let resolution = (quantile(&control, 0.5) - 1.0).abs();
+        let verdict = if low > 1.0 + resolution {
+            "faster"
+        } else if high < 1.0 - resolution {
+            "slower"
+        } else {
+            "tie"
+        };
         println!(
-            "| {} ({}) | {} | {} | {} | {} | {:.2} (p25 {:.2}, p75 {:.2}) |",
+            "| {} ({}) | {} | {} | {} | {} | {} | {:.2} (95 % CI {:.2}–{:.2}: {verdict}) | {:.2} ({:.2}–{:.2}) |",
             case.name,
             case.unit,
             cells[0],
             cells[1],
             cells[2],
+            cells[3],
             summary(&ceiling, 1e-6).1,
-            quantile(&sorted, 0.5),
-            quantile(&sorted, 0.25),
-            quantile(&sorted, 0.75),
+            quantile(&ours, 0.5),
+            low,
+            high,
+            quantile(&control, 0.5),
+            control_low,
+            control_high,
         );
     }
 }
 
 /// Times every `push_slice` of a 512-frame stereo block while a consumer drains, paced like an
-/// audio callback (one block per `PERIOD`), and returns the sorted durations.
-fn push_latencies<C: Contender>(blocks: usize) -> Vec<Duration> {
+/// audio callback (one block per `PERIOD`); returns the durations and how many pushes were cut
+/// short by a full ring (a short push does less work, so the count is reported beside the times).
+fn push_latencies<C: Contender>(blocks: usize) -> (Vec<Duration>, usize) {
     const FRAMES: usize = 512;
     const PERIOD: Duration = Duration::from_micros(20);
     let _spacer = spacer();
@@ -398,6 +540,7 @@ fn push_latencies<C: Contender>(blocks: usize) -> Vec<Duration> {
     let reader_done = done.clone();
     let reader = thread::spawn(move || {
         let mut dst = vec![[0.0_f32; 2]; 4 * FRAMES];
+        // Relaxed: a stop flag; the join below orders everything else.
         while !reader_done.load(std::sync::atomic::Ordering::Relaxed) {
             if C::pop_slice(&mut consumer, &mut dst) == 0 {
                 spin_loop();
@@ -407,6 +550,7 @@ fn push_latencies<C: Contender>(blocks: usize) -> Vec<Duration> {
     });
     let block = vec![[0.5_f32, -0.5]; FRAMES];
     let mut times = Vec::with_capacity(blocks);
+    let mut short = 0;
     let mut next = Instant::now();
     for _ in 0..blocks {
         while Instant::now() < next {
@@ -414,45 +558,58 @@ fn push_latencies<C: Contender>(blocks: usize) -> Vec<Duration> {
         }
         next += PERIOD;
         let start = Instant::now();
-        black_box(C::push_slice(&mut producer, black_box(&block)));
+        let written = C::push_slice(&mut producer, black_box(&block));
         times.push(start.elapsed());
+        short += usize::from(written < FRAMES);
     }
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     reader.join().unwrap();
-    times
+    (times, short)
 }
 
 fn latency_table(reps: usize) {
     const BLOCKS: usize = 5_000;
     let mut all: [Vec<Duration>; 3] = [vec![], vec![], vec![]];
+    let mut p999_per_rep: [Vec<Duration>; 3] = [vec![], vec![], vec![]];
+    let mut short = [0; 3];
     for rep in 0..reps {
         for k in 0..3 {
             let contender = (rep + k) % 3;
-            all[contender].extend(match contender {
+            let (mut times, cut) = match contender {
                 0 => push_latencies::<Ours>(BLOCKS),
                 1 => push_latencies::<Rtrb>(BLOCKS),
                 _ => push_latencies::<Ringbuf>(BLOCKS),
-            });
+            };
+            times.sort();
+            p999_per_rep[contender].push(times[(times.len() - 1) * 999 / 1000]);
+            all[contender].extend(times);
+            short[contender] += cut;
         }
     }
     println!();
     println!(
         "Producer time per `push_slice` of a 512-frame stereo block ([f32; 2]) while a consumer \
-         drains, {} blocks each, paced every 20 µs (ns):",
-        reps * BLOCKS
+         drains, {reps} × {BLOCKS} blocks each, paced every 20 µs (ns; the p99.9 range is over \
+         the {reps} repetitions; short pushes found the ring full):"
     );
     println!();
-    println!("| crate | median | p99 | p99.9 | max |");
-    println!("|---|---|---|---|---|");
-    for (name, times) in [Ours::NAME, Rtrb::NAME, Ringbuf::NAME].iter().zip(&mut all) {
+    println!("| crate | median | p99 | p99.9 | p99.9 range | max | short pushes |");
+    println!("|---|---|---|---|---|---|---|");
+    let names = [Ours::NAME, Rtrb::NAME, Ringbuf::NAME];
+    for (i, times) in all.iter_mut().enumerate() {
         times.sort();
+        p999_per_rep[i].sort();
         let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_nanos();
         println!(
-            "| {name} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {}–{} | {} | {} |",
+            names[i],
             at(0.5),
             at(0.99),
             at(0.999),
-            times.last().unwrap().as_nanos()
+            p999_per_rep[i][0].as_nanos(),
+            p999_per_rep[i].last().unwrap().as_nanos(),
+            times.last().unwrap().as_nanos(),
+            short[i],
         );
     }
 }
@@ -463,7 +620,7 @@ fn main() {
     let reps = std::env::var("RINGSCOPE_BENCH_REPS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if benchmarking { 41 } else { 1 });
+        .unwrap_or(if benchmarking { 64 } else { 1 });
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {

@@ -20,7 +20,7 @@
 
 use core::cell::Cell;
 use core::fmt;
-use core::mem::ManuallyDrop;
+use core::mem::{ManuallyDrop, MaybeUninit};
 use core::ptr::{self, NonNull};
 use core::slice;
 use std::alloc::{self, Layout};
@@ -88,13 +88,13 @@ unsafe impl<T: Send> Sync for RingBuffer<T> {}
 // SAFETY: as above; the buffer owns its elements.
 unsafe impl<T: Send> Send for RingBuffer<T> {}
 
-impl<T: Copy + Default> RingBuffer<T> {
+impl<T: Copy> RingBuffer<T> {
     /// Allocates a ring buffer with room for `capacity` elements and returns its two ends.
     ///
-    /// This is the only call that allocates. Every one of the `capacity` slots is usable, and the
-    /// capacity need not be a power of two. The slots start out holding `T::default()`, which is
-    /// what a [`WriteChunk`] shows before it is written; use [`RingBuffer::with_fill`] for a type
-    /// without a `Default` (such as arrays longer than 32).
+    /// This is the only call that allocates. Every one of the `capacity` slots is usable, the
+    /// capacity need not be a power of two, and any `Copy` type will do (`T: Send` makes the
+    /// two ends `Send`). The slots are not initialised here, so a large ring costs no more
+    /// than its allocation; nothing can read a slot before it is written.
     ///
     /// The memory is freed when the second of the two ends is dropped, on that thread; for a
     /// large ring that can be a system call (`munmap`), so let the non-real-time side be the
@@ -112,47 +112,43 @@ impl<T: Copy + Default> RingBuffer<T> {
     /// let (mut producer, mut consumer) = RingBuffer::<[f32; 2]>::new(3);
     /// assert_eq!(producer.push_slice(&[[0.1, 0.2]; 5]), 3);
     /// assert_eq!(consumer.read_available(), 3);
+    ///
+    /// // No `Default` needed: blocks of 64 frames (arrays longer than 32 have none).
+    /// let (mut blocks_in, mut blocks_out) = RingBuffer::<[f32; 64]>::new(4);
+    /// blocks_in.push([0.25; 64]).unwrap();
+    /// assert_eq!(blocks_out.pop().map(|block| block[63]), Some(0.25));
     /// ```
     #[allow(clippy::new_ret_no_self)]
     #[must_use]
     pub fn new(capacity: usize) -> (Producer<T>, Consumer<T>) {
-        Self::with_fill(capacity, T::default())
-    }
-}
-
-impl<T: Copy> RingBuffer<T> {
-    /// Like [`RingBuffer::new`], for element types without a `Default`: every slot starts out
-    /// holding `fill`.
-    ///
-    /// # Panics
-    ///
-    /// If `capacity` is 0, or the allocation fails.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use ringscope::RingBuffer;
-    ///
-    /// #[derive(Clone, Copy, Debug, PartialEq)]
-    /// struct Marker { frame: u64 }
-    ///
-    /// let (mut producer, mut consumer) = RingBuffer::with_fill(8, Marker { frame: 0 });
-    /// producer.push(Marker { frame: 480 }).unwrap();
-    /// assert_eq!(consumer.pop(), Some(Marker { frame: 480 }));
-    /// ```
-    #[must_use]
-    pub fn with_fill(capacity: usize, fill: T) -> (Producer<T>, Consumer<T>) {
-        Self::starting_at(capacity, fill, 0)
+        Self::create(capacity, 0, None)
     }
 
-    /// Creates the ring with both totals at `position`; tests use it to cross the `u64` wrap.
-    #[inline]
+    /// Creates the ring with both totals at `position`, every slot holding `fill`; tests use it
+    /// to cross the `u64` wrap.
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn starting_at(
         capacity: usize,
         fill: T,
         position: u64,
     ) -> (Producer<T>, Consumer<T>) {
+        Self::create(capacity, position, Some(fill))
+    }
+
+    /// `new` with both totals at `position`, and with every slot holding `fill` if given.
+    #[inline]
+    fn create(capacity: usize, position: u64, fill: Option<T>) -> (Producer<T>, Consumer<T>) {
         assert!(capacity > 0, "RingBuffer capacity must be at least 1");
+        let slot_storage = SlotStorage::new(capacity);
+        if let Some(fill) = fill {
+            slot_storage.fill(fill);
+        }
+        // Unfilled, every position of the first lap may find its slot uninitialised.
+        let uninit_to = if fill.is_some() {
+            position
+        } else {
+            position.wrapping_add(capacity as u64)
+        };
         let buffer = Arc::new(RingBuffer {
             producer: CachePadded::new(ProducerShared {
                 write_pos: AtomicU64::new(position),
@@ -163,7 +159,7 @@ impl<T: Copy> RingBuffer<T> {
                 read_pos: AtomicU64::new(position),
                 gone: AtomicBool::new(false),
             }),
-            slots: SlotStorage::new(capacity, fill),
+            slots: slot_storage,
             access: SlotAccessLog::new(capacity),
         });
         let index = (position % capacity as u64) as usize;
@@ -175,6 +171,8 @@ impl<T: Copy> RingBuffer<T> {
             write_index: index,
             cached_read_pos: Cell::new(position),
             dropped: 0,
+            uninit_from: position,
+            uninit_to,
         };
         let consumer = Consumer {
             buffer: ManuallyDrop::new(buffer),
@@ -202,11 +200,15 @@ impl<T> RingBuffer<T> {
     }
 }
 
-/// The slots: `capacity` initialised elements in one allocation that starts on a 128-byte
+/// The slots: room for `capacity` elements in one allocation that starts on a 128-byte
 /// boundary (a pair of cache lines, the unit x86 prefetchers fetch). Blocks of whole cache lines
 /// then never share a line with the blocks beside them, so a producer filling one block and a
 /// consumer reading the previous one do not fight over a line. Measured with 64-element `f32`
 /// chunks between two threads, this is worth 10–20 % over the allocator's 16-byte alignment.
+///
+/// The memory starts uninitialised. A slot is initialised by the producer before the consumer
+/// can see it (a push writes it before publishing it), and before a [`WriteChunk`] lends it as
+/// `&mut T` (`Producer::uninit_from` says which slots a chunk must first fill with the default).
 struct SlotStorage<T> {
     ptr: NonNull<T>,
     capacity: usize,
@@ -224,7 +226,7 @@ impl<T> SlotStorage<T> {
 }
 
 impl<T: Copy> SlotStorage<T> {
-    fn new(capacity: usize, fill: T) -> Self {
+    fn new(capacity: usize) -> Self {
         let layout = Self::layout(capacity);
         let ptr = if layout.size() == 0 {
             // Zero-sized elements: no memory, and no access ever reads or writes any.
@@ -234,11 +236,16 @@ impl<T: Copy> SlotStorage<T> {
             let raw = unsafe { alloc::alloc(layout) }.cast::<T>();
             NonNull::new(raw).unwrap_or_else(|| alloc::handle_alloc_error(layout))
         };
-        for i in 0..capacity {
-            // SAFETY: `i < capacity`, inside the allocation (or a ZST write, which is a no-op).
-            unsafe { ptr.as_ptr().add(i).write(fill) };
-        }
         Self { ptr, capacity }
+    }
+
+    /// Writes `value` into every slot; only before the two ends exist.
+    fn fill(&self, value: T) {
+        for i in 0..self.capacity {
+            // SAFETY: `i < capacity`, inside the allocation (or a ZST write, which is a no-op);
+            // no other reference to the slots exists yet.
+            unsafe { self.ptr.as_ptr().add(i).write(value) };
+        }
     }
 }
 
@@ -367,6 +374,17 @@ pub struct Producer<T> {
     cached_read_pos: Cell<u64>,
     /// Exact copy of `buffer.producer.dropped`.
     dropped: u64,
+    /// The free positions `uninit_from..uninit_to` (those not below `write_pos`) may find
+    /// their slots uninitialised: in the first lap, which no element has reached yet, and where
+    /// a [`WriteChunkUninit`] lent slots it did not commit (safe code may have written
+    /// `MaybeUninit::uninit()` into them). Every other free slot holds an element from the lap
+    /// before. Only a [`WriteChunk`], which lends slots as `&mut T` before they are written,
+    /// needs to know: it first fills the uninitialised ones with `T::default()`. A push needs no
+    /// update: the positions it publishes fall below `write_pos`. Both are absolute positions,
+    /// compared by their wrapping distance from `write_pos`; `uninit_to` is never more than
+    /// `capacity` ahead of it.
+    uninit_from: u64,
+    uninit_to: u64,
 }
 
 // SAFETY: the raw pointer in `slots` is a copy of `buffer.slots`, kept alive by the `Arc`; a
@@ -465,13 +483,63 @@ impl<T: Copy> Producer<T> {
         self.free_slots(self.capacity())
     }
 
+    /// Lends up to `n` free slots for writing in place without an initial value: the
+    /// [`Producer::write_chunk`] for element types without a `Default`, or for a producer that
+    /// does not want to pay for the first lap's default fill.
+    ///
+    /// The chunk holds `min(n, write_available())` slots as `MaybeUninit<T>`; committing is
+    /// `unsafe`, since the caller promises to have written every committed slot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringscope::RingBuffer;
+    ///
+    /// let (mut producer, mut consumer) = RingBuffer::<[f32; 64]>::new(4);
+    /// let mut chunk = producer.write_chunk_uninit(2);
+    /// let (first, second) = chunk.as_mut_slices();
+    /// for (i, slot) in first.iter_mut().chain(second).enumerate() {
+    ///     slot.write([i as f32; 64]);
+    /// }
+    /// // SAFETY: both slots of the chunk were written just above.
+    /// unsafe { chunk.commit_all() };
+    /// assert_eq!(consumer.pop().map(|block| block[0]), Some(0.0));
+    /// assert_eq!(consumer.pop().map(|block| block[0]), Some(1.0));
+    /// ```
+    #[inline]
+    pub fn write_chunk_uninit(&mut self, n: usize) -> WriteChunkUninit<'_, T> {
+        let len = n.min(self.free_slots(n));
+        // The chunk's slots may be left uninitialised (safe code can store
+        // `MaybeUninit::uninit()` and not commit): add them to the range a `WriteChunk` fills.
+        // One range keeps it cheap; where it now spans initialised slots, they are filled for
+        // nothing, which is harmless.
+        let ahead = self.distance_ahead(self.uninit_to).max(len as i64);
+        self.uninit_from = self.write_pos;
+        self.uninit_to = self.write_pos.wrapping_add(ahead as u64);
+        self.buffer.access.write(self.write_index, len);
+        WriteChunkUninit {
+            producer: self,
+            len,
+        }
+    }
+
+    /// How far `position` lies after `write_pos` (negative: before it).
+    #[inline(always)]
+    fn distance_ahead(&self, position: u64) -> i64 {
+        position.wrapping_sub(self.write_pos) as i64
+    }
+}
+
+impl<T: Copy + Default> Producer<T> {
     /// Lends up to `n` free slots for writing in place, as two regions (the second is non-empty
     /// only where the slots wrap around the end of the allocation).
     ///
     /// The chunk holds `min(n, write_available())` slots; nothing is visible to the consumer
-    /// until [`WriteChunk::commit`]. Slots not yet written hold stale elements (or the initial
-    /// fill). Unlike [`Producer::push_slice`], asking for more than fits is not counted as
-    /// dropped: a chunk is a reservation, not a write.
+    /// until [`WriteChunk::commit`]. Slots not yet written hold stale elements, or
+    /// `T::default()` where there is none (the ring's first lap, or slots a
+    /// [`WriteChunkUninit`] lent and did not commit); [`Producer::write_chunk_uninit`] serves
+    /// types without a `Default`. Unlike [`Producer::push_slice`], asking for more than fits is not
+    /// counted as dropped: a chunk is a reservation, not a write.
     ///
     /// # Examples
     ///
@@ -492,11 +560,41 @@ impl<T: Copy> Producer<T> {
     #[inline]
     pub fn write_chunk(&mut self, n: usize) -> WriteChunk<'_, T> {
         let len = n.min(self.free_slots(n));
+        if self.distance_ahead(self.uninit_to) > 0 {
+            self.fill_uninitialised(len);
+        }
         self.buffer.access.write(self.write_index, len);
         WriteChunk {
-            producer: self,
-            len,
+            chunk: WriteChunkUninit {
+                producer: self,
+                len,
+            },
         }
+    }
+
+    /// Fills the possibly uninitialised slots among the next `len` free ones with
+    /// `T::default()`, so that a [`WriteChunk`] can lend them as `&mut T`.
+    #[cold]
+    fn fill_uninitialised(&mut self, len: usize) {
+        let to = self.distance_ahead(self.uninit_to);
+        if to > self.capacity() as i64 {
+            // Only after 2⁶³ elements, when the distance wraps: the range lies far behind.
+            self.uninit_to = self.write_pos;
+            return;
+        }
+        let from = self.distance_ahead(self.uninit_from).max(0) as usize;
+        let end = (to as usize).min(len);
+        if from >= end {
+            return;
+        }
+        for k in from..end {
+            let index = self.slots.advance(self.write_index, k);
+            // SAFETY: `index < capacity`, and the slot is free (it is among the `len` free
+            // slots from `write_index`), so it is the producer's to write.
+            unsafe { self.slots.slot(index).write(T::default()) };
+        }
+        // Positions `write_pos..write_pos + from` were initialised already.
+        self.uninit_from = self.write_pos.wrapping_add(end as u64);
     }
 }
 
@@ -540,7 +638,9 @@ impl<T> Producer<T> {
     /// Whether the [`Consumer`] has been dropped.
     ///
     /// Once it returns `true`, everything the consumer did before it was dropped is visible to
-    /// this thread. Writing to an abandoned ring is allowed, and futile.
+    /// this thread: [`Producer::counters`] then reports its final `read` total, so a producer
+    /// can account exactly for what was never read. Writing to an abandoned ring is allowed,
+    /// and futile.
     ///
     /// # Examples
     ///
@@ -553,7 +653,8 @@ impl<T> Producer<T> {
     #[inline]
     pub fn is_abandoned(&self) -> bool {
         // Acquire: pairs with the Release store in `Consumer::drop`, so that `true` also means
-        // "everything the consumer did before it was dropped is visible", as documented.
+        // "everything the consumer did before it was dropped is visible", as documented; with
+        // Relaxed, `counters().read` could still show an older position after `true`.
         self.buffer.consumer.gone.load(Ordering::Acquire)
     }
 
@@ -994,8 +1095,8 @@ impl<T> fmt::Debug for Consumer<T> {
 /// ```
 #[must_use = "nothing is published until the chunk is committed"]
 pub struct WriteChunk<'a, T> {
-    producer: &'a mut Producer<T>,
-    len: usize,
+    /// The same reservation, with every slot known to be initialised.
+    chunk: WriteChunkUninit<'a, T>,
 }
 
 impl<T> WriteChunk<'_, T> {
@@ -1014,16 +1115,14 @@ impl<T> WriteChunk<'_, T> {
     /// ```
     #[inline]
     pub fn as_mut_slices(&mut self) -> (&mut [T], &mut [T]) {
-        let slots = self.producer.slots;
-        let index = self.producer.write_index;
-        let (first, second) = slots.split(index, self.len);
-        // SAFETY: the `len` slots from `index` (wrapping) are free and belong to the producer,
-        // which this chunk borrows exclusively; the two ranges do not overlap because
-        // `first + second <= capacity`; the slots hold initialised `T`s from construction on.
+        let (first, second) = self.chunk.as_mut_slices();
+        // SAFETY: `Producer::write_chunk` made every slot of the chunk hold an initialised `T`
+        // (pushed, committed or default-filled), so the `MaybeUninit<T>`s may be viewed as
+        // `T`s, which have the same layout.
         unsafe {
             (
-                slice::from_raw_parts_mut(slots.slot(index), first),
-                slice::from_raw_parts_mut(slots.slot(0), second),
+                &mut *(first as *mut [MaybeUninit<T>] as *mut [T]),
+                &mut *(second as *mut [MaybeUninit<T>] as *mut [T]),
             )
         }
     }
@@ -1038,7 +1137,7 @@ impl<T> WriteChunk<'_, T> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.len
+        self.chunk.len
     }
 
     /// Whether the chunk has no slots (the ring was full).
@@ -1052,7 +1151,7 @@ impl<T> WriteChunk<'_, T> {
     /// ```
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.chunk.len == 0
     }
 
     /// Adds `n` to [`Counters::dropped`] for elements that did not fit this chunk, published
@@ -1074,7 +1173,7 @@ impl<T> WriteChunk<'_, T> {
     /// ```
     #[inline]
     pub fn record_dropped(&mut self, n: usize) {
-        self.producer.record_dropped(n);
+        self.chunk.record_dropped(n);
     }
 
     /// Makes the first `k` slots of the chunk readable.
@@ -1092,18 +1191,8 @@ impl<T> WriteChunk<'_, T> {
     /// ```
     #[inline]
     pub fn commit(self, k: usize) {
-        assert!(
-            k <= self.len,
-            "commit({k}) of a {}-slot WriteChunk",
-            self.len
-        );
-        if k > 0 {
-            self.producer
-                .buffer
-                .access
-                .write(self.producer.write_index, k);
-            self.producer.publish(k);
-        }
+        // SAFETY: every slot of the chunk holds an initialised `T` (see `as_mut_slices`).
+        unsafe { self.chunk.commit_as(k, "WriteChunk") }
     }
 
     /// Makes every slot of the chunk readable.
@@ -1117,7 +1206,7 @@ impl<T> WriteChunk<'_, T> {
     /// ```
     #[inline]
     pub fn commit_all(self) {
-        let len = self.len;
+        let len = self.chunk.len;
         self.commit(len);
     }
 }
@@ -1125,6 +1214,180 @@ impl<T> WriteChunk<'_, T> {
 impl<T> fmt::Debug for WriteChunk<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WriteChunk")
+            .field("len", &self.chunk.len)
+            .finish()
+    }
+}
+
+/// Free slots lent by [`Producer::write_chunk_uninit`] as `MaybeUninit<T>`, written in place
+/// and then committed with an `unsafe` promise that every committed slot was written.
+///
+/// Dropping the chunk without committing writes nothing.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ringscope::RingBuffer::<u8>::new(4);
+/// let mut chunk = producer.write_chunk_uninit(4);
+/// let (first, _) = chunk.as_mut_slices();
+/// first[0].write(b'!');
+/// // SAFETY: slot 0 of the chunk was written just above.
+/// unsafe { chunk.commit(1) };
+/// assert_eq!(consumer.pop(), Some(b'!'));
+/// ```
+#[must_use = "nothing is published until the chunk is committed"]
+pub struct WriteChunkUninit<'a, T> {
+    producer: &'a mut Producer<T>,
+    len: usize,
+}
+
+impl<T> WriteChunkUninit<'_, T> {
+    /// The chunk's two regions: from the write position to at most the end of the allocation,
+    /// then from its start. Their lengths add up to [`WriteChunkUninit::len`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, _consumer) = ringscope::RingBuffer::<f64>::new(8);
+    /// let mut chunk = producer.write_chunk_uninit(5);
+    /// let (first, second) = chunk.as_mut_slices();
+    /// assert_eq!((first.len(), second.len()), (5, 0));
+    /// ```
+    #[inline]
+    pub fn as_mut_slices(&mut self) -> (&mut [MaybeUninit<T>], &mut [MaybeUninit<T>]) {
+        let slots = self.producer.slots;
+        let index = self.producer.write_index;
+        let (first, second) = slots.split(index, self.len);
+        // SAFETY: the `len` slots from `index` (wrapping) are free and belong to the producer,
+        // which this chunk borrows exclusively; the two ranges do not overlap because
+        // `first + second <= capacity`. As `MaybeUninit<T>` (same layout as `T`) they may hold
+        // anything.
+        unsafe {
+            (
+                slice::from_raw_parts_mut(slots.slot(index).cast(), first),
+                slice::from_raw_parts_mut(slots.slot(0).cast(), second),
+            )
+        }
+    }
+
+    /// The number of slots in the chunk.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, _consumer) = ringscope::RingBuffer::<f32>::new(4);
+    /// assert_eq!(producer.write_chunk_uninit(10).len(), 4);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the chunk has no slots (the ring was full).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, _consumer) = ringscope::RingBuffer::<f32>::new(1);
+    /// producer.push(0.0).unwrap();
+    /// assert!(producer.write_chunk_uninit(1).is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds `n` to [`Counters::dropped`] for elements that did not fit this chunk, published
+    /// with the chunk's commit, as [`WriteChunk::record_dropped`] does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ringscope::RingBuffer::<f32>::new(2);
+    /// let mut chunk = producer.write_chunk_uninit(3);
+    /// chunk.record_dropped(3 - chunk.len());
+    /// drop(chunk);
+    /// assert_eq!(consumer.counters().dropped, 1);
+    /// ```
+    #[inline]
+    pub fn record_dropped(&mut self, n: usize) {
+        self.producer.record_dropped(n);
+    }
+
+    /// Makes the first `k` slots of the chunk readable.
+    ///
+    /// # Safety
+    ///
+    /// Each of the first `k` slots of [`WriteChunkUninit::as_mut_slices`] (counting through the
+    /// first region into the second) must have been written since the chunk was lent.
+    ///
+    /// # Panics
+    ///
+    /// If `k > len()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ringscope::RingBuffer::<u32>::new(4);
+    /// let mut chunk = producer.write_chunk_uninit(4);
+    /// chunk.as_mut_slices().0[0].write(7);
+    /// // SAFETY: the first slot was written just above.
+    /// unsafe { chunk.commit(1) };
+    /// assert_eq!(consumer.read_available(), 1);
+    /// ```
+    #[inline]
+    pub unsafe fn commit(self, k: usize) {
+        // SAFETY: the caller's promise.
+        unsafe { self.commit_as(k, "WriteChunkUninit") }
+    }
+
+    /// Makes every slot of the chunk readable.
+    ///
+    /// # Safety
+    ///
+    /// Every slot of the chunk must have been written since it was lent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ringscope::RingBuffer::<u32>::new(4);
+    /// let mut chunk = producer.write_chunk_uninit(2);
+    /// let (first, second) = chunk.as_mut_slices();
+    /// for slot in first.iter_mut().chain(second) {
+    ///     slot.write(1);
+    /// }
+    /// // SAFETY: every slot was written in the loop above.
+    /// unsafe { chunk.commit_all() };
+    /// assert_eq!(consumer.read_available(), 2);
+    /// ```
+    #[inline]
+    pub unsafe fn commit_all(self) {
+        let len = self.len;
+        // SAFETY: the caller's promise.
+        unsafe { self.commit(len) }
+    }
+
+    /// Publishes the first `k` slots; `chunk` names the chunk type in the panic message.
+    ///
+    /// # Safety
+    ///
+    /// The first `k` slots of the chunk hold initialised elements.
+    #[inline]
+    unsafe fn commit_as(self, k: usize, chunk: &str) {
+        assert!(k <= self.len, "commit({k}) of a {}-slot {chunk}", self.len);
+        if k > 0 {
+            self.producer
+                .buffer
+                .access
+                .write(self.producer.write_index, k);
+            self.producer.publish(k);
+        }
+    }
+}
+
+impl<T> fmt::Debug for WriteChunkUninit<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WriteChunkUninit")
             .field("len", &self.len)
             .finish()
     }

@@ -11,7 +11,7 @@
 
 use loom::thread;
 use ringscope::RingBuffer;
-use ringscope::snapshot::SnapshotBuffer;
+use ringscope::snapshot::{SnapshotBuffer, SnapshotError, Window};
 
 /// Spins (yielding to loom) until `f` succeeds.
 fn until<T>(mut f: impl FnMut() -> Option<T>) -> T {
@@ -41,13 +41,30 @@ fn drain_until_abandoned(consumer: &mut ringscope::Consumer<u32>) -> Vec<u32> {
 
 /// A snapshot window whose values are their positions + 1 must be a consecutive run ending at
 /// the window's end position.
-fn assert_not_torn(window: &[u64], got: ringscope::snapshot::Window) {
+fn assert_not_torn(window: &[u64], got: Window) {
     let expected: Vec<u64> = (got.end_position - got.len as u64 + 1..=got.end_position).collect();
     assert_eq!(
         &window[..got.len],
         &expected[..],
         "a window that is not torn"
     );
+}
+
+/// What a read racing the writer may give: a whole window as long as it asked for (or as was
+/// written), ending at one of the positions the writer `published`; or `Raced`, nothing else.
+fn assert_racing_read(result: Result<Window, SnapshotError>, window: &[u64], published: &[u64]) {
+    match result {
+        Ok(got) => {
+            assert!(
+                published.contains(&got.end_position),
+                "a window ending at {}, which the writer never published (it published {published:?})",
+                got.end_position
+            );
+            assert_eq!(got.len, window.len().min(got.end_position as usize));
+            assert_not_torn(window, got);
+        }
+        Err(error) => assert_eq!(error, SnapshotError::Raced),
+    }
 }
 
 #[test]
@@ -192,18 +209,6 @@ fn abandoned_producer_leaves_everything_readable() {
 }
 
 #[test]
-fn abandoned_consumer_is_seen_by_the_producer() {
-    loom::model(|| {
-        let (mut producer, consumer) = RingBuffer::<u32>::new(1);
-        let reader = thread::spawn(move || drop(consumer));
-        until(|| producer.is_abandoned().then_some(()));
-        // Writing to an abandoned ring is allowed and harmless.
-        assert_eq!(producer.push(1), Ok(()));
-        reader.join().unwrap();
-    });
-}
-
-#[test]
 fn dropped_count_is_visible_with_the_elements_written_before_it() {
     loom::model(|| {
         let (mut producer, consumer) = RingBuffer::<u32>::new(2);
@@ -225,17 +230,25 @@ fn snapshot_read_racing_writes_is_never_torn() {
     loom::model(|| {
         let (mut writer, reader) = SnapshotBuffer::<u64>::new(3);
         let writing = thread::spawn(move || {
-            // Each value is its own position + 1, so a torn window is easy to spot.
+            // Each value is its own position + 1, so a torn window is easy to spot. Capacity 3
+            // claims one element at a time, publishing every position.
             writer.write(&[1, 2]);
             writer.write(&[3, 4]);
         });
         let mut window = [0; 2];
-        if let Ok(got) = reader.read_latest(&mut window) {
-            assert_not_torn(&window, got);
-        }
+        let racing = reader.read_latest(&mut window);
+        assert_racing_read(racing, &window, &[0, 1, 2, 3, 4]);
         writing.join().unwrap();
-        let got = reader.read_latest(&mut window).unwrap();
-        assert_eq!((window, got.end_position), ([3, 4], 4));
+        let got = reader.read_latest(&mut window);
+        assert_eq!(
+            got,
+            Ok(Window {
+                len: 2,
+                end_position: 4
+            })
+        );
+        assert_eq!(window, [3, 4]);
+        assert_eq!(reader.position(), 4);
     });
 }
 
@@ -320,18 +333,25 @@ fn read_chunk_partial_commit_racing_push_slice() {
     });
 }
 
+/// A producer that sees the consumer gone also sees everything it did before: its final read
+/// position, and so the room its last pop made in a full ring, which the producer may still
+/// write into (allowed, and futile).
 #[test]
 fn abandoned_consumer_leaves_its_final_position_visible() {
     loom::model(|| {
-        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(1);
         producer.push(1).unwrap();
         let reader = thread::spawn(move || {
-            consumer.pop();
+            let popped = consumer.pop();
             drop(consumer);
+            popped
         });
         until(|| producer.is_abandoned().then_some(()));
         assert_eq!(producer.counters().read, 1);
-        reader.join().unwrap();
+        assert_eq!(producer.write_available(), 1, "the pop's slot is free");
+        assert_eq!(producer.push(2), Ok(()));
+        assert_eq!(producer.push(3), Err(3));
+        assert_eq!(reader.join().unwrap(), Some(1));
     });
 }
 
@@ -362,10 +382,19 @@ fn snapshot_write_longer_than_capacity_is_never_torn() {
             writer.write(&[2, 3, 4]);
         });
         let mut window = [0; 2];
-        if let Ok(got) = reader.read_latest(&mut window) {
-            assert_not_torn(&window, got);
-        }
+        let racing = reader.read_latest(&mut window);
+        // The long write is claimed and published whole: positions 2 and 3 are never an end.
+        assert_racing_read(racing, &window, &[0, 1, 4]);
         writing.join().unwrap();
+        let got = reader.read_latest(&mut window);
+        assert_eq!(
+            got,
+            Ok(Window {
+                len: 2,
+                end_position: 4
+            })
+        );
+        assert_eq!(window, [3, 4]);
     });
 }
 
@@ -378,9 +407,98 @@ fn snapshot_window_of_the_whole_capacity_is_never_torn() {
             writer.write(&[3]);
         });
         let mut window = [0; 2];
-        if let Ok(got) = reader.read_latest(&mut window) {
-            assert_not_torn(&window, got);
-        }
+        let racing = reader.read_latest(&mut window);
+        assert_racing_read(racing, &window, &[0, 1, 2, 3]);
         writing.join().unwrap();
+        let got = reader.read_latest(&mut window);
+        assert_eq!(
+            got,
+            Ok(Window {
+                len: 2,
+                end_position: 3
+            })
+        );
+        assert_eq!(window, [2, 3]);
+    });
+}
+
+/// `write_chunk` default-fills the never-written slots of the ring's first lap while the
+/// consumer pops the element before them. The fill must write only free slots (a data race
+/// on a slot fails the model) and lend them holding the default; slot 0, lent again only if
+/// the pop has freed it, holds its stale element.
+#[test]
+fn first_lap_default_fill_racing_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(3);
+        producer.push(1).unwrap();
+        let writer = thread::spawn(move || {
+            let mut chunk = producer.write_chunk(3);
+            let len = chunk.len();
+            let (first, second) = chunk.as_mut_slices();
+            assert_eq!(
+                first,
+                [0, 0],
+                "slots 1 and 2, never written, hold the default"
+            );
+            assert_eq!(
+                second,
+                &[1][..len - 2],
+                "slot 0, if lent, holds its stale element"
+            );
+            for (slot, value) in first.iter_mut().chain(second.iter_mut()).zip(2..) {
+                *slot = value;
+            }
+            chunk.commit_all();
+            len
+        });
+        let received = drain_until_abandoned(&mut consumer);
+        let len = writer.join().unwrap() as u32;
+        assert_eq!(received, (1..=len + 1).collect::<Vec<u32>>());
+    });
+}
+
+/// `write_chunk_uninit` and its `unsafe` commit racing `pop_slice` and `pop`: a slot written
+/// but not committed is never read, and the second chunk wraps into slot 0 only once the
+/// consumer has read it (a data race on a slot fails the model).
+#[test]
+fn write_chunk_uninit_commit_racing_pop_and_pop_slice() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(2);
+        let writer = thread::spawn(move || {
+            let mut chunk = producer.write_chunk_uninit(2);
+            let (first, second) = chunk.as_mut_slices();
+            assert_eq!((first.len(), second.len()), (2, 0));
+            first[0].write(1);
+            first[1].write(99);
+            // SAFETY: the first slot was written just above (the second too, but it stays
+            // unpublished until the next chunk overwrites it).
+            unsafe { chunk.commit(1) };
+            let mut chunk = producer.write_chunk_uninit(2);
+            let len = chunk.len();
+            let (first, second) = chunk.as_mut_slices();
+            assert_eq!((first.len(), second.len()), (1, len - 1));
+            for (slot, value) in first.iter_mut().chain(second.iter_mut()).zip(2..) {
+                slot.write(value);
+            }
+            // SAFETY: every slot of the chunk was written in the loop above.
+            unsafe { chunk.commit_all() };
+            len
+        });
+        let mut received = Vec::new();
+        loop {
+            let abandoned = consumer.is_abandoned();
+            let mut dst = [0; 2];
+            let n = consumer.pop_slice(&mut dst);
+            received.extend_from_slice(&dst[..n]);
+            received.extend(consumer.pop());
+            // Once abandoned, one `pop_slice` of the whole capacity has taken everything.
+            if abandoned {
+                break;
+            }
+            thread::yield_now();
+        }
+        let len = writer.join().unwrap() as u32;
+        assert_eq!(received, (1..=len + 1).collect::<Vec<u32>>());
+        assert_eq!(consumer.counters().written, u64::from(len) + 1);
     });
 }

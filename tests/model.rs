@@ -10,10 +10,20 @@ use ringscope::{Counters, RingBuffer};
 enum Op {
     Push,
     PushSlice(usize),
-    /// Ask for `n` slots, fill them, commit `k` of them (`k` is taken modulo the chunk length + 1).
+    /// Ask for `n` slots, check what they hold, fill them, report `dropped` elements with the
+    /// chunk, then commit `k` of them. `k` is taken modulo the chunk length + 2: the length
+    /// itself means `commit_all`, one more means dropping the chunk uncommitted.
     WriteChunk {
         n: usize,
         k: usize,
+        dropped: usize,
+    },
+    /// The same through `write_chunk_uninit`: every lent slot written with `MaybeUninit::write`,
+    /// then `k` of them committed with the `unsafe` commit (same encoding of `k`).
+    WriteChunkUninit {
+        n: usize,
+        k: usize,
+        dropped: usize,
     },
     Pop,
     PopSlice(usize),
@@ -34,7 +44,16 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         Just(Op::Push),
         (0..40_usize).prop_map(Op::PushSlice),
-        (0..40_usize, 0..40_usize).prop_map(|(n, k)| Op::WriteChunk { n, k }),
+        (0..40_usize, 0..40_usize, 0..4_usize).prop_map(|(n, k, dropped)| Op::WriteChunk {
+            n,
+            k,
+            dropped
+        }),
+        (0..40_usize, 0..40_usize, 0..4_usize).prop_map(|(n, k, dropped)| Op::WriteChunkUninit {
+            n,
+            k,
+            dropped
+        }),
         Just(Op::Pop),
         (0..40_usize).prop_map(Op::PopSlice),
         Just(Op::Peek),
@@ -47,20 +66,40 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// What a bounded FIFO must do.
+/// What a bounded FIFO must do, plus what each slot of the ring's allocation last had written
+/// into it (published or not), which is all a `WriteChunk` may show besides `T::default()`.
 struct Model {
     capacity: usize,
     queue: VecDeque<u32>,
     counters: Counters,
+    /// The value last written into each slot, `None` if none ever was.
+    slots: Vec<Option<u32>>,
 }
 
 impl Model {
     fn free(&self) -> usize {
         self.capacity - self.queue.len()
     }
-    fn write(&mut self, values: &[u32]) {
+    /// The slot the next written element goes to: the ring starts at slot 0.
+    fn write_index(&self) -> usize {
+        (self.counters.written % self.capacity as u64) as usize
+    }
+    /// Records `values` as written into the slots from the write position on, unpublished.
+    fn fill(&mut self, values: &[u32]) {
+        assert!(values.len() <= self.free());
+        let start = self.write_index();
+        for (i, &value) in values.iter().enumerate() {
+            self.slots[(start + i) % self.capacity] = Some(value);
+        }
+    }
+    /// Publishes `values`, already `fill`ed.
+    fn publish(&mut self, values: &[u32]) {
         self.queue.extend(values);
         self.counters.written += values.len() as u64;
+    }
+    fn write(&mut self, values: &[u32]) {
+        self.fill(values);
+        self.publish(values);
     }
     fn take(&mut self, n: usize) -> Vec<u32> {
         self.counters.read += n as u64;
@@ -72,14 +111,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn ring_matches_a_bounded_fifo_model(capacity in 1..18_usize, ops in prop::collection::vec(op(), 1..300)) {
-        // `with_fill` and `new` differ only in the initial slot contents, which no read can see.
-        let (mut producer, mut consumer) = if capacity % 2 == 0 {
-            RingBuffer::<u32>::new(capacity)
-        } else {
-            RingBuffer::with_fill(capacity, u32::MAX)
+    fn ring_matches_a_bounded_fifo_model(
+        capacity in 1..18_usize,
+        ops in prop::collection::vec(op(), 1..300),
+        drop_producer in any::<bool>(),
+    ) {
+        let (mut producer, mut consumer) = RingBuffer::<u32>::new(capacity);
+        let mut model = Model {
+            capacity,
+            queue: VecDeque::new(),
+            counters: Counters::default(),
+            slots: vec![None; capacity],
         };
-        let mut model = Model { capacity, queue: VecDeque::new(), counters: Counters::default() };
+        // Every generated value is distinct and non-zero, so a slot holding one can be told
+        // from a default-filled slot (0) and from garbage.
         let mut next = 1_u32;
         let mut fresh = |n: usize| -> Vec<u32> {
             let values = (next..next + n as u32).collect();
@@ -108,18 +153,85 @@ proptest! {
                     model.write(&values[..fits]);
                     model.counters.dropped += (n - fits) as u64;
                 }
-                Op::WriteChunk { n, k } => {
+                Op::WriteChunk { n, k, dropped } => {
                     let values = fresh(n);
+                    let start = model.write_index();
+                    let len = n.min(model.free());
                     let mut chunk = producer.write_chunk(n);
-                    prop_assert_eq!(chunk.len(), n.min(model.free()));
+                    prop_assert_eq!(chunk.len(), len);
+                    prop_assert_eq!(chunk.is_empty(), len == 0);
                     let (first, second) = chunk.as_mut_slices();
-                    prop_assert_eq!(first.len() + second.len(), n.min(model.free()));
-                    for (slot, &v) in first.iter_mut().chain(second.iter_mut()).zip(&values) {
-                        *slot = v;
+                    prop_assert_eq!(first.len(), len.min(capacity - start), "split at the end of the allocation");
+                    prop_assert_eq!(first.len() + second.len(), len);
+                    for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate() {
+                        let index = (start + i) % capacity;
+                        // Before it is written, a lent slot shows what was last written into it
+                        // (a stale element), or the default in the first lap: nothing else.
+                        prop_assert!(
+                            Some(*slot) == model.slots[index] || *slot == 0,
+                            "slot {} lent holding {}, but its last write was {:?}",
+                            index,
+                            *slot,
+                            model.slots[index]
+                        );
+                        *slot = values[i];
                     }
-                    let k = k % (chunk.len() + 1);
-                    chunk.commit(k);
-                    model.write(&values[..k]);
+                    model.fill(&values[..len]);
+                    chunk.record_dropped(dropped);
+                    model.counters.dropped += dropped as u64;
+                    match k % (len + 2) {
+                        k if k == len => {
+                            chunk.commit_all();
+                            model.publish(&values[..len]);
+                        }
+                        k if k < len => {
+                            chunk.commit(k);
+                            model.publish(&values[..k]);
+                        }
+                        _ => drop(chunk),
+                    }
+                }
+                Op::WriteChunkUninit { n, k, dropped } => {
+                    let values = fresh(n);
+                    let start = model.write_index();
+                    let len = n.min(model.free());
+                    let mut chunk = producer.write_chunk_uninit(n);
+                    prop_assert_eq!(chunk.len(), len);
+                    prop_assert_eq!(chunk.is_empty(), len == 0);
+                    let (first, second) = chunk.as_mut_slices();
+                    prop_assert_eq!(first.len(), len.min(capacity - start), "split at the end of the allocation");
+                    prop_assert_eq!(first.len() + second.len(), len);
+                    for (slot, &value) in first.iter_mut().chain(second.iter_mut()).zip(&values) {
+                        slot.write(value);
+                    }
+                    model.fill(&values[..len]);
+                    // Safe code may also de-initialise the slots it will not commit: a later
+                    // `WriteChunk` must then lend them holding the default, not what was there.
+                    let committed = match k % (len + 2) {
+                        k if k <= len => k,
+                        _ => 0,
+                    };
+                    if dropped % 2 == 1 {
+                        for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate().skip(committed) {
+                            *slot = std::mem::MaybeUninit::uninit();
+                            model.slots[(start + i) % capacity] = None;
+                        }
+                    }
+                    chunk.record_dropped(dropped);
+                    model.counters.dropped += dropped as u64;
+                    match k % (len + 2) {
+                        k if k == len => {
+                            // SAFETY: every slot of the chunk was written in the loop above.
+                            unsafe { chunk.commit_all() };
+                            model.publish(&values[..len]);
+                        }
+                        k if k < len => {
+                            // SAFETY: as above; `k` of the `len` written slots.
+                            unsafe { chunk.commit(k) };
+                            model.publish(&values[..k]);
+                        }
+                        _ => drop(chunk),
+                    }
                 }
                 Op::Pop => {
                     let expected = model.queue.front().copied();
@@ -166,6 +278,8 @@ proptest! {
                 Op::Counters => {
                     prop_assert_eq!(consumer.counters(), model.counters);
                     prop_assert_eq!(producer.counters(), model.counters);
+                    prop_assert!(!consumer.is_abandoned());
+                    prop_assert!(!producer.is_abandoned());
                 }
                 Op::RecordDropped(n) => {
                     producer.record_dropped(n);
@@ -176,6 +290,34 @@ proptest! {
         prop_assert_eq!(consumer.counters(), model.counters);
         prop_assert_eq!(producer.capacity(), capacity);
         prop_assert_eq!(consumer.capacity(), capacity);
+
+        // Abandonment: drop the end the case chose; the other must see it.
+        if drop_producer {
+            prop_assert!(!consumer.is_abandoned());
+            drop(producer);
+            prop_assert!(consumer.is_abandoned());
+            // Everything the producer published is still there, in order, and nothing else.
+            // (At most one more pop than the capacity, so that a broken ring fails, not hangs.)
+            let drained: Vec<u32> = (0..=capacity).map_while(|_| consumer.pop()).collect();
+            let remaining = model.queue.len();
+            prop_assert_eq!(drained, model.take(remaining));
+            prop_assert_eq!(consumer.read_available(), 0);
+            prop_assert_eq!(consumer.counters(), model.counters);
+        } else {
+            prop_assert!(!producer.is_abandoned());
+            drop(consumer);
+            prop_assert!(producer.is_abandoned());
+            prop_assert_eq!(producer.counters(), model.counters);
+            prop_assert_eq!(producer.write_available(), model.free());
+            // Writing to an abandoned ring is allowed (and futile): it fills up and counts.
+            let values = fresh(capacity + 1);
+            let fits = model.free();
+            prop_assert_eq!(producer.push_slice(&values), fits);
+            model.write(&values[..fits]);
+            model.counters.dropped += (values.len() - fits) as u64;
+            prop_assert_eq!(producer.counters(), model.counters);
+            prop_assert_eq!(producer.write_available(), 0);
+        }
     }
 
     #[test]

@@ -41,6 +41,11 @@ impl Rng {
 #[test]
 fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
     const CAPACITY: usize = 1_021;
+    /// The length of the first region of a chunk of `len` slots from `position`: up to the end
+    /// of the allocation.
+    fn split_at(position: u64, len: usize) -> usize {
+        len.min(CAPACITY - (position % CAPACITY as u64) as usize)
+    }
     let total = element_count(100_000_000, 2_000_000);
     let (mut producer, mut consumer) = RingBuffer::<u64>::new(CAPACITY);
 
@@ -48,10 +53,13 @@ fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let mut next = 0_u64;
         let mut refused = 0_u64;
+        // Chunks whose slots wrapped around the end of the allocation (a non-empty second
+        // region), as the ring itself lent them.
+        let mut split_chunks = 0_u64;
         let mut block = vec![0_u64; 3 * CAPACITY];
         while next < total {
             let want = (1 + rng.below(3 * CAPACITY as u64)).min(total - next) as usize;
-            let written = match rng.below(3) {
+            let written = match rng.below(4) {
                 0 => {
                     for (i, slot) in block[..want].iter_mut().enumerate() {
                         *slot = next + i as u64;
@@ -62,12 +70,36 @@ fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
                 }
                 1 => {
                     let mut chunk = producer.write_chunk(want);
-                    let (first, second) = chunk.as_mut_slices();
-                    for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate() {
-                        *slot = next + i as u64;
-                    }
                     let written = chunk.len();
+                    let (first, second) = chunk.as_mut_slices();
+                    assert_eq!(first.len(), split_at(next, written), "chunk split point");
+                    split_chunks += u64::from(!second.is_empty());
+                    for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate() {
+                        let position = next + i as u64;
+                        // A lent slot holds the element last written into it, a lap ago (every
+                        // write here is published whole), or the default (0).
+                        let stale = position.saturating_sub(CAPACITY as u64);
+                        assert!(
+                            *slot == stale || *slot == 0,
+                            "slot of position {position} lent holding {}",
+                            *slot
+                        );
+                        *slot = position;
+                    }
                     chunk.commit_all();
+                    written
+                }
+                2 => {
+                    let mut chunk = producer.write_chunk_uninit(want);
+                    let written = chunk.len();
+                    let (first, second) = chunk.as_mut_slices();
+                    assert_eq!(first.len(), split_at(next, written), "chunk split point");
+                    split_chunks += u64::from(!second.is_empty());
+                    for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate() {
+                        slot.write(next + i as u64);
+                    }
+                    // SAFETY: every slot of the chunk was written in the loop above.
+                    unsafe { chunk.commit_all() };
                     written
                 }
                 _ => match producer.push(next) {
@@ -79,15 +111,19 @@ fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
                 },
             };
             next += written as u64;
-            if written == 0 {
+            // Yield when the ring is full, and now and then at random: where the two threads
+            // share a core, a side that ran until the other's position every time would keep
+            // both positions at multiples of the capacity, and no call would ever wrap.
+            if written == 0 || rng.below(16) == 0 {
                 thread::yield_now();
             }
         }
-        (refused, producer.counters())
+        (refused, split_chunks, producer.counters())
     });
 
     let mut rng = Rng(0x0123_4567_89ab_cdef);
     let mut expected = 0_u64;
+    let mut split_chunks = 0_u64;
     let mut block = vec![0_u64; 3 * CAPACITY];
     while expected < total {
         let want = 1 + rng.below(3 * CAPACITY as u64) as usize;
@@ -103,6 +139,12 @@ fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
             1 => {
                 let chunk = consumer.read_chunk(want);
                 let (first, second) = chunk.as_slices();
+                assert_eq!(
+                    first.len(),
+                    split_at(expected, chunk.len()),
+                    "chunk split point"
+                );
+                split_chunks += u64::from(!second.is_empty());
                 for &value in first.iter().chain(second) {
                     assert_eq!(value, expected, "lost, duplicated or reordered");
                     expected += 1;
@@ -136,13 +178,17 @@ fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
                 None => 0,
             },
         };
-        if read == 0 {
+        if read == 0 || rng.below(16) == 0 {
             thread::yield_now();
         }
     }
 
-    let (refused, producer_counters) = writer.join().unwrap();
-    eprintln!("{total} elements moved, {refused} refusals");
+    let (refused, producer_split_chunks, producer_counters) = writer.join().unwrap();
+    let laps = total / CAPACITY as u64;
+    eprintln!(
+        "{total} elements moved ({laps} laps), {refused} refusals; chunks split across the end \
+         of the slots: {producer_split_chunks} written, {split_chunks} read"
+    );
     assert_eq!(
         consumer.pop(),
         None,
@@ -157,11 +203,15 @@ fn hundred_million_sequence_numbers_arrive_once_and_in_order() {
     assert_eq!(counters.dropped, refused, "every refusal counted once");
     assert_eq!(producer_counters.written, total);
     assert_eq!(producer_counters.dropped, refused);
-    assert!(
-        total / CAPACITY as u64 > 1_000,
-        "the slot indices wrapped {} times",
-        total / CAPACITY as u64
-    );
+    // Each lap crosses the end of the allocation once, in one call of one side's; a chunk call
+    // is that call on about a third of the laps (more for the producer, whose chunks are long).
+    // Require an eighth, measured: chunks the ring actually lent in two regions.
+    for (side, split) in [("written", producer_split_chunks), ("read", split_chunks)] {
+        assert!(
+            split >= laps / 8,
+            "only {split} {side} chunks wrapped around the end of the slots in {laps} laps"
+        );
+    }
 }
 
 /// A writer that never waits, a reader copying the newest window as fast as it can: every
