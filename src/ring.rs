@@ -381,8 +381,8 @@ pub struct Producer<T> {
     /// before. Only a [`WriteChunk`], which lends slots as `&mut T` before they are written,
     /// needs to know: it first fills the uninitialised ones with `T::default()`. A push needs no
     /// update: the positions it publishes fall below `write_pos`. Both are absolute positions,
-    /// compared by their wrapping distance from `write_pos`; `uninit_to` is never more than
-    /// `capacity` ahead of it.
+    /// compared by their wrapping distance from `write_pos` (`ahead_of_write_pos`); neither is
+    /// ever more than `capacity` ahead of it.
     uninit_from: u64,
     uninit_to: u64,
 }
@@ -513,7 +513,7 @@ impl<T: Copy> Producer<T> {
         // `MaybeUninit::uninit()` and not commit): add them to the range a `WriteChunk` fills.
         // One range keeps it cheap; where it now spans initialised slots, they are filled for
         // nothing, which is harmless.
-        let ahead = self.distance_ahead(self.uninit_to).max(len as i64);
+        let ahead = self.ahead_of_write_pos(self.uninit_to).max(len);
         self.uninit_from = self.write_pos;
         self.uninit_to = self.write_pos.wrapping_add(ahead as u64);
         self.buffer.access.write(self.write_index, len);
@@ -523,10 +523,17 @@ impl<T: Copy> Producer<T> {
         }
     }
 
-    /// How far `position` lies after `write_pos` (negative: before it).
+    /// How far `position` lies after `write_pos`, or 0 if it lies at or before it. A position
+    /// more than `capacity` ahead can only be one left far behind (by 2⁶⁴ − capacity elements
+    /// or more, so that the wrapping distance looks large): that counts as behind too.
     #[inline(always)]
-    fn distance_ahead(&self, position: u64) -> i64 {
-        position.wrapping_sub(self.write_pos) as i64
+    fn ahead_of_write_pos(&self, position: u64) -> usize {
+        let distance = position.wrapping_sub(self.write_pos);
+        if distance <= self.capacity() as u64 {
+            distance as usize
+        } else {
+            0
+        }
     }
 }
 
@@ -535,10 +542,10 @@ impl<T: Copy + Default> Producer<T> {
     /// only where the slots wrap around the end of the allocation).
     ///
     /// The chunk holds `min(n, write_available())` slots; nothing is visible to the consumer
-    /// until [`WriteChunk::commit`]. Slots not yet written hold stale elements, or
-    /// `T::default()` where there is none (the ring's first lap, or slots a
-    /// [`WriteChunkUninit`] lent and did not commit); [`Producer::write_chunk_uninit`] serves
-    /// types without a `Default`. Unlike [`Producer::push_slice`], asking for more than fits is not
+    /// until [`WriteChunk::commit`]. Slots not yet written hold unspecified values: a stale
+    /// element, or `T::default()` (always in the ring's first lap, and where a
+    /// [`WriteChunkUninit`] may have left a slot uninitialised); [`Producer::write_chunk_uninit`]
+    /// serves types without a `Default`. Unlike [`Producer::push_slice`], asking for more than fits is not
     /// counted as dropped: a chunk is a reservation, not a write.
     ///
     /// # Examples
@@ -560,7 +567,7 @@ impl<T: Copy + Default> Producer<T> {
     #[inline]
     pub fn write_chunk(&mut self, n: usize) -> WriteChunk<'_, T> {
         let len = n.min(self.free_slots(n));
-        if self.distance_ahead(self.uninit_to) > 0 {
+        if self.ahead_of_write_pos(self.uninit_to) > 0 {
             self.fill_uninitialised(len);
         }
         self.buffer.access.write(self.write_index, len);
@@ -576,14 +583,9 @@ impl<T: Copy + Default> Producer<T> {
     /// `T::default()`, so that a [`WriteChunk`] can lend them as `&mut T`.
     #[cold]
     fn fill_uninitialised(&mut self, len: usize) {
-        let to = self.distance_ahead(self.uninit_to);
-        if to > self.capacity() as i64 {
-            // Only after 2⁶³ elements, when the distance wraps: the range lies far behind.
-            self.uninit_to = self.write_pos;
-            return;
-        }
-        let from = self.distance_ahead(self.uninit_from).max(0) as usize;
-        let end = (to as usize).min(len);
+        let to = self.ahead_of_write_pos(self.uninit_to);
+        let from = self.ahead_of_write_pos(self.uninit_from);
+        let end = to.min(len);
         if from >= end {
             return;
         }
@@ -1319,7 +1321,8 @@ impl<T> WriteChunkUninit<'_, T> {
     /// # Safety
     ///
     /// Each of the first `k` slots of [`WriteChunkUninit::as_mut_slices`] (counting through the
-    /// first region into the second) must have been written since the chunk was lent.
+    /// first region into the second) must have been written with an initialised value since
+    /// the chunk was lent.
     ///
     /// # Panics
     ///
@@ -1345,7 +1348,8 @@ impl<T> WriteChunkUninit<'_, T> {
     ///
     /// # Safety
     ///
-    /// Every slot of the chunk must have been written since it was lent.
+    /// Every slot of the chunk must have been written with an initialised value since it was
+    /// lent.
     ///
     /// # Examples
     ///
@@ -1591,6 +1595,28 @@ mod tests {
         assert_eq!(consumer.read_available(), 1);
         assert_eq!(consumer.pop(), Some(3));
         assert_eq!(consumer.read_available(), 0);
+    }
+
+    #[test]
+    fn a_de_initialised_slot_is_lent_as_the_default_even_after_the_positions_wrap() {
+        let (mut producer, mut consumer) = RingBuffer::<u8>::new(1);
+        producer.push(7).unwrap();
+        assert_eq!(consumer.pop(), Some(7));
+        // As after 2⁶³ more elements: the first lap's range lies so far behind that its
+        // wrapping distance looks like a long way ahead.
+        producer.uninit_to = producer.write_pos.wrapping_sub((1 << 63) + 5);
+        producer.uninit_from = producer.uninit_to;
+        let mut chunk = producer.write_chunk_uninit(1);
+        chunk.as_mut_slices().0[0] = MaybeUninit::uninit();
+        drop(chunk);
+        let mut chunk = producer.write_chunk(1);
+        assert_eq!(
+            chunk.as_mut_slices().0[0],
+            0,
+            "lent as the default, not the stale 7"
+        );
+        chunk.commit_all();
+        assert_eq!(consumer.pop(), Some(0));
     }
 
     #[test]
