@@ -595,7 +595,7 @@ fn latency_table(reps: usize) {
     println!();
     println!("| crate | median | p99 | p99.9 | p99.9 range | max | short pushes |");
     println!("|---|---|---|---|---|---|---|");
-    let names = [Ours::NAME, Rtrb::NAME, Ringbuf::NAME];
+    let names = &NAMES[..3];
     for (i, times) in all.iter_mut().enumerate() {
         times.sort();
         p999_per_rep[i].sort();

@@ -121,34 +121,13 @@ impl<T: Copy> RingBuffer<T> {
     #[allow(clippy::new_ret_no_self)]
     #[must_use]
     pub fn new(capacity: usize) -> (Producer<T>, Consumer<T>) {
-        Self::create(capacity, 0, None)
+        Self::starting_at(capacity, 0)
     }
 
-    /// Creates the ring with both totals at `position`, every slot holding `fill`; tests use it
-    /// to cross the `u64` wrap.
-    #[cfg(all(test, not(loom)))]
-    pub(crate) fn starting_at(
-        capacity: usize,
-        fill: T,
-        position: u64,
-    ) -> (Producer<T>, Consumer<T>) {
-        Self::create(capacity, position, Some(fill))
-    }
-
-    /// `new` with both totals at `position`, and with every slot holding `fill` if given.
+    /// `new` with both totals at `position`; tests use it to cross the `u64` wrap.
     #[inline]
-    fn create(capacity: usize, position: u64, fill: Option<T>) -> (Producer<T>, Consumer<T>) {
+    pub(crate) fn starting_at(capacity: usize, position: u64) -> (Producer<T>, Consumer<T>) {
         assert!(capacity > 0, "RingBuffer capacity must be at least 1");
-        let slot_storage = SlotStorage::new(capacity);
-        if let Some(fill) = fill {
-            slot_storage.fill(fill);
-        }
-        // Unfilled, every position of the first lap may find its slot uninitialised.
-        let uninit_to = if fill.is_some() {
-            position
-        } else {
-            position.wrapping_add(capacity as u64)
-        };
         let buffer = Arc::new(RingBuffer {
             producer: CachePadded::new(ProducerShared {
                 write_pos: AtomicU64::new(position),
@@ -159,7 +138,7 @@ impl<T: Copy> RingBuffer<T> {
                 read_pos: AtomicU64::new(position),
                 gone: AtomicBool::new(false),
             }),
-            slots: slot_storage,
+            slots: SlotStorage::new(capacity),
             access: SlotAccessLog::new(capacity),
         });
         let index = (position % capacity as u64) as usize;
@@ -171,8 +150,9 @@ impl<T: Copy> RingBuffer<T> {
             write_index: index,
             cached_read_pos: Cell::new(position),
             dropped: 0,
+            // Every position of the first lap may find its slot uninitialised.
             uninit_from: position,
-            uninit_to,
+            uninit_to: position.wrapping_add(capacity as u64),
         };
         let consumer = Consumer {
             buffer: ManuallyDrop::new(buffer),
@@ -237,15 +217,6 @@ impl<T: Copy> SlotStorage<T> {
             NonNull::new(raw).unwrap_or_else(|| alloc::handle_alloc_error(layout))
         };
         Self { ptr, capacity }
-    }
-
-    /// Writes `value` into every slot; only before the two ends exist.
-    fn fill(&self, value: T) {
-        for i in 0..self.capacity {
-            // SAFETY: `i < capacity`, inside the allocation (or a ZST write, which is a no-op);
-            // no other reference to the slots exists yet.
-            unsafe { self.ptr.as_ptr().add(i).write(value) };
-        }
     }
 }
 
@@ -508,7 +479,7 @@ impl<T: Copy> Producer<T> {
     /// ```
     #[inline]
     pub fn write_chunk_uninit(&mut self, n: usize) -> WriteChunkUninit<'_, T> {
-        let len = n.min(self.free_slots(n));
+        let len = self.reserve(n);
         // The chunk's slots may be left uninitialised (safe code can store
         // `MaybeUninit::uninit()` and not commit): add them to the range a `WriteChunk` fills.
         // One range keeps it cheap; where it now spans initialised slots, they are filled for
@@ -516,11 +487,19 @@ impl<T: Copy> Producer<T> {
         let ahead = self.ahead_of_write_pos(self.uninit_to).max(len);
         self.uninit_from = self.write_pos;
         self.uninit_to = self.write_pos.wrapping_add(ahead as u64);
-        self.buffer.access.write(self.write_index, len);
         WriteChunkUninit {
             producer: self,
             len,
         }
+    }
+
+    /// The number of slots a chunk of up to `n` gets, `min(n, write_available())`, recorded for
+    /// loom as written from here on.
+    #[inline(always)]
+    fn reserve(&mut self, n: usize) -> usize {
+        let len = n.min(self.free_slots(n));
+        self.buffer.access.write(self.write_index, len);
+        len
     }
 
     /// How far `position` lies after `write_pos`, or 0 if it lies at or before it. A position
@@ -545,8 +524,8 @@ impl<T: Copy + Default> Producer<T> {
     /// until [`WriteChunk::commit`]. Slots not yet written hold unspecified values: a stale
     /// element, or `T::default()` (always in the ring's first lap, and where a
     /// [`WriteChunkUninit`] may have left a slot uninitialised); [`Producer::write_chunk_uninit`]
-    /// serves types without a `Default`. Unlike [`Producer::push_slice`], asking for more than fits is not
-    /// counted as dropped: a chunk is a reservation, not a write.
+    /// serves types without a `Default`. Unlike [`Producer::push_slice`], asking for more than
+    /// fits is not counted as dropped: a chunk is a reservation, not a write.
     ///
     /// # Examples
     ///
@@ -566,11 +545,11 @@ impl<T: Copy + Default> Producer<T> {
     /// ```
     #[inline]
     pub fn write_chunk(&mut self, n: usize) -> WriteChunk<'_, T> {
-        let len = n.min(self.free_slots(n));
-        if self.ahead_of_write_pos(self.uninit_to) > 0 {
-            self.fill_uninitialised(len);
+        let len = self.reserve(n);
+        let uninit_ahead = self.ahead_of_write_pos(self.uninit_to);
+        if uninit_ahead > 0 {
+            self.fill_uninitialised(len, uninit_ahead);
         }
-        self.buffer.access.write(self.write_index, len);
         WriteChunk {
             chunk: WriteChunkUninit {
                 producer: self,
@@ -580,12 +559,12 @@ impl<T: Copy + Default> Producer<T> {
     }
 
     /// Fills the possibly uninitialised slots among the next `len` free ones with
-    /// `T::default()`, so that a [`WriteChunk`] can lend them as `&mut T`.
+    /// `T::default()`, so that a [`WriteChunk`] can lend them as `&mut T`; `uninit_ahead` is
+    /// how far `uninit_to` lies ahead of `write_pos`.
     #[cold]
-    fn fill_uninitialised(&mut self, len: usize) {
-        let to = self.ahead_of_write_pos(self.uninit_to);
+    fn fill_uninitialised(&mut self, len: usize, uninit_ahead: usize) {
         let from = self.ahead_of_write_pos(self.uninit_from);
-        let end = to.min(len);
+        let end = uninit_ahead.min(len);
         if from >= end {
             return;
         }
@@ -1531,7 +1510,7 @@ mod tests {
     #[test]
     fn totals_cross_the_u64_wrap_without_losing_order() {
         let start = u64::MAX - 1000;
-        let (mut producer, mut consumer) = RingBuffer::starting_at(7, 0_u64, start);
+        let (mut producer, mut consumer) = RingBuffer::<u64>::starting_at(7, start);
         let mut next_in = 0_u64;
         let mut next_out = 0_u64;
         let mut dst = [0_u64; 5];
@@ -1556,7 +1535,7 @@ mod tests {
     fn two_threads_cross_the_u64_wrap_without_losing_order() {
         const TOTAL: u64 = 2_000_000;
         let start = u64::MAX - TOTAL / 2;
-        let (mut producer, mut consumer) = RingBuffer::starting_at(97, 0_u64, start);
+        let (mut producer, mut consumer) = RingBuffer::<u64>::starting_at(97, start);
         let writer = std::thread::spawn(move || {
             let mut next = 0_u64;
             let mut block = [0_u64; 61];
