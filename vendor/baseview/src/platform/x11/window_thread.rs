@@ -185,9 +185,21 @@ impl WindowThreadHandle {
 
     pub fn run_until_closed(&self) -> PlatformResult<()> {
         if !self.shared.stopped.load(Ordering::Relaxed) {
-            self.request(WindowThreadRequest::Show)?;
+            match self.request(WindowThreadRequest::Show) {
+                // The thread stopped on its own since `stopped` was read: nothing to show, but
+                // it must still be joined.
+                Err(PlatformError::RequestFromMainThreadFailed(
+                    RequestFailed::Send | RequestFailed::Recv,
+                )) => {}
+                result => result?,
+            }
         }
 
+        self.join()
+    }
+
+    /// Waits for the window thread to finish (it must have been asked to stop, or be stopping).
+    fn join(&self) -> PlatformResult<()> {
         let Some(thread) = self.event_loop_handle.take() else { return Ok(()) };
 
         if let Err(panic) = thread.join() {
@@ -278,7 +290,10 @@ impl Drop for WindowThreadHandle {
         self.loop_signal.stop();
         self.loop_signal.wakeup();
 
-        if let Err(e) = self.run_until_closed() {
+        // Only join: a `Show` request (as `run_until_closed` sends) would map the closing window
+        // again, and fail once the stopping thread has dropped its request channel, returning
+        // before the join. The host may unload this code as soon as the drop returns.
+        if let Err(e) = self.join() {
             warn!("Error while closing window: {}", e)
         }
     }
