@@ -161,7 +161,7 @@ pub(crate) struct WrapperView<P: Vst3Plugin> {
     /// Allows handling events events on the host's GUI thread when using Linux. Needed because
     /// otherwise REAPER doesn't like us very much.
     #[cfg(all(target_family = "unix", not(target_os = "macos")))]
-    run_loop_event_handler: RwLock<Option<ComWrapper<RunLoopEventHandler<P>>>>,
+    run_loop_event_handler: RwLock<Option<EventHandlerRegistration<P>>>,
 
     /// The DPI scaling factor as passed to the [IPlugViewContentScaleSupport::set_scale_factor()]
     /// function. Defaults to 1.0, and will be kept there on macOS. When reporting and handling size
@@ -177,8 +177,8 @@ impl<P: Vst3Plugin> Class for WrapperView<P> {
 /// Allow handling tasks on the host's GUI thread on Linux. This doesn't need to be a separate
 /// struct, but vst3-sys did not let us implement interfaces conditionally and the interface is
 /// only exposed when compiling on Linux. This might be fixable since we use the vst3 crate.
-/// The struct will register itself when calling [`RunLoopEventHandler::new()`] and it will
-/// unregister itself when it gets dropped.
+/// The struct will register itself when calling [`RunLoopEventHandler::new()`], and the returned
+/// [`EventHandlerRegistration`] unregisters it when it gets dropped.
 #[cfg(all(target_family = "unix", not(target_os = "macos")))]
 struct RunLoopEventHandler<P: Vst3Plugin> {
     /// We need access to the inner wrapper so we that we can post any outstanding tasks there when
@@ -224,6 +224,25 @@ unsafe impl Sync for EventHandlerSelfRefPtr {}
 #[cfg(all(target_family = "unix", not(target_os = "macos")))]
 impl<P: Vst3Plugin> Class for RunLoopEventHandler<P> {
     type Interfaces = (IEventHandler,);
+}
+
+/// Our reference to a [`RunLoopEventHandler`] registered with the host's run loop. Dropping it
+/// unregisters the handler, so the host releases its own reference too, the handler's refcount
+/// reaches zero and its `Drop` closes the socket pair. (The handler cannot unregister itself in
+/// its own `Drop`: that never runs while the host still holds the reference it took when the
+/// handler was registered.)
+#[cfg(all(target_family = "unix", not(target_os = "macos")))]
+struct EventHandlerRegistration<P: Vst3Plugin>(ComWrapper<RunLoopEventHandler<P>>);
+
+#[cfg(all(target_family = "unix", not(target_os = "macos")))]
+impl<P: Vst3Plugin> Drop for EventHandlerRegistration<P> {
+    fn drop(&mut self) {
+        unsafe {
+            self.0
+                .run_loop
+                .unregisterEventHandler(self.0.event_handler_ptr.0.get());
+        }
+    }
 }
 
 impl<P: Vst3Plugin> WrapperView<P> {
@@ -296,7 +315,7 @@ impl<P: Vst3Plugin> WrapperView<P> {
     #[cfg(all(target_family = "unix", not(target_os = "macos")))]
     pub fn do_maybe_in_run_loop(&self, task: Task<P>) -> Result<(), Task<P>> {
         match &*self.run_loop_event_handler.read() {
-            Some(run_loop) => run_loop.post_task(task),
+            Some(registration) => registration.0.post_task(task),
             None => Err(task),
         }
     }
@@ -351,7 +370,10 @@ impl<P: Vst3Plugin> WrapperView<P> {
 
 #[cfg(all(target_family = "unix", not(target_os = "macos")))]
 impl<P: Vst3Plugin> RunLoopEventHandler<P> {
-    pub fn new(inner: Weak<WrapperInner<P>>, run_loop: ComPtr<IRunLoop>) -> ComWrapper<Self> {
+    pub fn new(
+        inner: Weak<WrapperInner<P>>,
+        run_loop: ComPtr<IRunLoop>,
+    ) -> EventHandlerRegistration<P> {
         let mut sockets = [0i32; 2];
         assert_eq!(
             unsafe {
@@ -375,7 +397,11 @@ impl<P: Vst3Plugin> RunLoopEventHandler<P> {
             event_handler_ptr: EventHandlerSelfRefPtr(Cell::new(std::ptr::null_mut())),
             notified: AtomicBool::new(false),
         });
-        let event_handler_ptr = handler.to_com_ptr::<IEventHandler>().unwrap().into_raw();
+        // A borrowed pointer, not an owned reference (`into_raw()` of a new `ComPtr`): a handler
+        // holding a reference to itself is never dropped, and its sockets and its registration
+        // with the host leak with every editor opening. The host takes its own reference if it
+        // keeps the pointer, and gives it back in `unregisterEventHandler()`.
+        let event_handler_ptr = handler.as_com_ref::<IEventHandler>().unwrap().as_ptr();
 
         // Safety: `event_handler_ptr` is a self-referential pointer to the outer
         // `ComWrapper<RunLoopEventHandler>`, so it is valid for the lifetime of
@@ -391,7 +417,7 @@ impl<P: Vst3Plugin> RunLoopEventHandler<P> {
             kResultOk
         );
 
-        handler
+        EventHandlerRegistration(handler)
     }
 
     /// Post a task to the tasks queue so it will be run on the host's GUI thread later. Returns the
@@ -467,6 +493,19 @@ impl<P: Vst3Plugin> IPlugViewTrait for WrapperView<P> {
 
         let mut window = inner.editor_window.borrow_mut();
         if window.is_none() {
+            // `removed()` unregistered the run loop handler of an earlier opening of this view.
+            #[cfg(all(target_family = "unix", not(target_os = "macos")))]
+            {
+                let mut handler = self.run_loop_event_handler.write();
+                if handler.is_none()
+                    && let Some(frame) = &*self.plug_frame.read()
+                {
+                    *handler = frame
+                        .cast()
+                        .map(|run_loop| RunLoopEventHandler::new(Arc::downgrade(&inner), run_loop));
+                }
+            }
+
             let parent_handle = if unsafe { fid_matches(type_, kPlatformTypeX11EmbedWindowID) } {
                 #[allow(clippy::unnecessary_cast)]
                 let w = parent as usize as c_ulong;
@@ -599,6 +638,15 @@ impl<P: Vst3Plugin> IPlugViewTrait for WrapperView<P> {
         if editor_handle.is_some() {
             inner.is_editor_open.store(false, Ordering::SeqCst);
             *editor_handle = None;
+            drop(editor_handle);
+
+            // The socket pair and the host's registration belong to this opening of the editor:
+            // the host may keep the view object after `removed()` (and nice-plug keeps the last
+            // one in `WrapperInner::plug_view` until the next `createView()`).
+            #[cfg(all(target_family = "unix", not(target_os = "macos")))]
+            {
+                *self.run_loop_event_handler.write() = None;
+            }
 
             kResultOk
         } else {
@@ -854,7 +902,8 @@ impl<P: Vst3Plugin> IEventHandlerTrait for RunLoopEventHandler<P> {
 
 #[cfg(all(target_family = "unix", not(target_os = "macos")))]
 impl<P: Vst3Plugin> Drop for RunLoopEventHandler<P> {
-    // PLEASE FIXME: This drop method never actually gets called for some reason.
+    // Runs once the host has released the reference it took in `registerEventHandler()` (at the
+    // latest in `unregisterEventHandler()`, see `EventHandlerRegistration`) and ours is gone.
     fn drop(&mut self) {
         // When this object gets dropped and there are still unprocessed tasks left, then we'll
         // handle those in the regular event loop so no work gets lost
@@ -880,11 +929,6 @@ impl<P: Vst3Plugin> Drop for RunLoopEventHandler<P> {
         unsafe {
             libc::close(self.socket_read_fd);
             libc::close(self.socket_write_fd);
-        }
-
-        unsafe {
-            self.run_loop
-                .unregisterEventHandler(self.event_handler_ptr.0.get());
         }
     }
 }
