@@ -35,6 +35,16 @@ use super::util::{VST3_MIDI_PARAMS_END, VST3_MIDI_PARAMS_START};
 use crate::event_loop::{EventLoop, MainThreadExecutor, OsEventLoop};
 use crate::util::permit_alloc;
 use crate::wrapper::state;
+
+/// The setup a plugin is activated with when the host calls `IComponent::setActive(true)` before
+/// `IAudioProcessor::setupProcessing()` (some hosts' scanners do): the VST3 SDK's `AudioEffect`
+/// starts with the same 44.1 kHz and 1024 samples.
+pub const DEFAULT_BUFFER_CONFIG: BufferConfig = BufferConfig {
+    sample_rate: 44_100.0,
+    min_buffer_size: None,
+    max_buffer_size: 1024,
+    process_mode: ProcessMode::Realtime,
+};
 use crate::wrapper::util::buffer_management::BufferManager;
 use crate::wrapper::util::hash_param_id;
 use crate::wrapper::vst3::Vst3Plugin;
@@ -101,6 +111,10 @@ pub(crate) struct WrapperInner<P: Vst3Plugin> {
     /// The current buffer configuration, containing the sample rate and the maximum block size.
     /// Will be set in `IAudioProcessor::setupProcessing()`.
     pub current_buffer_config: AtomicCell<Option<BufferConfig>>,
+    /// Whether the plugin was activated with [`DEFAULT_BUFFER_CONFIG`] because the host called
+    /// `IComponent::setActive(true)` before `IAudioProcessor::setupProcessing()`. The setup that
+    /// follows then re-activates the plugin with the host's sample rate and block size.
+    pub activated_before_setup: AtomicBool,
     /// The current audio processing mode. Set in `IAudioProcessor::setup_processing()`.
     pub current_process_mode: AtomicCell<ProcessMode>,
     /// The most recently reported track information. Hosts may send partial updates (e.g.
@@ -357,6 +371,7 @@ impl<P: Vst3Plugin> WrapperInner<P> {
                 P::AUDIO_IO_LAYOUTS.first().copied().unwrap_or_default(),
             ),
             current_buffer_config: AtomicCell::new(None),
+            activated_before_setup: AtomicBool::new(false),
             current_process_mode: AtomicCell::new(ProcessMode::Realtime),
             #[cfg(feature = "editor")]
             current_track_info: AtomicRefCell::new(TrackInfo::default()),

@@ -40,7 +40,7 @@ use vst3::Steinberg::{
 use vst3::{Class, ComRef};
 use widestring::U16CStr;
 
-use super::inner::{ProcessEvent, WrapperInner};
+use super::inner::{DEFAULT_BUFFER_CONFIG, ProcessEvent, WrapperInner};
 use super::note_expressions;
 use super::util::{VST3_MIDI_CCS, VST3_MIDI_NUM_PARAMS, VST3_MIDI_PARAMS_START, u16strlcpy};
 use super::util::{VST3_MIDI_CHANNELS, VST3_MIDI_PARAMS_END};
@@ -406,7 +406,19 @@ impl<P: Vst3Plugin> IComponentTrait for Wrapper<P> {
         // We could call activate in `IAudioProcessor::setup_processing()`, but REAPER will set
         // the bus arrangements between that function and this function. So to be able to handle
         // custom channel layout overrides we need to activate here.
-        match (state != 0, self.inner.current_buffer_config.load()) {
+        let mut buffer_config = self.inner.current_buffer_config.load();
+        if state != 0 && buffer_config.is_none() {
+            // Activated before `setupProcessing()`: activate with defaults rather than fail (and
+            // let `process()` find a configuration); the setup re-activates with the host's.
+            self.inner
+                .current_buffer_config
+                .store(Some(DEFAULT_BUFFER_CONFIG));
+            self.inner
+                .activated_before_setup
+                .store(true, Ordering::SeqCst);
+            buffer_config = Some(DEFAULT_BUFFER_CONFIG);
+        }
+        match (state != 0, buffer_config) {
             (true, Some(buffer_config)) => {
                 // Before initializing the plugin, make sure all smoothers are set the the default values
                 for param in self.inner.param_by_hash.values() {
@@ -473,6 +485,10 @@ impl<P: Vst3Plugin> IComponentTrait for Wrapper<P> {
             }
             (true, None) => kResultFalse,
             (false, _) => {
+                self.inner
+                    .activated_before_setup
+                    .store(false, Ordering::SeqCst);
+
                 // In the case a host misbehaves and tries to activate the plugin without waiting for the
                 // `process` method to finish, manually wait for that method to finish.
                 let now = Instant::now();
@@ -1017,6 +1033,16 @@ impl<P: Vst3Plugin> IAudioProcessorTrait for Wrapper<P> {
 
         // Initializing the plugin happens in `IAudioProcessor::set_active()` because the host may
         // still change the channel layouts at this point
+
+        // A host that activated the plugin before this setup (see `setActive()`) gets it
+        // re-activated with the sample rate and block size given here.
+        if self.inner.activated_before_setup.load(Ordering::SeqCst) {
+            let deactivated = unsafe { self.setActive(0) };
+            let activated = unsafe { self.setActive(1) };
+            if deactivated != kResultOk || activated != kResultOk {
+                return kResultFalse;
+            }
+        }
 
         kResultOk
     }
