@@ -6,7 +6,11 @@ use nice_plug_core::audio_setup::{AudioIOLayout, BufferConfig, ProcessMode};
 use nice_plug_core::context::gui::GuiContext;
 use nice_plug_core::context::process::Transport;
 #[cfg(feature = "editor")]
-use nice_plug_core::editor::{Editor, EditorHandle, SpawnedEditor};
+use nice_plug_core::editor::dpi::Size;
+#[cfg(feature = "editor")]
+use nice_plug_core::editor::{
+    Editor, EditorHandle, HostCallbacks, HostMainThreadCaller, HostMethods, SpawnedEditor,
+};
 use nice_plug_core::midi::PluginNoteEvent;
 use nice_plug_core::params::internals::ParamPtr;
 use nice_plug_core::params::{ParamFlags, Params};
@@ -305,9 +309,23 @@ impl<P: Plugin, B: Backend<P>> Wrapper<P, B> {
     /// Will return an error if the plugin threw an error during audio processing or if the editor
     /// could not be opened.
     pub fn run(self: Arc<Self>) -> Result<(), WrapperError> {
+        // SIGINT, SIGTERM and SIGHUP (ctrlc's `termination` feature) close the window and let
+        // this function finish as if the window had been closed; a second signal while closing
+        // exits at once, with the shell's status for a death by SIGINT.
         let close_gui_requested = Arc::clone(&self.close_requested);
+        let gui_thread = thread::current();
         if let Err(e) = ctrlc::set_handler(move || {
-            close_gui_requested.store(true, Ordering::Relaxed);
+            if close_gui_requested.swap(true, Ordering::SeqCst) {
+                // At once: `exit()` would run exit handlers under the window, GL context and
+                // audio thread that are still closing (seen: SIGABRT).
+                #[cfg(all(target_family = "unix", not(target_os = "macos")))]
+                unsafe {
+                    libc::_exit(130)
+                };
+                #[cfg(not(all(target_family = "unix", not(target_os = "macos"))))]
+                std::process::exit(130);
+            }
+            gui_thread.unpark();
         }) {
             crate::nice_error!("Error setting close signal callback {}", e);
         }
@@ -332,7 +350,9 @@ impl<P: Plugin, B: Backend<P>> Wrapper<P, B> {
             Some(editor) => {
                 let context = self.clone().make_gui_context();
 
-                match editor.lock().spawn(None, false, None, context, None) {
+                let window_destroyed = Arc::new(AtomicBool::new(false));
+                let host = window_host_methods(window_destroyed.clone());
+                match editor.lock().spawn(None, false, None, context, Some(host)) {
                     Ok(editor_window) => {
                         let SpawnedEditor {
                             handle: instance,
@@ -340,10 +360,34 @@ impl<P: Plugin, B: Backend<P>> Wrapper<P, B> {
                         } = editor_window;
 
                         gui_spawned = true;
+                        let result = instance.show(&window);
                         *self.editor_handle.lock() = Some(instance);
 
-                        <P::Editor as Editor>::Handle::run_until_closed(window)
-                            .map_err(|e| WrapperError::WindowError(e.into()))
+                        // Instead of blocking in `run_until_closed()`, wait for the window to
+                        // close itself (its thread calls back: `window_host_methods()`) or for
+                        // a close request (a signal, a processing error).
+                        while result.is_ok()
+                            && !window_destroyed.load(Ordering::SeqCst)
+                            && !self.close_requested.load(Ordering::SeqCst)
+                        {
+                            thread::park_timeout(std::time::Duration::from_millis(100));
+                            if let Some(handle) = self.editor_handle.lock().as_ref() {
+                                handle.host_main_thread_callback(&window);
+                            }
+                        }
+
+                        match result {
+                            Ok(()) if window_destroyed.load(Ordering::SeqCst) => {
+                                <P::Editor as Editor>::Handle::run_until_closed(window)
+                                    .map_err(|e| WrapperError::WindowError(e.into()))
+                            }
+                            // Dropping the window closes it and waits for its thread.
+                            Ok(()) => {
+                                drop(window);
+                                Ok(())
+                            }
+                            Err(e) => Err(WrapperError::WindowError(e.into())),
+                        }
                     }
                     Err(e) => Err(WrapperError::WindowError(e)),
                 }
@@ -358,7 +402,7 @@ impl<P: Plugin, B: Backend<P>> Wrapper<P, B> {
             crate::nice_log!("No GUI available for {}, blocking indefinitely...", P::NAME);
 
             loop {
-                if self.close_requested.swap(false, Ordering::Relaxed) {
+                if self.close_requested.load(Ordering::SeqCst) {
                     break;
                 }
 
@@ -652,5 +696,34 @@ impl<P: Plugin, B: Backend<P>> Wrapper<P, B> {
         }
 
         success
+    }
+}
+
+/// The standalone's side of the editor window's host callbacks: the window thread reports that the
+/// window closed itself (the user closed it) and wakes the thread waiting in [`Wrapper::run()`].
+#[cfg(feature = "editor")]
+fn window_host_methods(window_destroyed: Arc<AtomicBool>) -> HostMethods {
+    struct Callbacks(Arc<AtomicBool>);
+    impl HostCallbacks for Callbacks {
+        fn request_resize(&mut self, _: Size, _: f64) -> Result<(), Box<dyn Error>> {
+            // A top-level window: the user resized it, nothing else to adjust.
+            Ok(())
+        }
+
+        fn destroyed(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    struct Waker(thread::Thread);
+    impl HostMainThreadCaller for Waker {
+        fn call_main_thread(&mut self) {
+            self.0.unpark();
+        }
+    }
+
+    HostMethods {
+        callbacks: Box::new(Callbacks(window_destroyed)),
+        main_thread_caller: Box::new(Waker(thread::current())),
     }
 }

@@ -310,8 +310,18 @@ impl<P: Plugin> Backend<P> for Jack {
 
                 Control::Continue
             } else {
+                // Stay active, silent, until `run()` deactivates the client below: after a
+                // process callback returns an error (`Control::Quit`), JACK2 keeps waiting for a
+                // client thread that has stopped and `jack_deactivate()` blocks (seen: the
+                // standalone hanging on exit, jackd logging "client = ... was not finished").
+                for port in main_outputs.iter_mut() {
+                    port.as_mut_slice(ps).fill(0.0);
+                }
+                for port in aux_output_ports.iter_mut().flatten() {
+                    port.as_mut_slice(ps).fill(0.0);
+                }
                 unparker.unpark();
-                Control::Quit
+                Control::Continue
             }
         });
 
