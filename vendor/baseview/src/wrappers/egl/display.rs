@@ -100,6 +100,8 @@ impl Egl {
             return Err(EglError::from_last_error(self));
         }
 
+        pin_dri_drivers();
+
         Ok(version)
     }
 
@@ -111,5 +113,29 @@ impl Egl {
         }
 
         Ok(())
+    }
+}
+
+/// Keeps every Mesa DRI driver loaded in this process (`*_dri.so`) loaded for good
+/// (`RTLD_NODELETE`). Mesa's EGL loads the driver for each display and unloads it in
+/// `eglTerminate`, and the driver is not unload-safe: each reload keeps heap memory and a 30 MiB
+/// executable mapping (measured with llvmpipe: ~12 KiB of resident memory per window).
+fn pin_dri_drivers() {
+    // glibc's and musl's values; libloading does not export them.
+    const RTLD_NOLOAD: std::ffi::c_int = 0x4;
+    const RTLD_NODELETE: std::ffi::c_int = 0x1000;
+
+    let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return };
+    let mut drivers: Vec<&str> = maps
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .filter(|path| path.ends_with("_dri.so"))
+        .collect();
+    drivers.dedup();
+    for driver in drivers {
+        let flags = libloading::os::unix::RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE;
+        // Only an already loaded library is opened (RTLD_NOLOAD): no initialiser runs. Closing
+        // this handle again leaves the library loaded (RTLD_NODELETE).
+        drop(unsafe { libloading::os::unix::Library::open(Some(driver), flags) });
     }
 }
