@@ -76,8 +76,21 @@ pub struct Clipboard {
     pub setter: Arc<Context>,
     setmap: SetMap,
     send: Sender<Atom>,
-    // Relying on the Drop in OwnedFd to close the fd
-    _drop_fd: OwnedFd,
+    // Closed in `Drop`, which tells the selection thread to stop.
+    drop_fd: Option<OwnedFd>,
+    // The selection thread, joined in `Drop`: it runs this crate's code and owns an X connection,
+    // and a program (or a plugin host about to unload this code) must be able to rely on both
+    // being gone once the `Clipboard` is.
+    worker: Option<thread::JoinHandle<()>>,
+}
+
+impl Drop for Clipboard {
+    fn drop(&mut self) {
+        drop(self.drop_fd.take());
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
 }
 
 pub struct Context {
@@ -148,9 +161,16 @@ impl Clipboard {
         } = create_pipe_drop_fd()?;
         let (sender, receiver) = channel();
         let max_length = setter.connection.maximum_request_bytes();
-        thread::spawn(move || run::run(setter2, setmap2, max_length, receiver, read_pipe));
+        let worker = thread::spawn(move || run::run(setter2, setmap2, max_length, receiver, read_pipe));
 
-        Ok(Clipboard { getter, setter, setmap, send: sender, _drop_fd: write_pipe })
+        Ok(Clipboard {
+            getter,
+            setter,
+            setmap,
+            send: sender,
+            drop_fd: Some(write_pipe),
+            worker: Some(worker),
+        })
     }
 
     fn process_event<T>(&self, buff: &mut Vec<u8>, selection: Atom, target: Atom, property: Atom, timeout: T, use_xfixes: bool, sequence_number: u64)
