@@ -18,24 +18,57 @@ use ringscope_host_tests::vst3::{Module, SPEAKER_STEREO};
 use ringscope_host_tests::x11::Display;
 use std::time::Duration;
 
+/// With `LEAKPROBE_DUMPS=10,30` and tools/leakprobe.c preloaded: dumps its table of live
+/// allocations after those closings (with `LEAKPROBE_WHEN=open`: while those openings are open,
+/// so that libraries loaded only meanwhile are still mapped), to `/tmp/leakprobe-<cycle>.txt`.
+fn leakprobe_dump(cycle: usize, open: bool) {
+    let wanted = std::env::var("LEAKPROBE_DUMPS").unwrap_or_default();
+    let when_open = std::env::var("LEAKPROBE_WHEN").is_ok_and(|w| w == "open");
+    if open != when_open || !wanted.split(',').any(|c| c.trim() == cycle.to_string()) {
+        return;
+    }
+    // SAFETY: looks the symbol up in the preloaded probe; its type is leakprobe.c's.
+    unsafe {
+        let symbol = libc::dlsym(libc::RTLD_DEFAULT, c"leakprobe_dump".as_ptr());
+        assert!(
+            !symbol.is_null(),
+            "LEAKPROBE_DUMPS needs LD_PRELOAD=leakprobe.so"
+        );
+        let dump: unsafe extern "C" fn(*const std::ffi::c_char) -> i32 =
+            std::mem::transmute(symbol);
+        let path = std::ffi::CString::new(format!("/tmp/leakprobe-{cycle}.txt")).unwrap();
+        assert_eq!(dump(path.as_ptr()), 0, "leakprobe_dump");
+    }
+}
+
 fn cycles(host: &mut impl EditorHost, display: &Display, window: u32, count: usize) {
     for cycle in 1..=count {
         host.open(display, window);
         pump_until(host, Duration::from_millis(60), || false);
+        leakprobe_dump(cycle, true);
         host.close(display, window);
+        // SAFETY: mallinfo2 only reads the allocator's statistics.
+        let heap = unsafe { libc::mallinfo2() };
         println!(
-            "cycle {cycle}: threads {} fds {} resident {} KiB",
+            "cycle {cycle}: threads {} fds {} resident {} KiB malloc in use {} KiB (mmapped {} KiB) \
+             mappings {}",
             thread_count(),
             open_file_descriptors(),
-            trimmed_resident_bytes() >> 10
+            trimmed_resident_bytes() >> 10,
+            (heap.uordblks + heap.hblkhd) >> 10,
+            heap.hblkhd >> 10,
+            std::fs::read_to_string("/proc/self/maps").map_or(0, |m| m.lines().count()),
         );
+        leakprobe_dump(cycle, false);
     }
 }
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let format = args.next().unwrap_or_else(|| "clap".into());
-    let count: usize = args.next().map_or(100, |n| n.parse().expect("a cycle count"));
+    let count: usize = args
+        .next()
+        .map_or(100, |n| n.parse().expect("a cycle count"));
     let display = Display::connect();
     let window = display.create_window(0, 0, 640, 480);
     match format.as_str() {
@@ -59,7 +92,10 @@ fn main() {
         "vst3" => {
             let module = Module::load();
             let instance = module.create(&module.audio_class().cid);
-            assert_eq!(instance.set_arrangement(SPEAKER_STEREO), vst3::Steinberg::kResultOk);
+            assert_eq!(
+                instance.set_arrangement(SPEAKER_STEREO),
+                vst3::Steinberg::kResultOk
+            );
             instance.setup_processing(48_000.0, 512);
             instance.start();
             let audio = AudioThread::vst3(instance.audio_processor());

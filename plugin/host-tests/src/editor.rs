@@ -3,7 +3,7 @@
 //! open/close cycles that must leave no thread, file descriptor or memory behind.
 
 use crate::clap::{Plugin, Processor, TestHost, playing_transport};
-use crate::memory::{open_file_descriptors, trimmed_resident_bytes};
+use crate::memory::{heap_in_use_bytes, trimmed_resident_bytes};
 use crate::passthrough::{Block, Run};
 use crate::screenshot::{CurveStats, Image, is_chromatic};
 use crate::signals::TestSignal;
@@ -126,7 +126,10 @@ impl AudioThread<()> {
                     }
                     Block::InPlace(buffers) => processor.process_in_place(buffers, frames, playing),
                 };
-                assert_eq!(result, kResultOk, "IAudioProcessor::process({frames} frames)");
+                assert_eq!(
+                    result, kResultOk,
+                    "IAudioProcessor::process({frames} frames)"
+                );
             },
             drop,
         )
@@ -144,12 +147,16 @@ impl<R: Send + 'static> AudioThread<R> {
         let stop = Arc::new(AtomicBool::new(false));
         let blocks = Arc::new(AtomicU64::new(0));
         let failure = Arc::new(Mutex::new(None));
+        // Returned only once the thread runs (and so bears its name): a baseline of this
+        // process's threads taken next must not see it under its parent's name.
+        let (started, running) = std::sync::mpsc::sync_channel(0);
         let handle = {
             let (stop, blocks, failure) = (stop.clone(), blocks.clone(), failure.clone());
             std::thread::Builder::new()
                 .name("audio".into())
                 .spawn(move || {
                     let mut state = start();
+                    let _ = started.send(());
                     let mut round = 0;
                     while !stop.load(Ordering::SeqCst) {
                         let run = Run {
@@ -174,6 +181,9 @@ impl<R: Send + 'static> AudioThread<R> {
                 })
                 .expect("spawning the audio thread")
         };
+        running
+            .recv()
+            .expect("the audio thread started (or its start panicked)");
         Self {
             stop,
             blocks,
@@ -315,7 +325,11 @@ impl EditorHost for Vst3Editor<'_, '_> {
                 kResultOk,
                 "IPlugView::isPlatformTypeSupported(X11EmbedWindowID)"
             );
-            assert_eq!(view.setFrame(frame.as_ptr()), kResultOk, "IPlugView::setFrame");
+            assert_eq!(
+                view.setFrame(frame.as_ptr()),
+                kResultOk,
+                "IPlugView::setFrame"
+            );
             assert_eq!(view.getSize(&mut rect), kResultOk, "IPlugView::getSize");
         }
         let (width, height) = (rect.right - rect.left, rect.bottom - rect.top);
@@ -328,7 +342,10 @@ impl EditorHost for Vst3Editor<'_, '_> {
         // SAFETY: as above; VST3 passes an X11 window ID as the parent pointer.
         unsafe {
             assert_eq!(
-                view.attached(window as usize as *mut c_void, kPlatformTypeX11EmbedWindowID),
+                view.attached(
+                    window as usize as *mut c_void,
+                    kPlatformTypeX11EmbedWindowID
+                ),
                 kResultOk,
                 "IPlugView::attached"
             );
@@ -397,36 +414,123 @@ pub fn wait_for_drawing(
     }
 }
 
-/// Fails unless this process has exactly `threads` threads and `descriptors` open file
-/// descriptors: what it had before the editor opened. Called right after a close returns, with no
-/// waiting: a host may unload the plugin at that moment, so nothing of the editor may still run.
-pub fn assert_back_to_baseline(threads: usize, descriptors: usize, moment: &str) {
-    let (now_threads, now_descriptors) = (thread_count(), open_file_descriptors());
-    assert!(
-        now_threads == threads && now_descriptors == descriptors,
-        "{moment}: {now_threads} threads (baseline {threads}), {now_descriptors} file \
-         descriptors (baseline {descriptors}){}",
-        if now_descriptors > descriptors {
-            format!("; open now: {}", describe_descriptors())
-        } else {
-            String::new()
-        }
-    );
+/// This process's threads and open file descriptors, by name, at one moment: what it must have
+/// again after an editor closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    /// Names of the live threads (`/proc/self/task/*/stat`), sorted.
+    pub threads: Vec<String>,
+    /// What each descriptor points at (`/proc/self/fd/*`), sorted.
+    pub descriptors: Vec<String>,
 }
 
-/// What this process's file descriptors point at (`/proc/self/fd`), to name a leak.
-fn describe_descriptors() -> String {
-    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
-    for entry in std::fs::read_dir("/proc/self/fd").into_iter().flatten().flatten() {
-        let target = std::fs::read_link(entry.path())
-            .map(|t| t.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // "socket:[1234]" -> "socket"; paths stay whole.
-        let kind = target.split(":[").next().unwrap_or_default().to_owned();
-        *kinds.entry(kind).or_default() += 1;
+impl Baseline {
+    /// The threads and descriptors now.
+    pub fn now() -> Self {
+        let mut threads: Vec<String> = std::fs::read_dir("/proc/self/task")
+            .expect("listing /proc/self/task")
+            .flatten()
+            .filter_map(|task| {
+                // `pid (comm) state ...`: a thread that has been joined can still be listed for a
+                // moment while the kernel finishes its exit (state Z or X); it runs no code.
+                let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
+                let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+                let state = rest.chars().next()?;
+                (state != 'Z' && state != 'X').then(|| name.to_owned())
+            })
+            .collect();
+        threads.sort();
+        let mut descriptors: Vec<String> = std::fs::read_dir("/proc/self/fd")
+            .expect("listing /proc/self/fd")
+            .flatten()
+            .map(|fd| {
+                std::fs::read_link(fd.path())
+                    .map(|target| target.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            // The directory listing itself.
+            .filter(|target| !target.starts_with("/proc/"))
+            .collect();
+        descriptors.sort();
+        Self {
+            threads,
+            descriptors,
+        }
     }
-    format!("{kinds:?}")
+
+    /// Fails unless the process has exactly as many threads and the same file descriptors (of the
+    /// same kinds) again. Called right after a close returns, with no waiting: a host
+    /// may unload the plugin at that moment, so nothing of the editor may still run.
+    pub fn assert_unchanged(&self, moment: &str) {
+        let now = Self::now();
+        // Pipes and sockets are new objects with new inode numbers each time: compare kinds.
+        let kinds = |descriptors: &[String]| -> Vec<String> {
+            descriptors
+                .iter()
+                .map(|d| d.split(":[").next().unwrap_or_default().to_owned())
+                .collect()
+        };
+        // Threads by number: a thread spawned a moment ago may not bear its own name yet.
+        assert!(
+            now.threads.len() == self.threads.len()
+                && kinds(&now.descriptors) == kinds(&self.descriptors),
+            "{moment}: {} threads {:?} and {} file descriptors {:?}; before: {} threads {:?} and \
+             {} file descriptors {:?}; threads in detail:\n{}",
+            now.threads.len(),
+            now.threads,
+            now.descriptors.len(),
+            now.descriptors,
+            self.threads.len(),
+            self.threads,
+            self.descriptors.len(),
+            self.descriptors,
+            describe_threads()
+        );
+    }
 }
+
+/// Each thread's id, `stat` and where it waits (`wchan`, `syscall`, kernel `stack`): enough to
+/// tell a leftover thread's origin.
+fn describe_threads() -> String {
+    let mut lines = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let read = |file: &str| {
+            std::fs::read_to_string(task.path().join(file))
+                .unwrap_or_default()
+                .trim()
+                .replace('\n', " | ")
+        };
+        lines.push(format!(
+            "  {} wchan={} syscall={} stack={}",
+            read("stat")
+                .split(' ')
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" "),
+            read("wchan"),
+            read("syscall"),
+            read("stack")
+        ));
+    }
+    lines.join("\n")
+}
+
+/// The environment the memory-measuring editor tests run their child processes in, so that resident
+/// memory after `malloc_trim` follows the memory in use instead of glibc's bookkeeping:
+/// - `MALLOC_ARENA_MAX=2`: every opening starts new threads (baseview's window thread, Mesa's),
+///   and glibc would give them up to 8 arenas per core, each keeping freed memory of its own
+///   (without the cap resident memory climbs ~100 MiB over the first 40 openings, then stays);
+/// - `MALLOC_MMAP_THRESHOLD_=65536`: blocks of 64 KiB and more (Mesa's and egui's buffers) are
+///   mapped and unmapped on their own instead of moving the heap's top (without it resident
+///   memory after a closing jumps between two levels 14 MiB apart for dozens of openings).
+pub const STEADY_MALLOC: &[(&str, &str)] = &[
+    ("MALLOC_ARENA_MAX", "2"),
+    ("MALLOC_MMAP_THRESHOLD_", "65536"),
+];
 
 /// What [`open_and_close_repeatedly`] measured.
 #[derive(Debug, Clone, PartialEq)]
@@ -434,11 +538,11 @@ pub struct CycleFigures {
     /// Openings.
     pub cycles: usize,
     /// Threads and file descriptors before the first opening (and after every closing).
-    pub threads: usize,
-    /// See `threads`.
-    pub descriptors: usize,
+    pub baseline: Baseline,
     /// Resident memory (after `malloc_trim`) after each closing, in bytes.
     pub resident: Vec<u64>,
+    /// Heap memory in use (`mallinfo2`) after each closing, in bytes.
+    pub heap: Vec<u64>,
     /// Audio blocks processed meanwhile.
     pub audio_blocks: u64,
 }
@@ -454,9 +558,18 @@ impl CycleFigures {
     /// Resident memory growth per opening over cycles 10 to 100: the least-squares slope of the
     /// samples, in bytes.
     pub fn growth_per_cycle(&self) -> f64 {
-        let end = self.resident.len().min(100);
+        Self::slope(&self.resident)
+    }
+
+    /// Heap growth per opening over cycles 10 to 100, as [`Self::growth_per_cycle`].
+    pub fn heap_growth_per_cycle(&self) -> f64 {
+        Self::slope(&self.heap)
+    }
+
+    fn slope(samples: &[u64]) -> f64 {
+        let end = samples.len().min(100);
         let points: Vec<(f64, f64)> = (Self::WARM_UP..end)
-            .map(|i| (i as f64, self.resident[i] as f64))
+            .map(|i| (i as f64, samples[i] as f64))
             .collect();
         let n = points.len() as f64;
         let (mean_x, mean_y) = (
@@ -476,13 +589,22 @@ impl CycleFigures {
             "the audio thread ran only {} blocks while the editor opened and closed",
             self.audio_blocks
         );
+        let kib = |samples: &[u64]| samples.iter().map(|&b| b >> 10).collect::<Vec<_>>();
         assert!(
             self.growth_per_cycle() <= Self::MAX_GROWTH_PER_CYCLE,
             "every editor opening keeps {:.0} bytes of resident memory (at most {} allowed); \
              resident KiB after each closing: {:?}",
             self.growth_per_cycle(),
             Self::MAX_GROWTH_PER_CYCLE,
-            self.resident.iter().map(|&b| b >> 10).collect::<Vec<_>>()
+            kib(&self.resident)
+        );
+        assert!(
+            self.heap_growth_per_cycle() <= Self::MAX_GROWTH_PER_CYCLE,
+            "every editor opening keeps {:.0} bytes of heap (at most {} allowed); heap KiB in use \
+             after each closing: {:?}",
+            self.heap_growth_per_cycle(),
+            Self::MAX_GROWTH_PER_CYCLE,
+            kib(&self.heap)
         );
     }
 
@@ -492,15 +614,17 @@ impl CycleFigures {
         format!(
             "{format}: {} openings while {} audio blocks ran: threads {} and file descriptors {} \
              after every closing (as before the first); resident {:.1} MiB after closing 10, \
-             {:.1} MiB after closing {}, {:+.0} bytes per opening over cycles 10-100",
+             {:.1} MiB after closing {}, {:+.0} bytes per opening over cycles 10-100 (heap in use \
+             {:+.0} bytes per opening)",
             self.cycles,
             self.audio_blocks,
-            self.threads,
-            self.descriptors,
+            self.baseline.threads.len(),
+            self.baseline.descriptors.len(),
             mib(self.resident[Self::WARM_UP]),
             mib(*self.resident.last().expect("samples")),
             self.resident.len(),
-            self.growth_per_cycle()
+            self.growth_per_cycle(),
+            self.heap_growth_per_cycle()
         )
     }
 }
@@ -516,26 +640,28 @@ pub fn open_and_close_repeatedly<R: Send + 'static>(
     audio: &AudioThread<R>,
     cycles: usize,
 ) -> CycleFigures {
-    let (threads, descriptors) = (thread_count(), open_file_descriptors());
+    let baseline = Baseline::now();
     let blocks_before = audio.blocks();
     let mut resident = Vec::with_capacity(cycles);
+    let mut heap = Vec::with_capacity(cycles);
     for cycle in 1..=cycles {
         host.open(display, window);
         pump_until(host, Duration::from_millis(60), || false);
         host.close(display, window);
-        assert_back_to_baseline(threads, descriptors, &format!("after closing {cycle}"));
+        baseline.assert_unchanged(&format!("after closing {cycle}"));
         assert_eq!(
             host.registrations(),
             0,
             "after closing {cycle}: the plugin left handlers registered with the host's run loop"
         );
         resident.push(trimmed_resident_bytes());
+        heap.push(heap_in_use_bytes());
     }
     CycleFigures {
         cycles,
-        threads,
-        descriptors,
+        baseline,
         resident,
+        heap,
         audio_blocks: audio.blocks() - blocks_before,
     }
 }

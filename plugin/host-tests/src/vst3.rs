@@ -7,11 +7,11 @@ use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_void};
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
+use vst3::Steinberg::IBStream_::IStreamSeekMode_::{kIBSeekCur, kIBSeekEnd, kIBSeekSet};
 use vst3::Steinberg::Linux::{
     FileDescriptor, IEventHandler, IEventHandlerTrait, IRunLoop, IRunLoopTrait, ITimerHandler,
     ITimerHandlerTrait, TimerInterval,
 };
-use vst3::Steinberg::IBStream_::IStreamSeekMode_::{kIBSeekCur, kIBSeekEnd, kIBSeekSet};
 use vst3::Steinberg::Vst::ProcessContext_::StatesAndFlags_::{
     kBarPositionValid, kPlaying, kProjectTimeMusicValid, kTempoValid, kTimeSigValid,
 };
@@ -693,7 +693,6 @@ impl AudioProcessor {
         let mut outputs = inputs.clone();
         self.run(&mut inputs, &mut outputs, frames, playing_at)
     }
-
 }
 
 impl Drop for Instance<'_> {
@@ -814,9 +813,7 @@ impl IRunLoopTrait for Frame {
         // destructor, which may call back.
         let removed: Vec<_> = {
             let mut handlers = self.event_handlers.borrow_mut();
-            let (gone, kept) = handlers
-                .drain(..)
-                .partition(|(h, _)| h.as_ptr() == handler);
+            let (gone, kept) = handlers.drain(..).partition(|(h, _)| h.as_ptr() == handler);
             *handlers = kept;
             gone
         };

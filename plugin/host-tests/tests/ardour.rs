@@ -182,7 +182,10 @@ impl Report {
                 let (index, rest) = line.split_once(' ').expect("param <n> <label> <value>");
                 let (label, value) = rest.rsplit_once(' ').expect("<label> <value>");
                 let value = value.parse().expect("a parameter value");
-                (index.parse().expect("a control index"), (label.to_owned(), value))
+                (
+                    index.parse().expect("a control index"),
+                    (label.to_owned(), value),
+                )
             })
             .collect()
     }
@@ -191,7 +194,11 @@ impl Report {
     /// track's whole signal bit-exact through it (and not silence).
     fn check_plugin_ran(&self, run: &str) {
         assert_eq!(self.one("plugin"), "Ringscope", "{run}: the track's plugin");
-        assert_eq!(self.one("plugin-type"), "VST3", "{run}: the plugin's format");
+        assert_eq!(
+            self.one("plugin-type"),
+            "VST3",
+            "{run}: the plugin's format"
+        );
         assert_eq!(self.one("active"), "true", "{run}: Ringscope is not active");
         let rolled = self.number("rolled-samples");
         assert!(

@@ -9,11 +9,10 @@
 use clack_extensions::gui::GuiSize;
 use ringscope_host_tests::clap::{Processor, load_entry, new_ringscope, playing_transport};
 use ringscope_host_tests::editor::{
-    AudioThread, EditorHost, X11_EMBEDDED, assert_back_to_baseline, close_editor,
-    open_and_close_repeatedly, open_editor, pump_until, thread_count, wait_for_drawing,
+    AudioThread, Baseline, EditorHost, STEADY_MALLOC, X11_EMBEDDED, close_editor,
+    open_and_close_repeatedly, open_editor, pump_until, wait_for_drawing,
 };
 use ringscope_host_tests::host_test;
-use ringscope_host_tests::memory::open_file_descriptors;
 use ringscope_host_tests::passthrough::{Block, Run};
 use ringscope_host_tests::signals::TestSignal;
 use ringscope_host_tests::x11::Display;
@@ -21,10 +20,7 @@ use std::time::Duration;
 
 host_test!(
     timeout_s = 600,
-    // Every opening starts new threads (baseview's window thread, Mesa's); glibc would give them
-    // up to 8 arenas per core, each keeping freed memory of its own, and resident memory would
-    // climb ~100 MiB over the first 40 openings before it stays: noise, not a leak.
-    child_env = &[("MALLOC_ARENA_MAX", "2")];
+    child_env = STEADY_MALLOC;
     /// Opens and closes Ringscope's editor 100 times while an audio thread processes (and checks)
     /// blocks: after every closing the process has exactly the threads and file descriptors it had
     /// before the first opening, and resident memory grows by at most 8 kB per opening over
@@ -40,13 +36,13 @@ host_test!(
         );
         let window = display.create_window(0, 0, 640, 480);
         let audio = AudioThread::clap(plugin.activate(48_000.0, 1, 512));
-        let (threads, descriptors) = (thread_count(), open_file_descriptors());
+        let baseline = Baseline::now();
 
         // The editor draws the running signal.
         plugin.open(&display, window);
         wait_for_drawing(&mut plugin, &display, window, true, "clap-editor");
         plugin.close(&display, window);
-        assert_back_to_baseline(threads, descriptors, "after the first closing");
+        baseline.assert_unchanged("after the first closing");
 
         let figures = open_and_close_repeatedly(&mut plugin, &display, window, &audio, 100);
         let stopped = audio.finish();
@@ -68,7 +64,7 @@ host_test!(
     fn clap_plugin_unloads_straight_after_its_editor_closes() {
         let display = Display::connect();
         for round in 1..=20 {
-            let (threads, descriptors) = (thread_count(), open_file_descriptors());
+            let baseline = Baseline::now();
             let window = display.create_window(0, 0, 640, 480);
             let entry = load_entry();
             let mut plugin = new_ringscope(&entry);
@@ -80,7 +76,7 @@ host_test!(
             plugin.deactivate(audio.finish());
             drop(plugin);
             drop(entry);
-            assert_back_to_baseline(threads, descriptors, &format!("after unloading {round}"));
+            baseline.assert_unchanged(&format!("after unloading {round}"));
         }
     }
 );
@@ -95,7 +91,7 @@ host_test!(
         let entry = load_entry();
         let mut plugin = new_ringscope(&entry);
         let window = display.create_window(0, 0, 640, 480);
-        let (threads, descriptors) = (thread_count(), open_file_descriptors());
+        let baseline = Baseline::now();
         let stopped = plugin.activate(48_000.0, 1, 256);
         open_editor(&mut plugin, &display, window);
         let audio = std::thread::Builder::new()
@@ -149,7 +145,7 @@ host_test!(
         );
         close_editor(&mut plugin, &display, window);
         plugin.deactivate(stopped);
-        assert_back_to_baseline(threads, descriptors, "after closing");
+        baseline.assert_unchanged("after closing");
         display.destroy_window(window);
     }
 );
@@ -162,7 +158,7 @@ host_test!(
         let mut plugin = new_ringscope(&entry);
         let gui = plugin.extensions().gui.expect("clap.gui");
         let window = display.create_window(0, 0, 640, 480);
-        let (threads, descriptors) = (thread_count(), open_file_descriptors());
+        let baseline = Baseline::now();
         let size = open_editor(&mut plugin, &display, window);
         let handle = plugin.instance.plugin_handle();
         assert!(gui.can_resize(&handle), "the editor is resizable (issue 4)");
@@ -188,7 +184,7 @@ host_test!(
             "adjust_size accepts a 10x10 editor: {tiny:?}"
         );
         close_editor(&mut plugin, &display, window);
-        assert_back_to_baseline(threads, descriptors, "after closing");
+        baseline.assert_unchanged("after closing");
         display.destroy_window(window);
     }
 );

@@ -51,11 +51,19 @@ impl App {
     fn signal(&self, signal: i32) {
         let pid = i32::try_from(self.child.id()).expect("a pid fits an i32");
         // SAFETY: kill has no memory-safety preconditions; the pid is our own child's.
-        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill({pid}, {signal})");
+        assert_eq!(
+            unsafe { libc::kill(pid, signal) },
+            0,
+            "kill({pid}, {signal})"
+        );
     }
 
     /// Waits up to `limit` for the app to exit; fails with its output if it does not.
-    fn wait_for_exit(&mut self, limit: Duration, after: &str) -> (std::process::ExitStatus, Duration) {
+    fn wait_for_exit(
+        &mut self,
+        limit: Duration,
+        after: &str,
+    ) -> (std::process::ExitStatus, Duration) {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("polling the app") {
@@ -268,7 +276,10 @@ fn quits_on(signal: i32, args: &[&str], env: &[(&str, &str)], while_running: imp
         "the app took {took:?} to quit on signal {signal} (at most {QUIT_WITHIN:?})"
     );
     assert!(
-        !display.top_level_windows().iter().any(|w| w.id == window.id),
+        !display
+            .top_level_windows()
+            .iter()
+            .any(|w| w.id == window.id),
         "the app's window outlived the app"
     );
 }
@@ -317,7 +328,17 @@ impl JackServer {
     fn start() -> Result<Self, String> {
         let name = format!("ringscope-host-test-{}", std::process::id());
         let child = Command::new("jackd")
-            .args(["--no-realtime", "-n", &name, "-d", "dummy", "-r", "48000", "-p", "512"])
+            .args([
+                "--no-realtime",
+                "-n",
+                &name,
+                "-d",
+                "dummy",
+                "-r",
+                "48000",
+                "-p",
+                "512",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

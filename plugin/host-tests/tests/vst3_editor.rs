@@ -4,11 +4,10 @@
 //! its editor closed. Like all host tests, each runs in its own child process.
 
 use ringscope_host_tests::editor::{
-    AudioThread, EditorHost, Vst3Editor, assert_back_to_baseline, open_and_close_repeatedly,
-    pump_until, thread_count, wait_for_drawing,
+    AudioThread, Baseline, EditorHost, STEADY_MALLOC, Vst3Editor, open_and_close_repeatedly,
+    pump_until, wait_for_drawing,
 };
 use ringscope_host_tests::host_test;
-use ringscope_host_tests::memory::open_file_descriptors;
 use ringscope_host_tests::vst3::{Instance, Module, SPEAKER_STEREO};
 use ringscope_host_tests::x11::Display;
 use std::time::Duration;
@@ -25,8 +24,7 @@ fn started_instance(module: &Module) -> Instance<'_> {
 
 host_test!(
     timeout_s = 600,
-    // As in the CLAP test: glibc's per-thread arenas would otherwise hide growth in noise.
-    child_env = &[("MALLOC_ARENA_MAX", "2")];
+    child_env = STEADY_MALLOC;
     /// Opens and closes Ringscope's editor through `IPlugView` 100 times while an audio thread
     /// processes (and checks) blocks: after every closing the process has exactly the threads
     /// and file descriptors it had before the first opening, the host's run loop holds no
@@ -39,13 +37,13 @@ host_test!(
         let window = display.create_window(0, 0, 640, 480);
         let audio = AudioThread::vst3(instance.audio_processor());
         let mut editor = Vst3Editor::new(&instance);
-        let (threads, descriptors) = (thread_count(), open_file_descriptors());
+        let baseline = Baseline::now();
 
         // The editor draws the running signal.
         editor.open(&display, window);
         wait_for_drawing(&mut editor, &display, window, true, "vst3-editor");
         editor.close(&display, window);
-        assert_back_to_baseline(threads, descriptors, "after the first closing");
+        baseline.assert_unchanged("after the first closing");
         assert_eq!(
             editor.registrations(),
             0,
@@ -70,7 +68,7 @@ host_test!(
     fn vst3_module_unloads_straight_after_its_editor_closes() {
         let display = Display::connect();
         for round in 1..=20 {
-            let (threads, descriptors) = (thread_count(), open_file_descriptors());
+            let baseline = Baseline::now();
             let window = display.create_window(0, 0, 640, 480);
             let module = Module::load();
             let instance = started_instance(&module);
@@ -85,7 +83,7 @@ host_test!(
             instance.stop();
             drop(instance);
             drop(module);
-            assert_back_to_baseline(threads, descriptors, &format!("after unloading {round}"));
+            baseline.assert_unchanged(&format!("after unloading {round}"));
         }
     }
 );
