@@ -4,6 +4,9 @@
 #   --app:     build + what the editor window loads at run time (X11, OpenGL via Mesa through
 #              EGL or GLX, libxkbcommon for baseview's keyboard handling)
 #   --gui:     --app + GUI tests: Xvfb, xauth, ImageMagick (window capture)
+#   --hosts:   --gui + the host tests' real hosts (issue 12): JACK's server and tools (jackd2:
+#              `jackd -d dummy`, `jack_lsp`) and Ardour 7 (ardour: `ardour7-lua`,
+#              `ardour-vst3-scanner`; ~53 MB, about a minute to install)
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libjack-jackd2-dev)
@@ -14,6 +17,7 @@ app_runtime=(libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxran
 case "${1:-}" in
     --app) packages+=("${app_runtime[@]}") ;;
     --gui) packages+=("${app_runtime[@]}" xvfb xauth imagemagick) ;;
+    --hosts) packages+=("${app_runtime[@]}" xvfb xauth imagemagick jackd2 ardour) ;;
 esac
 
 missing=()

@@ -305,6 +305,9 @@ host_test!(
         let mut app = App::start();
         wait_for_window(&display, &mut app, &before);
         app.signal(libc::SIGINT);
+        // Apart, so the kernel does not merge the two into one pending signal; closing the
+        // window (Mesa tearing down its context) takes far longer than this.
+        std::thread::sleep(Duration::from_millis(20));
         app.signal(libc::SIGINT);
         let (status, took) = app.wait_for_exit(Duration::from_secs(10), "two Ctrl-C");
         let output = app.output();
