@@ -229,11 +229,18 @@ host_test!(
             return;
         }
         let bundle = artifacts::bundle_dir().join(format!("{}.vst3", artifacts::BUNDLE_NAME));
-        // Fails with the build command when the bundle is missing.
-        artifacts::vst3_module();
         let sandbox = Sandbox::new();
 
-        // Ardour's scanner writes the cache that headless Ardour reads.
+        // Ardour's scanner writes the cache that headless Ardour reads. Ardour takes that cache
+        // as up to date only if it is newer than the plugin in whole seconds (`st_mtime`), so a
+        // bundle built a moment ago must be a second old before it is scanned.
+        let module = artifacts::vst3_module();
+        let built = std::fs::metadata(&module)
+            .and_then(|m| m.modified())
+            .expect("the VST3 module's modification time");
+        while std::time::SystemTime::now() < built + Duration::from_millis(1_100) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let (scanned, output) = sandbox.run(
             VST3_SCANNER,
             &["-v", "-f", &bundle.to_string_lossy()],
