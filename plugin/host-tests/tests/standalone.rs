@@ -380,6 +380,18 @@ impl JackServer {
 
 impl Drop for JackServer {
     fn drop(&mut self) {
+        // SIGTERM first: a killed jackd leaves its entry in JACK's shared registry, and after a
+        // few such entries no server starts any more ("Too many servers already active").
+        let pid = i32::try_from(self.child.id()).expect("a pid fits an i32");
+        // SAFETY: kill has no memory-safety preconditions; the pid is our own child's.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
