@@ -51,11 +51,8 @@ impl App {
     fn signal(&self, signal: i32) {
         let pid = i32::try_from(self.child.id()).expect("a pid fits an i32");
         // SAFETY: kill has no memory-safety preconditions; the pid is our own child's.
-        assert_eq!(
-            unsafe { libc::kill(pid, signal) },
-            0,
-            "kill({pid}, {signal})"
-        );
+        let result = unsafe { libc::kill(pid, signal) };
+        assert_eq!(result, 0, "kill({pid}, {signal})");
     }
 
     /// Waits up to `limit` for the app to exit; fails with its output if it does not.
