@@ -124,4 +124,5 @@ mod sync;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+pub use ring::bytes;
 pub use ring::{Consumer, Counters, Producer, ReadChunk, RingBuffer, WriteChunk, WriteChunkUninit};
