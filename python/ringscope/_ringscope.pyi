@@ -12,7 +12,7 @@ DETACH_BYTES: Final[int]
 __version__: Final[str]
 _C_API: Final[CapsuleType]
 
-def _api_address() -> int: ...
+def _ring_new_address() -> int: ...
 @final
 class Frames:
     """Owned frames popped from a ring, exported through the buffer protocol."""

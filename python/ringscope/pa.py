@@ -84,8 +84,9 @@ def init(ffi: Any, lib: Any) -> type[RingBuffer]:  # noqa: ANN401 - CFFI's objec
             f"the CFFI module speaks ringscope C API version {version}, this package "
             f"{ringscope.ABI_VERSION}: rebuild it against this installation"
         )
-    table = int(ffi.cast("uintptr_t", ffi.addressof(lib, "ringscope_api")))
-    if table != _ringscope._api_address():
+    # The table the CFFI module links to holds the functions of the library it reaches.
+    linked = int(ffi.cast("uintptr_t", lib.ringscope_api.ring_new))
+    if linked != _ringscope._ring_new_address():
         raise RuntimeError(
             "the CFFI module reaches another copy of ringscope's library than the one Python "
             "loaded; link it against ringscope.get_library()"

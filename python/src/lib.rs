@@ -37,11 +37,12 @@ fn ring_error(error: NewError) -> PyErr {
     }
 }
 
-/// The address of the C API table (`&ringscope_api`), for checking that C code linked this
-/// very module (`ringscope.pa.init` compares it with the CFFI library's).
+/// The address of `ringscope_ring_new` in this module, for checking that C code linked this
+/// very copy of the library: `ringscope.pa.init` compares it with the `ring_new` field of the
+/// `ringscope_api` table the CFFI library sees.
 #[pyfunction]
-fn _api_address() -> usize {
-    &raw const ringscope_api as usize
+fn _ring_new_address() -> usize {
+    ringscope_api.ring_new as *const () as usize
 }
 
 #[pymodule]
@@ -51,7 +52,7 @@ fn _ringscope(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PaRingBuffer", m.py().get_type::<pa::PaRingBuffer>())?;
     m.add_class::<pa::RegionView>()?;
     m.add_class::<frames::Frames>()?;
-    m.add_function(wrap_pyfunction!(_api_address, m)?)?;
+    m.add_function(wrap_pyfunction!(_ring_new_address, m)?)?;
     m.add("ABI_VERSION", RINGSCOPE_ABI_VERSION)?;
     m.add("DETACH_BYTES", ring::DETACH_BYTES)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -2,13 +2,13 @@
 //!
 //! A ring of elements of a size chosen at run time ([`ringscope::bytes`]) is reached from C
 //! through two opaque handles, a [`RingscopeProducer`] and a [`RingscopeConsumer`]. C code gets
-//! them either from [`ringscope_new`] or from Python (`RingBuffer.producer_handle()` and
+//! them either from [`ringscope_ring_new`] or from Python (`RingBuffer.producer_handle()` and
 //! friends), and calls the functions below either directly (linking the Python extension
 //! module, which exports them) or through the [`RingscopeApi`] table that the extension module
 //! hands out as the PyCapsule `ringscope._ringscope._C_API` (NumPy's C-API pattern).
 //!
 //! # Rules
-//! - **Real-time safe.** Every function except [`ringscope_new`], [`ringscope_producer_release`]
+//! - **Real-time safe.** Every function except [`ringscope_ring_new`], [`ringscope_producer_release`]
 //!   and [`ringscope_consumer_release`] allocates nothing, takes no lock, makes no system call
 //!   and runs in bounded time (`tests/no_alloc.rs` and the seccomp test in `python/tests` prove
 //!   it). Call those three outside the audio callback.
@@ -33,13 +33,13 @@ use ringscope::bytes::{self, NewError};
 /// `ringscope_abi_version()` before it calls anything else. Raised on every incompatible change.
 pub const RINGSCOPE_ABI_VERSION: u32 = 1;
 
-/// The writing end of a ring (opaque). Obtained from `ringscope_new` or from Python's
+/// The writing end of a ring (opaque). Obtained from `ringscope_ring_new` or from Python's
 /// `producer_handle()`; released with `ringscope_producer_release`.
 pub struct RingscopeProducer {
     inner: bytes::Producer,
 }
 
-/// The reading end of a ring (opaque). Obtained from `ringscope_new` or from Python's
+/// The reading end of a ring (opaque). Obtained from `ringscope_ring_new` or from Python's
 /// `consumer_handle()`; released with `ringscope_consumer_release`.
 pub struct RingscopeConsumer {
     inner: bytes::Consumer,
@@ -61,7 +61,7 @@ impl RingscopeConsumer {
     }
 }
 
-/// What `ringscope_new` returns: `RINGSCOPE_OK` or one of the `RINGSCOPE_ERROR_*` codes.
+/// What `ringscope_ring_new` returns: `RINGSCOPE_OK` or one of the `RINGSCOPE_ERROR_*` codes.
 pub type RingscopeStatus = i32;
 
 /// The ring was made; both handles were written.
@@ -153,8 +153,8 @@ pub struct RingscopeApi {
     pub abi_version: u32,
     /// `sizeof(RingscopeApi)` of the library that filled the table (fields are only appended).
     pub size: usize,
-    /// See `ringscope_new`.
-    pub new: unsafe extern "C" fn(
+    /// See `ringscope_ring_new`.
+    pub ring_new: unsafe extern "C" fn(
         element_size: usize,
         capacity: usize,
         producer: *mut *mut RingscopeProducer,
@@ -227,7 +227,7 @@ pub struct RingscopeApi {
 pub static ringscope_api: RingscopeApi = RingscopeApi {
     abi_version: RINGSCOPE_ABI_VERSION,
     size: size_of::<RingscopeApi>(),
-    new: ringscope_new,
+    ring_new: ringscope_ring_new,
     producer_element_size: ringscope_producer_element_size,
     producer_capacity: ringscope_producer_capacity,
     producer_write_available: ringscope_producer_write_available,
@@ -265,7 +265,7 @@ pub extern "C" fn ringscope_abi_version() -> u32 {
 /// # Safety
 /// `producer` and `consumer` are null or valid for writing one pointer each.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn ringscope_new(
+pub unsafe extern "C" fn ringscope_ring_new(
     element_size: usize,
     capacity: usize,
     producer: *mut *mut RingscopeProducer,

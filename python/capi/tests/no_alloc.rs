@@ -1,5 +1,5 @@
 //! The C API's real-time functions allocate nothing: a counting global allocator watches every
-//! `ringscope_*` call except `ringscope_new` and the releases, on one thread and on two threads
+//! `ringscope_*` call except `ringscope_ring_new` and the releases, on one thread and on two threads
 //! racing each other, across many wrap-arounds of a ring of odd element size and capacity.
 //! (No lock and no system call: the seccomp test in `python/tests/test_c_thread.py` runs the same
 //! functions in threads that the kernel kills on any system call.)
@@ -67,7 +67,7 @@ fn new_ring() -> (*mut RingscopeProducer, *mut RingscopeConsumer) {
     let mut p = std::ptr::null_mut();
     let mut c = std::ptr::null_mut();
     // SAFETY: both out-pointers are valid locals.
-    let status = unsafe { ringscope_new(ELEMENT, CAPACITY, &mut p, &mut c) };
+    let status = unsafe { ringscope_ring_new(ELEMENT, CAPACITY, &mut p, &mut c) };
     assert_eq!(status, RINGSCOPE_OK);
     (p, c)
 }
@@ -300,22 +300,22 @@ fn null_handles_and_bad_counts_are_harmless() {
 
         let mut p = std::ptr::null_mut();
         assert_eq!(
-            ringscope_new(0, 4, &mut p, &mut std::ptr::null_mut()),
+            ringscope_ring_new(0, 4, &mut p, &mut std::ptr::null_mut()),
             RINGSCOPE_ERROR_ZERO_ELEMENT_SIZE
         );
         assert_eq!(
-            ringscope_new(4, 0, &mut p, &mut std::ptr::null_mut()),
+            ringscope_ring_new(4, 0, &mut p, &mut std::ptr::null_mut()),
             RINGSCOPE_ERROR_ZERO_CAPACITY
         );
         assert_eq!(
-            ringscope_new(4, usize::MAX, &mut p, &mut std::ptr::null_mut()),
+            ringscope_ring_new(4, usize::MAX, &mut p, &mut std::ptr::null_mut()),
             RINGSCOPE_ERROR_TOO_LARGE
         );
         assert_eq!(
-            ringscope_new(4, 4, std::ptr::null_mut(), &mut std::ptr::null_mut()),
+            ringscope_ring_new(4, 4, std::ptr::null_mut(), &mut std::ptr::null_mut()),
             RINGSCOPE_ERROR_NULL_ARGUMENT
         );
-        assert!(p.is_null(), "a failed ringscope_new writes no handle");
+        assert!(p.is_null(), "a failed ringscope_ring_new writes no handle");
 
         let (p, c) = new_ring();
         // Committing more than is free (or readable) is clamped, never a panic across FFI.
