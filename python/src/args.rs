@@ -26,6 +26,15 @@ pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: usize) -> PyResult<usize> 
     }
 }
 
+/// A count of things to take where more than exist means "all": as [`count`], but a value
+/// beyond the address space is `usize::MAX` rather than an error.
+pub fn count_up_to(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<usize> {
+    match count(obj, name, 0) {
+        Err(e) if e.is_instance_of::<PyValueError>(obj.py()) && obj.gt(0)? => Ok(usize::MAX),
+        other => other,
+    }
+}
+
 /// A size that may be negative for "all" (`pa_ringbuffer`'s `size=-1`): `None` if negative.
 pub fn optional_size(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<usize>> {
     match obj.extract::<i64>() {

@@ -214,7 +214,7 @@ impl RingBuffer {
         py: Python<'py>,
         count: &Bound<'py, PyAny>,
     ) -> PyResult<Option<Bound<'py, PyMemoryView>>> {
-        let count = args::count(count, "count", 0)?;
+        let count = args::count_up_to(count, "count")?;
         let frame = self.frame_bytes();
         let data = self.consumer.with(py, |c| {
             let n = count.min(c.read_available());
@@ -382,12 +382,12 @@ impl RingBuffer {
     fn __repr__(&self) -> String {
         if self.channels == 1 {
             format!(
-                "RingBuffer(format={:?}, capacity={})",
+                "RingBuffer(format='{}', capacity={})",
                 self.format, self.capacity
             )
         } else {
             format!(
-                "RingBuffer(format={:?}, capacity={}, channels={})",
+                "RingBuffer(format='{}', capacity={}, channels={})",
                 self.format, self.capacity, self.channels
             )
         }
