@@ -26,7 +26,9 @@ from ringscope import _ringscope
 from ringscope._ringscope import ABI_VERSION, Frames, RingBuffer, __version__
 
 if TYPE_CHECKING:
-    from typing_extensions import Buffer
+    from typing import Any
+
+    from ringscope._ringscope import _BufferLike
 
 __all__ = [
     "ABI_VERSION",
@@ -57,7 +59,7 @@ def get_library() -> str:
     return str(Path(module_file).resolve())
 
 
-def concatenate(*items: Buffer) -> memoryview:
+def concatenate(*items: _BufferLike) -> memoryview[Any]:
     """Join 1-dimensional buffers of one format into a new one (``ringbuf.concatenate``).
 
     Returns a ``memoryview`` of the joined items, of their format. ``ValueError`` without items
@@ -65,7 +67,7 @@ def concatenate(*items: Buffer) -> memoryview:
     """
     if not items:
         raise ValueError("concatenate requires at least one positional argument")
-    views = [memoryview(item) for item in items]
+    views = [memoryview(item) for item in items]  # type: ignore[arg-type]  # arrays too
     first = views[0].format
     for view in views:
         if view.ndim != 1:
@@ -73,4 +75,5 @@ def concatenate(*items: Buffer) -> memoryview:
         if view.format != first:
             raise TypeError(f"Mismatched format in input (got {view.format!r}, expected {first!r})")
     joined = bytearray(b"".join(view.tobytes() for view in views))
-    return memoryview(joined).cast(first)
+    joined_view: memoryview[Any] = memoryview(joined).cast(first)  # type: ignore[call-overload]
+    return joined_view

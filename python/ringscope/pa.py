@@ -1,4 +1,4 @@
-"""``pa_ringbuffer``'s module, on Ringscope's ring: ``cdef()``, ``init(ffi, lib)``, ``RingBuffer``.
+r"""``pa_ringbuffer``'s module, on Ringscope's ring: ``cdef()``, ``init(ffi, lib)``, ``RingBuffer``.
 
 ``pa_ringbuffer`` 0.1.4 wraps PortAudio's ring buffer for CFFI users: ``cdef()`` gives the
 C declarations for the user's CFFI module, ``init(ffi, lib)`` the ``RingBuffer`` class bound to
@@ -21,7 +21,7 @@ Example (the user's build script, then their module)::
     ffibuilder.cdef("int start_callback(RingscopeProducer *producer);")  # your own
     ffibuilder.set_source(
         "_mycffimodule",
-        '#include "ringscope.h"\\n/* your implementation, calling ringscope_producer_push */',
+        '#include "ringscope.h"\n/* your implementation, calling ringscope_producer_push */',
         include_dirs=[ringscope.get_include()],
         extra_link_args=[ringscope.get_library()],
     )
@@ -44,7 +44,7 @@ import ringscope
 from ringscope import _ringscope
 
 if TYPE_CHECKING:
-    from typing_extensions import Buffer
+    from ringscope._ringscope import _BufferLike
 
 __all__ = ["RegionView", "RingBuffer", "cdef", "init"]
 
@@ -71,6 +71,20 @@ def cdef() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _linked_ring_new(ffi: Any, lib: Any) -> int:  # noqa: ANN401 - CFFI's objects are untyped
+    """The address of the ``ringscope_ring_new`` that ``lib`` reaches.
+
+    In API mode (a compiled module) the ``ringscope_api`` table it links to holds it
+    (``ffi.addressof`` would give CFFI's own wrapper there); in ABI mode (``ffi.dlopen``) the
+    table cannot be read but ``ffi.addressof`` gives the symbol itself.
+    """
+    try:
+        function = lib.ringscope_api.ring_new
+    except NotImplementedError:  # a dlopen() library: no access to non-integer constants
+        function = ffi.addressof(lib, "ringscope_ring_new")
+    return int(ffi.cast("uintptr_t", function))
+
+
 def init(ffi: Any, lib: Any) -> type[RingBuffer]:  # noqa: ANN401 - CFFI's objects are untyped
     """Return RingBuffer class using the given CFFI instance.
 
@@ -84,9 +98,7 @@ def init(ffi: Any, lib: Any) -> type[RingBuffer]:  # noqa: ANN401 - CFFI's objec
             f"the CFFI module speaks ringscope C API version {version}, this package "
             f"{ringscope.ABI_VERSION}: rebuild it against this installation"
         )
-    # The table the CFFI module links to holds the functions of the library it reaches.
-    linked = int(ffi.cast("uintptr_t", lib.ringscope_api.ring_new))
-    if linked != _ringscope._ring_new_address():
+    if _linked_ring_new(ffi, lib) != _ringscope._ring_new_address():
         raise RuntimeError(
             "the CFFI module reaches another copy of ringscope's library than the one Python "
             "loaded; link it against ringscope.get_library()"
@@ -115,11 +127,11 @@ def init(ffi: Any, lib: Any) -> type[RingBuffer]:  # noqa: ANN401 - CFFI's objec
             """Hand the reading end to C, as a ``RingscopeConsumer *`` of ``ffi``."""
             return ffi.cast("RingscopeConsumer *", super().consumer_handle())
 
-        def write(self, data: Buffer | Any, size: int = -1) -> int:  # noqa: ANN401
+        def write(self, data: _BufferLike | Any, size: int = -1) -> int:  # noqa: ANN401
             """Write data (a buffer, or a CFFI pointer or array) to the ring buffer."""
             return super().write(as_buffer(data, size, self.elementsize), size)
 
-        def readinto(self, data: Buffer | Any) -> int:  # noqa: ANN401
+        def readinto(self, data: _BufferLike | Any) -> int:  # noqa: ANN401
             """Read data from the ring buffer into a buffer or a CFFI array."""
             return super().readinto(as_buffer(data, -1, self.elementsize))
 

@@ -210,7 +210,7 @@ impl PaRingBuffer {
     /// This advances the write index after writing; calling `advance_write_index` is *not*
     /// necessary. `data` is any C-contiguous buffer; with `size < 0` all of it is written
     /// (its length must be a multiple of `elementsize`), else its first `size` elements.
-    #[pyo3(signature = (data, size = None))]
+    #[pyo3(signature = (data, size = None), text_signature = "(self, data, size=-1)")]
     fn write(
         &self,
         py: Python<'_>,
@@ -249,7 +249,7 @@ impl PaRingBuffer {
     ///
     /// This advances the read index after reading; calling `advance_read_index` is *not*
     /// necessary.
-    #[pyo3(signature = (size = None))]
+    #[pyo3(signature = (size = None), text_signature = "(self, size=-1)")]
     fn read<'py>(
         &self,
         py: Python<'py>,

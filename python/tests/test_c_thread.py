@@ -29,7 +29,7 @@ def test_capsule_table_matches_this_header(rs_cthread: ModuleType) -> None:
 
 
 def test_ringbuf_cython_example_through_a_handle(rs_cthread: ModuleType) -> None:
-    """ringbuf's Cython example: a C callback gets the queue as a void * and pushes 5 doubles.
+    """Ringbuf's Cython example: a C callback gets the queue as a void * and pushes 5 doubles.
 
     ``buffer.queue_void_ptr()`` becomes ``buffer.producer_handle()``; the callback calls
     ``producer_push`` from the capsule's table instead of ``spsc_queue<char>::push``.
@@ -37,7 +37,7 @@ def test_ringbuf_cython_example_through_a_handle(rs_cthread: ModuleType) -> None
     buffer = RingBuffer(format="d", capacity=100)
     queue = buffer.producer_handle()
     rs_cthread.some_c_function(queue)
-    assert array.array("d", buffer.pop(5)) == array.array("d", range(1, 6))
+    assert array.array("d", buffer.pop(5)) == array.array("d", range(1, 6))  # type: ignore[arg-type]
     rs_cthread.release_producer(queue)
 
 

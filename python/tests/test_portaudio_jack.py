@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import C_DIR, build_cffi, require
 
 import ringscope
 import ringscope.pa
-from support import C_DIR, build_cffi, require
 
 SAMPLE_RATE = 48_000
 PERIOD = 1024  # the jack_server fixture's -p

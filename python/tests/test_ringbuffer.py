@@ -1,4 +1,4 @@
-"""``ringscope.RingBuffer`` beyond ringbuf: channels, pop_into, counters, formats, handles, close."""
+"""``ringscope.RingBuffer`` beyond ringbuf: channels, pop_into, counters, formats, handles."""
 
 from __future__ import annotations
 
@@ -20,21 +20,22 @@ FORMATS = "bBhHiIlLqQnNefd?c"
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_every_format_round_trips(fmt: str) -> None:
     """Each struct format character: pushed through one type of buffer, popped bit-exact, with
-    the ring's format and itemsize in the popped view."""
+    the ring's format and itemsize in the popped view.
+    """
     ring = RingBuffer(fmt, capacity=5)
     assert ring.itemsize == struct.calcsize(fmt)
     if fmt == "c":
         data: object = memoryview(b"abc").cast("c")
         expected = b"abc"
     elif fmt in "nN":
-        data = memoryview(struct.pack(f"3{fmt}", 1, 2, 3)).cast(fmt)
+        data = memoryview(struct.pack(f"3{fmt}", 1, 2, 3)).cast(fmt)  # type: ignore[call-overload]
         expected = struct.pack(f"3{fmt}", 1, 2, 3)
     else:
         values = [0, 1, 1] if fmt == "?" else [1, 2, 3]
         dtype = np.dtype(fmt)
         data = np.array(values, dtype=dtype)
         expected = np.array(values, dtype=dtype).tobytes()
-    assert ring.push(data) is None  # type: ignore[arg-type]
+    assert ring.push(data) is None  # type: ignore[type-var]
     popped = ring.pop(5)
     assert popped is not None
     assert popped.format == fmt
@@ -73,11 +74,11 @@ def test_frames_of_several_channels() -> None:
     assert popped is not None
     assert (popped.shape, popped.format) == ((512, 2), "f")
     np.testing.assert_array_equal(np.asarray(popped), block)
-    assert popped.tolist()[1] == [2.0, 3.0]
+    assert np.asarray(popped)[1].tolist() == [2.0, 3.0]
 
 
 def test_mono_accepts_n_by_1_arrays() -> None:
-    """sounddevice hands mono blocks as (n, 1): a 1-channel ring takes them as n frames."""
+    """Sounddevice hands mono blocks as (n, 1): a 1-channel ring takes them as n frames."""
     ring = RingBuffer("f", capacity=8)
     assert ring.push(np.ones((3, 1), dtype=np.float32)) is None
     assert ring.read_available == 3
@@ -155,7 +156,8 @@ def test_close_and_context_manager() -> None:
 
 def test_handed_over_ends_belong_to_c() -> None:
     """After producer_handle(), Python's push raises RuntimeError; the consumer side still
-    works and reads the counters; a second handle of the same end is refused."""
+    works and reads the counters; a second handle of the same end is refused.
+    """
     from support import import_or_require
 
     cffi = import_or_require("cffi")
@@ -182,7 +184,7 @@ def test_handed_over_ends_belong_to_c() -> None:
 
 
 def resident_bytes() -> int:
-    """This process's resident set size."""
+    """The resident set size of this process."""
     with open("/proc/self/statm") as statm:
         import os
 
@@ -191,7 +193,8 @@ def resident_bytes() -> int:
 
 def test_garbage_collected_rings_free_their_memory() -> None:
     """300 rings of 1 MiB, filled and popped, then dropped: the process does not grow by them
-    (the ring memory, the popped frames and their exporters are all freed)."""
+    (the ring memory, the popped frames and their exporters are all freed).
+    """
     data = np.ones(1 << 17)  # 1 MiB of float64
 
     def churn() -> None:
