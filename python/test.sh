@@ -23,7 +23,7 @@ MATURIN_PEP517_ARGS="--profile dev" python -m pip install -q --disable-pip-versi
 # skipping. The tests import the installed package (pytest's importlib mode).
 RINGSCOPE_TESTS_STRICT=1 python -P -m pytest -q  # -P: not the source folder on sys.path
 ruff check .
-mypy --strict ringscope tests
+mypy --strict ringscope tests bench.py
 # The stubs match the compiled module (run outside this folder, so the installed package is
 # the one inspected).
 (cd / && python -m mypy.stubtest ringscope --allowlist "$OLDPWD/stubtest-allowlist.txt")

@@ -18,20 +18,24 @@ __all__ = [
     "ABI_VERSION",
     "DETACH_BYTES",
     "_C_API",
+    "_DEBUG_BUILD",
     "Frames",
     "PaRingBuffer",
     "RegionView",
     "RingBuffer",
     "__version__",
     "_ring_new_address",
+    "_set_detach_threshold",
 ]
 
 ABI_VERSION: Final[int]
 DETACH_BYTES: Final[int]
 __version__: Final[str]
 _C_API: Final[CapsuleType]
+_DEBUG_BUILD: Final[bool]
 
 def _ring_new_address() -> int: ...
+def _set_detach_threshold(bytes: int) -> int: ...
 @final
 class Frames:
     """Owned frames popped from a ring, exported through the buffer protocol."""

@@ -55,6 +55,9 @@ fn _ringscope(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_ring_new_address, m)?)?;
     m.add("ABI_VERSION", RINGSCOPE_ABI_VERSION)?;
     m.add("DETACH_BYTES", ring::DETACH_BYTES)?;
+    m.add_function(wrap_pyfunction!(ring::_set_detach_threshold, m)?)?;
+    // Whether this is a debug build (python/bench.py refuses to measure one).
+    m.add("_DEBUG_BUILD", cfg!(debug_assertions))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // SAFETY: the table is a static, valid for the life of the process, and never written.
     let capsule = unsafe {

@@ -2,6 +2,7 @@
 //! several channels, `pop_into`, counters and C handles.
 
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -19,7 +20,23 @@ use crate::ring_error;
 /// Copies of at least this many bytes run with the GIL released, so other Python threads
 /// (the other end's among them) keep running. Below it, releasing and re-taking the GIL costs
 /// more than the copy (see the README's "From Python" section for the measurement).
-pub const DETACH_BYTES: usize = 64 * 1024;
+pub const DETACH_BYTES: usize = 256 * 1024;
+
+/// The threshold in force: `DETACH_BYTES` unless python/bench.py moves it to measure both paths.
+static DETACH_THRESHOLD: AtomicUsize = AtomicUsize::new(DETACH_BYTES);
+
+/// Whether a copy of `bytes` runs with the GIL released.
+fn copies_without_gil(bytes: usize) -> bool {
+    // Relaxed: a tuning knob read on its own; no other memory depends on it.
+    bytes >= DETACH_THRESHOLD.load(Ordering::Relaxed)
+}
+
+/// Sets the GIL-release threshold (bytes) and returns the previous one; for python/bench.py,
+/// which measures both paths to choose `DETACH_BYTES`.
+#[pyfunction]
+pub fn _set_detach_threshold(bytes: usize) -> usize {
+    DETACH_THRESHOLD.swap(bytes, Ordering::Relaxed)
+}
 
 /// A lock-free single-producer single-consumer ring buffer of samples: `ringbuf.RingBuffer`'s
 /// API, unchanged, on Ringscope's wait-free ring.
@@ -120,7 +137,7 @@ pub fn push_frames(py: Python<'_>, p: &mut bytes::Producer, src: SendPtr, n: usi
         chunk.commit_all();
         written
     };
-    if n.saturating_mul(p.element_size()) >= DETACH_BYTES {
+    if copies_without_gil(n.saturating_mul(p.element_size())) {
         py.detach(|| copy(p))
     } else {
         copy(p)
@@ -143,7 +160,7 @@ pub fn pop_frames(py: Python<'_>, c: &mut bytes::Consumer, dst: SendPtr, n: usiz
         chunk.commit_all();
         read
     };
-    if n.saturating_mul(c.element_size()) >= DETACH_BYTES {
+    if copies_without_gil(n.saturating_mul(c.element_size())) {
         py.detach(|| copy(c))
     } else {
         copy(c)

@@ -49,6 +49,11 @@ typedef struct {
 } worker;
 
 static void fill(uint32_t *dst, uint64_t first_frame, size_t frames, size_t channels) {
+    if (channels == 1) { /* the common case, kept simple enough to vectorise */
+        for (size_t i = 0; i < frames; i++)
+            dst[i] = (uint32_t)(first_frame + i);
+        return;
+    }
     for (size_t i = 0; i < frames; i++)
         for (size_t c = 0; c < channels; c++)
             dst[i * channels + c] = (uint32_t)((first_frame + i) * channels + c);
@@ -71,11 +76,6 @@ static void *run(void *arg) {
         w->entered_strict = 1;
     }
     while (w->moved < w->total) {
-        if (w->producer ? rs->producer_is_abandoned(w->handle)
-                        : rs->consumer_is_abandoned(w->handle) && !rs->consumer_read_available(w->handle)) {
-            w->abandoned = 1;
-            break;
-        }
         uint64_t left = w->total - w->moved;
         size_t want = left < w->block ? (size_t)left : w->block;
         size_t n;
@@ -102,7 +102,16 @@ static void *run(void *arg) {
             w->errors += check(block, w->moved, n, w->channels);
         }
         w->moved += n;
-        w->spins += n == 0;
+        if (n == 0) {
+            w->spins++;
+            /* Nothing moved: is the other end still there? */
+            if (w->producer ? rs->producer_is_abandoned(w->handle)
+                            : rs->consumer_is_abandoned(w->handle) &&
+                                  !rs->consumer_read_available(w->handle)) {
+                w->abandoned = 1;
+                break;
+            }
+        }
     }
     if (!w->abandoned)
         atomic_store_explicit(&w->completed, 1, memory_order_release);
