@@ -56,15 +56,17 @@ def test_c_thread_pushes_ten_million_frames_python_pops_them_with_numpy(
     out = np.empty(4096, dtype=np.uint32)
     expected = np.arange(out.size, dtype=np.uint32)
     received = 0
-    deadline = time.monotonic() + 120
+    progress = time.monotonic()
     while received < TEN_MILLION:
         n = ring.pop_into(out)
         if n == 0:
-            assert time.monotonic() < deadline, f"stalled after {received} frames"
+            # A thread that made a system call was killed: nothing more arrives.
+            assert time.monotonic() - progress < 10, f"the C thread stopped at {received} frames"
             time.sleep(0)  # let the producer run on a busy machine
             continue
         np.testing.assert_array_equal(out[:n], expected[:n] + np.uint32(received))
         received += n
+        progress = time.monotonic()
     result = rs_cthread.join(worker)
     assert result["entered_strict"] and result["completed"], result
     assert result["moved"] == TEN_MILLION
