@@ -3,6 +3,7 @@
 # beside this one, as a fifth contender: "no row says slower against the previous commit".
 #
 #   scripts/bench-against.sh <commit> [-- <bench args, e.g. a row filter>]
+#   scripts/bench-against.sh <commit> --prepare   only lay out the two crates (scripts/compare-asm.sh)
 #
 # How: extracts <commit>'s root crate (Cargo.toml's [dependencies], src/, README.md) into
 # target/bench-against/prev as a crate renamed `ringscope_prev`; copies this working tree
@@ -17,6 +18,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 commit=${1:?usage: scripts/bench-against.sh <commit> [-- <bench args>]}
 shift
+prepare_only=false
+[[ ${1:-} == --prepare ]] && { prepare_only=true; shift; }
 [[ ${1:-} == -- ]] && shift
 OUT=$ROOT/target/bench-against
 short=$(git -C "$ROOT" rev-parse --short "$commit^{commit}")
@@ -54,6 +57,7 @@ tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$OUT/ws" -x
 sed -i '0,/^\[dev-dependencies\]/s//[dev-dependencies]\nringscope_prev = { path = "..\/prev" }/' \
     "$OUT/ws/Cargo.toml"
 grep -q '^ringscope_prev' "$OUT/ws/Cargo.toml" || { echo "no [dev-dependencies] to extend" >&2; exit 1; }
+$prepare_only && exit 0
 
 export RINGSCOPE_PREV=$short RINGSCOPE_BENCH_REPS=${RINGSCOPE_BENCH_REPS:-60}
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg ringscope_prev" CARGO_TARGET_DIR=$OUT/target

@@ -22,6 +22,28 @@ use crate::sync::{Arc, AtomicBool, AtomicU64, SlotAccessLog};
 pub(crate) trait ElementSize: Copy {
     /// Bytes per element.
     fn bytes(self) -> usize;
+
+    /// `ptr` moved on by `n` elements.
+    ///
+    /// # Safety
+    ///
+    /// The result stays inside (or one past) the allocation `ptr` points into.
+    #[inline(always)]
+    unsafe fn offset(self, ptr: *const u8, n: usize) -> *const u8 {
+        // SAFETY: the caller's promise.
+        unsafe { ptr.add(n * self.bytes()) }
+    }
+
+    /// Copies `n` elements from `src` to `dst`.
+    ///
+    /// # Safety
+    ///
+    /// As `ptr::copy_nonoverlapping` for `n * bytes()` bytes, and both aligned for the element.
+    #[inline(always)]
+    unsafe fn copy(self, src: *const u8, dst: *mut u8, n: usize) {
+        // SAFETY: the caller's promise.
+        unsafe { ptr::copy_nonoverlapping(src, dst, n * self.bytes()) }
+    }
 }
 
 /// The typed ring's element size, `size_of::<T>()`: a zero-sized type, so it costs no field.
@@ -39,10 +61,25 @@ impl<T> Clone for Typed<T> {
 
 impl<T> Copy for Typed<T> {}
 
+/// Offsets and copies in units of `T`, as the typed ring did before it shared this code: the same
+/// arithmetic as in bytes, but LLVM then allocates registers exactly as before (in bytes it
+/// kept one more value on the stack across `push_slice`'s `memcpy` call).
 impl<T> ElementSize for Typed<T> {
     #[inline(always)]
     fn bytes(self) -> usize {
         mem::size_of::<T>()
+    }
+
+    #[inline(always)]
+    unsafe fn offset(self, ptr: *const u8, n: usize) -> *const u8 {
+        // SAFETY: the caller's promise.
+        unsafe { ptr.cast::<T>().add(n).cast() }
+    }
+
+    #[inline(always)]
+    unsafe fn copy(self, src: *const u8, dst: *mut u8, n: usize) {
+        // SAFETY: the caller's promise.
+        unsafe { ptr::copy_nonoverlapping(src.cast::<T>(), dst.cast::<T>(), n) }
     }
 }
 
@@ -239,7 +276,7 @@ impl<S: ElementSize> Slots<S> {
         debug_assert!(index <= self.capacity);
         // SAFETY: `index <= capacity`, so the offset stays inside (or one past) the allocation
         // of `capacity * size` bytes.
-        unsafe { self.base.add(index * self.size.bytes()) }
+        unsafe { self.size.offset(self.base, index).cast_mut() }
     }
 
     /// Splits `len` slots starting at slot `index` into the part before the end of the
@@ -283,14 +320,14 @@ impl<S: ElementSize> Slots<S> {
     #[inline(always)]
     pub(crate) unsafe fn copy_in(self, index: usize, src: *const u8, n: usize) {
         let (first, second) = self.split(index, n);
-        let size = self.size.bytes();
         // SAFETY: the caller's promise; `first` ends at or before the end of the allocation
-        // and `second` starts at slot 0.
+        // and `second` starts at slot 0; the slot array is aligned for the element.
         unsafe {
-            ptr::copy_nonoverlapping(src, self.slot(index), first * size);
+            self.size.copy(src, self.slot(index), first);
             // Most calls do not wrap: skip the second `memcpy` call rather than make it empty.
             if second > 0 {
-                ptr::copy_nonoverlapping(src.add(first * size), self.base, second * size);
+                self.size
+                    .copy(self.size.offset(src, first), self.base, second);
             }
         }
     }
@@ -304,12 +341,12 @@ impl<S: ElementSize> Slots<S> {
     #[inline(always)]
     pub(crate) unsafe fn copy_out(self, index: usize, dst: *mut u8, n: usize) {
         let (first, second) = self.split(index, n);
-        let size = self.size.bytes();
         // SAFETY: the caller's promise, as in `copy_in`.
         unsafe {
-            ptr::copy_nonoverlapping(self.slot(index), dst, first * size);
+            self.size.copy(self.slot(index), dst, first);
             if second > 0 {
-                ptr::copy_nonoverlapping(self.base, dst.add(first * size), second * size);
+                let dst = self.size.offset(dst, first).cast_mut();
+                self.size.copy(self.base, dst, second);
             }
         }
     }
