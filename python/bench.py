@@ -53,6 +53,9 @@ import ringbuf  # noqa: E402
 
 import ringscope  # noqa: E402
 
+sys.path.insert(0, str(HERE / "tests"))
+from support import load_module as load  # noqa: E402 - the tests' helper, shared
+
 CACHE = HERE.parent / "target" / "python-bench"
 CPUS = sorted(os.sched_getaffinity(0))
 CONSUMER_CPU, PRODUCER_CPU = CPUS[0], CPUS[-1]
@@ -63,18 +66,6 @@ def pin(cpu: int) -> None:
     os.sched_setaffinity(0, {cpu})
 BLOCK = 512
 C_THREAD_FRAMES = 4_000_000
-
-
-def load(name: str, path: Path) -> ModuleType:
-    """Import an extension module from a file."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build_ours() -> ModuleType:
@@ -146,26 +137,19 @@ def blocks_push_pop_into(cls: Any) -> float:  # noqa: ANN401
 
     pop_into for ringscope, pop for ringbuf (which has nothing else).
     """
+    if cls is not ringscope.RingBuffer:
+        return blocks_push_pop(cls)
     ring = cls(format="f", capacity=4 * BLOCK)
     block = np.linspace(-1, 1, BLOCK, dtype=np.float32)
     out = np.empty(BLOCK, dtype=np.float32)
     n = 4000
-    if cls is ringscope.RingBuffer:
 
-        def run() -> int:
-            push, pop_into = ring.push, ring.pop_into
-            for _ in range(n):
-                push(block)
-                pop_into(out)
-            return n * BLOCK
-    else:
-
-        def run() -> int:
-            push, pop = ring.push, ring.pop
-            for _ in range(n):
-                push(block)
-                pop(BLOCK)
-            return n * BLOCK
+    def run() -> int:
+        push, pop_into = ring.push, ring.pop_into
+        for _ in range(n):
+            push(block)
+            pop_into(out)
+        return n * BLOCK
 
     return timed(run)
 

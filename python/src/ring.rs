@@ -25,10 +25,19 @@ pub const DETACH_BYTES: usize = 256 * 1024;
 /// The threshold in force: `DETACH_BYTES` unless python/bench.py moves it to measure both paths.
 static DETACH_THRESHOLD: AtomicUsize = AtomicUsize::new(DETACH_BYTES);
 
-/// Whether a copy of `bytes` runs with the GIL released.
-fn copies_without_gil(bytes: usize) -> bool {
+/// Runs `copy` on `end`, with the GIL released if it moves `bytes` or more.
+fn copy_maybe_detached<E: Send, R: Send>(
+    py: Python<'_>,
+    bytes: usize,
+    end: &mut E,
+    copy: impl FnOnce(&mut E) -> R + Send,
+) -> R {
     // Relaxed: a tuning knob read on its own; no other memory depends on it.
-    bytes >= DETACH_THRESHOLD.load(Ordering::Relaxed)
+    if bytes >= DETACH_THRESHOLD.load(Ordering::Relaxed) {
+        py.detach(|| copy(end))
+    } else {
+        copy(end)
+    }
 }
 
 /// Sets the GIL-release threshold (bytes) and returns the previous one; for python/bench.py,
@@ -137,11 +146,7 @@ pub fn push_frames(py: Python<'_>, p: &mut bytes::Producer, src: SendPtr, n: usi
         chunk.commit_all();
         written
     };
-    if copies_without_gil(n.saturating_mul(p.element_size())) {
-        py.detach(|| copy(p))
-    } else {
-        copy(p)
-    }
+    copy_maybe_detached(py, n.saturating_mul(p.element_size()), p, copy)
 }
 
 /// Copies up to `n` of the oldest frames into `dst` and releases them; returns how many.
@@ -160,11 +165,7 @@ pub fn pop_frames(py: Python<'_>, c: &mut bytes::Consumer, dst: SendPtr, n: usiz
         chunk.commit_all();
         read
     };
-    if copies_without_gil(n.saturating_mul(c.element_size())) {
-        py.detach(|| copy(c))
-    } else {
-        copy(c)
-    }
+    copy_maybe_detached(py, n.saturating_mul(c.element_size()), c, copy)
 }
 
 #[pymethods]
