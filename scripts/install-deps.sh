@@ -4,6 +4,10 @@
 #   --app:     build + what the editor window loads at run time (X11, OpenGL via Mesa through
 #              EGL or GLX, libxkbcommon for baseview's keyboard handling)
 #   --gui:     --app + GUI tests: Xvfb, xauth, ImageMagick (window capture)
+#   --python:  the Python package's tests and bench (python/): PortAudio (its JACK host API for
+#              the callback test, and libportaudio.a, whose pa_ringbuffer.o is the reference of
+#              ringscope.pa), a JACK server (jackd -d dummy), Boost (to build ringbuf 2.6 from
+#              PyPI), Python's venv and headers (for the C extension built at test time)
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libjack-jackd2-dev)
@@ -15,6 +19,12 @@ case "${1:-}" in
     --app) packages+=("${app_runtime[@]}") ;;
     --gui) packages+=("${app_runtime[@]}" xvfb xauth imagemagick) ;;
 esac
+# --python (issue 10), accepted anywhere among the arguments.
+python_packages=(libportaudio2 portaudio19-dev jackd2 libboost-dev libboost-system-dev
+    python3-venv python3-dev)
+for arg in "$@"; do
+    if [[ $arg == --python ]]; then packages+=("${python_packages[@]}"); fi
+done
 
 missing=()
 for p in "${packages[@]}"; do
