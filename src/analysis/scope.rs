@@ -14,6 +14,7 @@ use super::channel::{Channel, Frame};
 use super::decimate::{ColumnMinMax, SampleSource, decimate_source};
 use super::health::InputHealth;
 use super::history::{History, HistoryChannel};
+use super::sample_rate::valid_sample_rate;
 use super::transport::TransportInfo;
 use super::trigger::{TriggerFinder, TriggerMode, TriggerSettings};
 
@@ -192,14 +193,14 @@ impl Scope {
 
     /// A scope at `sample_rate` keeping [`Scope::DEFAULT_HISTORY_SECONDS`] of history.
     ///
-    /// A non-finite or non-positive sample rate falls back to 48 kHz.
+    /// A sample rate that is not real falls back to 48 kHz (see [`valid_sample_rate`]).
     pub fn new(sample_rate: f64, settings: ScopeSettings) -> Self {
         Self::with_history(sample_rate, Self::DEFAULT_HISTORY_SECONDS, settings)
     }
 
     /// A scope keeping at least `history_seconds` (at least the longest window) of history.
     pub fn with_history(sample_rate: f64, history_seconds: f64, settings: ScopeSettings) -> Self {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         let history_seconds = sanitize_history(history_seconds);
         let settings = sanitize_settings(settings);
         let trigger = settings.trigger;
@@ -223,7 +224,7 @@ impl Scope {
 
     /// Changes the sample rate: reallocates the history and forgets everything recorded.
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         if sample_rate != self.sample_rate {
             self.sample_rate = sample_rate;
             self.reallocate_history();
@@ -323,9 +324,38 @@ impl Scope {
         self.health
     }
 
-    /// Forgets the bad-sample counts.
-    pub fn reset_input_health(&mut self) {
-        self.health.reset();
+    /// How long the picture keeps changing once the input turns silent, in seconds of fed
+    /// audio: the newest window fills with silence in free run (and in normal and single-shot
+    /// mode while they wait; a triggered sweep holds); auto mode first waits out its patience
+    /// (holdoff and timeout); a beat-synced sweep on a rolling transport redraws both of the
+    /// sweeps it shows.
+    ///
+    /// ```
+    /// use ringscope::analysis::{Scope, ScopeSettings, TriggerMode};
+    /// let mut settings = ScopeSettings { window_seconds: 0.5, ..ScopeSettings::default() };
+    /// settings.trigger.mode = TriggerMode::FreeRun;
+    /// let settle = Scope::new(48_000.0, settings).settle_seconds();
+    /// assert!(settle > 0.5 && settle < 0.501);
+    /// ```
+    pub fn settle_seconds(&self) -> f64 {
+        // The drawn window ends the interpolation margin before the newest sample, and its
+        // kernel reaches as far again on either side.
+        let window = self.settings.window_seconds + 2.0 * INTERPOLATION_MARGIN / self.sample_rate;
+        let trigger = self.settings.trigger;
+        match trigger.mode {
+            TriggerMode::FreeRun | TriggerMode::Normal | TriggerMode::Single => window,
+            TriggerMode::Auto => {
+                2.0 * window + trigger.holdoff_seconds + trigger.auto_timeout_seconds
+            }
+            TriggerMode::BeatSync => {
+                let view = self.view();
+                if view.status == ScopeStatus::BeatSync {
+                    2.0 * view.length / self.sample_rate
+                } else {
+                    window
+                }
+            }
+        }
     }
 
     /// The feed clock: frames fed since creation, i.e. the [`TransportInfo::frame_position`] of
@@ -569,14 +599,6 @@ fn sanitize_history(history_seconds: f64) -> f64 {
         history_seconds.max(MAX_WINDOW_SECONDS)
     } else {
         Scope::DEFAULT_HISTORY_SECONDS
-    }
-}
-
-fn sanitize_rate(sample_rate: f64) -> f64 {
-    if sample_rate.is_finite() && sample_rate >= 1.0 {
-        sample_rate
-    } else {
-        48_000.0
     }
 }
 

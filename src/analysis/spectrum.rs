@@ -24,10 +24,11 @@
 //! - **Slope** adds `slope · log2(f / 1 kHz)` dB (pivot 1 kHz) to the displayed curves only;
 //!   [`Spectrum::peak`] reads untilted levels.
 
-use super::axis::{FLOOR_POWER, FrequencyAxis, map_power_to_columns, power_to_db};
+use super::axis::{FLOOR_POWER, FrequencyAxis, decay_seconds, map_power_to_columns, power_to_db};
 use super::channel::{Channel, ChannelMode, Frame};
 use super::health::InputHealth;
 use super::peak::{SpectralPeak, fit_peak};
+use super::sample_rate::valid_sample_rate;
 use super::smoothing::{OctaveSmoother, Smoothing};
 use super::window::WindowKind;
 use realfft::num_complex::Complex;
@@ -248,7 +249,7 @@ impl core::fmt::Debug for Spectrum {
 }
 
 impl Spectrum {
-    /// An analyzer at `sample_rate` (non-finite or non-positive: 48 kHz).
+    /// An analyzer at `sample_rate` (one that is not real: 48 kHz, see [`valid_sample_rate`]).
     pub fn new(sample_rate: f64, settings: SpectrumSettings) -> Self {
         let settings = sanitize_settings(settings);
         let mut planner = RealFftPlanner::new();
@@ -256,7 +257,7 @@ impl Spectrum {
         let fft = planner.plan_fft_forward(len);
         let bins = len / 2 + 1;
         let mut spectrum = Self {
-            sample_rate: sanitize_rate(sample_rate),
+            sample_rate: valid_sample_rate(sample_rate),
             settings,
             fft_in: fft.make_input_vec(),
             fft_out: fft.make_output_vec(),
@@ -304,7 +305,7 @@ impl Spectrum {
 
     /// Changes the sample rate; clears the analysis (no allocation).
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         if sample_rate != self.sample_rate {
             self.sample_rate = sample_rate;
             self.apply_settings();
@@ -399,9 +400,37 @@ impl Spectrum {
         self.health
     }
 
-    /// Forgets the bad-sample counts.
-    pub fn reset_input_health(&mut self) {
-        self.health.reset();
+    /// How long the picture keeps changing once the input turns silent, in seconds of fed
+    /// audio, on a level axis `range_db` deep: the last FFT frame holding signal passes, the
+    /// average decays from the top of the axis through it, and a peak-hold value holds, then
+    /// falls through it (a hold that never ends, or never falls, changes nothing). Levels are
+    /// taken untilted.
+    ///
+    /// ```
+    /// use ringscope::analysis::{FftSize, Spectrum, SpectrumSettings};
+    /// let settings = SpectrumSettings {
+    ///     fft_size: FftSize::N4096,
+    ///     averaging_seconds: 0.0,
+    ///     peak_hold_seconds: 1.0,
+    ///     peak_fall_db_per_second: 20.0,
+    ///     ..SpectrumSettings::default()
+    /// };
+    /// let spectrum = Spectrum::new(48_000.0, settings);
+    /// // One 4096-point frame, then a 1 s hold and 100 dB at 20 dB/s.
+    /// assert!((spectrum.settle_seconds(100.0) - (4096.0 / 48_000.0 + 6.0)).abs() < 1e-9);
+    /// ```
+    pub fn settle_seconds(&self, range_db: f64) -> f64 {
+        let range_db = range_db.max(0.0);
+        let settings = &self.settings;
+        let frame = settings.fft_size.len() as f64 / self.sample_rate;
+        let average = decay_seconds(settings.averaging_seconds, range_db);
+        let fall = settings.peak_fall_db_per_second;
+        let held = if settings.peak_hold_seconds.is_finite() && fall > 0.0 {
+            settings.peak_hold_seconds + range_db / fall
+        } else {
+            0.0
+        };
+        frame + average.max(held)
     }
 
     /// Width of one bin, Hz.
@@ -631,14 +660,6 @@ impl Spectrum {
             level_db: power_to_db((amplitude * amplitude) as f32) as f64,
             bin,
         })
-    }
-}
-
-fn sanitize_rate(sample_rate: f64) -> f64 {
-    if sample_rate.is_finite() && sample_rate >= 1.0 {
-        sample_rate
-    } else {
-        48_000.0
     }
 }
 
