@@ -16,7 +16,7 @@ use nice_plug::prelude::Plugin;
 use ringscope_plugin::Ringscope;
 use ringscope_plugin::harness::{activate, buffer_over, process};
 use ringscope_plugin::params::TestSignalKind;
-use ringscope_plugin::tap::TapMode;
+use ringscope_plugin::tap::Demand;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
@@ -115,21 +115,15 @@ fn process_never_allocates() {
     ];
     let params = plugin.ringscope_params();
     let mut calls = 0;
-    // Silence too: an idle tap scans it and writes nothing.
+    // Silence too: a resting tap scans it and writes nothing.
     storage.push(vec![vec![0.0f32; 512]; 2]);
-    let switch = plugin.tap_switch();
-    for mode in [
-        TapMode::Off,
-        TapMode::Writing,
-        TapMode::Idle,
-        TapMode::Writing,
-    ] {
+    for demand in [Demand::Off, Demand::Stream, Demand::Rest, Demand::Stream] {
         for kind in kinds {
             // SAFETY: the parameter is only read by `process()`, on this same thread.
             unsafe { params.test_signal._internal_set_plain_value(kind) };
             for block in storage.iter_mut() {
-                // Idle wakes (calling the editor's repaint waker) at the first block with signal.
-                switch.set_mode(mode);
+                // Rest wakes (calling the editor's repaint waker) at the first block with signal.
+                shared.set_editor_demand(demand);
                 let mut buffer = buffer_over(block);
                 audio_thread(|| process(&mut plugin, &mut buffer, &mut ctx));
                 audio_thread(|| plugin.reset());

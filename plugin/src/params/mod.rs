@@ -3,6 +3,10 @@
 //! Every parameter and every enum variant has a stable string ID (`#[id = "..."]`): those IDs are
 //! what saved sessions and automation lanes refer to, so they are written once and never derived
 //! from a display name. Display names may change; IDs may not.
+//!
+//! Files: this one (the parameter set, its ranges and the persisted editor geometry),
+//! [`choices`] (the enums and their conversions into the analysis' types), [`format`] (every
+//! value ↔ text conversion).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,271 +15,15 @@ use crossbeam_utils::atomic::AtomicCell;
 use nice_plug::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Which picture the editor shows.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    /// The oscilloscope only.
-    #[id = "scope"]
-    Scope,
-    /// The spectrum analyzer only.
-    #[id = "spectrum"]
-    Spectrum,
-    /// Scope on top, spectrum below.
-    #[id = "split"]
-    #[name = "Scope + spectrum"]
-    Split,
-}
+use self::format::{TimeUnit, with_frequency_text, with_percent_text, with_time_text};
 
-/// Which signal(s) the views show.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChannelMode {
-    /// The left channel.
-    #[id = "left"]
-    #[name = "Left"]
-    Left,
-    /// The right channel.
-    #[id = "right"]
-    #[name = "Right"]
-    Right,
-    /// (L + R) / 2.
-    #[id = "mid"]
-    #[name = "Mid"]
-    Mid,
-    /// (L − R) / 2.
-    #[id = "side"]
-    #[name = "Side"]
-    Side,
-    /// Left and right drawn over each other in two colours.
-    #[id = "left-right"]
-    #[name = "L + R overlay"]
-    LeftRight,
-}
+pub mod choices;
+pub mod format;
 
-/// How the scope decides where a sweep starts.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TriggerMode {
-    /// No trigger: the newest samples, scrolling.
-    #[id = "free"]
-    #[name = "Free run"]
-    Free,
-    /// Sweep only on an edge; the picture holds when there is none.
-    #[id = "normal"]
-    #[name = "Normal (edge)"]
-    Normal,
-    /// Sweep on an edge, free-run when none arrives in time.
-    #[id = "auto"]
-    #[name = "Auto"]
-    Auto,
-    /// Capture one triggered sweep, then hold it until re-armed.
-    #[id = "single"]
-    #[name = "Single"]
-    Single,
-    /// Sweep locked to the host's transport (see [`BeatSyncLength`]).
-    #[id = "beat-sync"]
-    #[name = "Beat sync"]
-    BeatSync,
-}
-
-/// Which edge fires the trigger.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TriggerEdge {
-    /// Upward through the level.
-    #[id = "rising"]
-    #[name = "Rising"]
-    Rising,
-    /// Downward through the level.
-    #[id = "falling"]
-    #[name = "Falling"]
-    Falling,
-}
-
-/// Sweep length in beat-sync mode.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BeatSyncLength {
-    /// One beat of the time signature.
-    #[id = "1-beat"]
-    #[name = "1 beat"]
-    OneBeat,
-    /// Two beats.
-    #[id = "2-beats"]
-    #[name = "2 beats"]
-    TwoBeats,
-    /// One bar.
-    #[id = "1-bar"]
-    #[name = "1 bar"]
-    OneBar,
-    /// Two bars.
-    #[id = "2-bars"]
-    #[name = "2 bars"]
-    TwoBars,
-    /// Four bars.
-    #[id = "4-bars"]
-    #[name = "4 bars"]
-    FourBars,
-    /// Eight bars.
-    #[id = "8-bars"]
-    #[name = "8 bars"]
-    EightBars,
-}
-
-impl BeatSyncLength {
-    /// The sweep length as a number of beats (`beats_per_bar` from the host's time signature,
-    /// 4 when it sends none) or bars.
-    pub fn beats(self, beats_per_bar: f64) -> f64 {
-        match self {
-            Self::OneBeat => 1.0,
-            Self::TwoBeats => 2.0,
-            Self::OneBar => beats_per_bar,
-            Self::TwoBars => 2.0 * beats_per_bar,
-            Self::FourBars => 4.0 * beats_per_bar,
-            Self::EightBars => 8.0 * beats_per_bar,
-        }
-    }
-}
-
-/// Spectrum FFT length.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FftSize {
-    /// 512 points.
-    #[id = "512"]
-    #[name = "512"]
-    S512,
-    /// 1024 points.
-    #[id = "1024"]
-    #[name = "1024"]
-    S1024,
-    /// 2048 points.
-    #[id = "2048"]
-    #[name = "2048"]
-    S2048,
-    /// 4096 points.
-    #[id = "4096"]
-    #[name = "4096"]
-    S4096,
-    /// 8192 points.
-    #[id = "8192"]
-    #[name = "8192"]
-    S8192,
-    /// 16384 points.
-    #[id = "16384"]
-    #[name = "16384"]
-    S16384,
-    /// 32768 points.
-    #[id = "32768"]
-    #[name = "32768"]
-    S32768,
-}
-
-/// Spectrum analysis window.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WindowKind {
-    /// Hann: the all-round choice.
-    #[id = "hann"]
-    #[name = "Hann"]
-    Hann,
-    /// 4-term Blackman-Harris: ≥ 90 dB sidelobe rejection.
-    #[id = "blackman-harris"]
-    #[name = "Blackman-Harris"]
-    BlackmanHarris,
-    /// Flat-top: exact levels of tones between bins.
-    #[id = "flat-top"]
-    #[name = "Flat-top"]
-    FlatTop,
-    /// Rectangular: best frequency resolution, most leakage.
-    #[id = "rectangular"]
-    #[name = "Rectangular"]
-    Rectangular,
-}
-
-/// Fractional-octave smoothing of the spectrum.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Smoothing {
-    /// Every bin as measured.
-    #[id = "off"]
-    #[name = "Off"]
-    Off,
-    /// Octave bands.
-    #[id = "1/1"]
-    #[name = "1/1 oct"]
-    Octave1,
-    /// 1/2-octave bands.
-    #[id = "1/2"]
-    #[name = "1/2 oct"]
-    Octave2,
-    /// 1/3-octave bands.
-    #[id = "1/3"]
-    #[name = "1/3 oct"]
-    Octave3,
-    /// 1/6-octave bands.
-    #[id = "1/6"]
-    #[name = "1/6 oct"]
-    Octave6,
-    /// 1/12-octave bands.
-    #[id = "1/12"]
-    #[name = "1/12 oct"]
-    Octave12,
-    /// 1/24-octave bands.
-    #[id = "1/24"]
-    #[name = "1/24 oct"]
-    Octave24,
-}
-
-impl Smoothing {
-    /// Bands per octave, `None` when off.
-    pub fn bands_per_octave(self) -> Option<u32> {
-        match self {
-            Self::Off => None,
-            Self::Octave1 => Some(1),
-            Self::Octave2 => Some(2),
-            Self::Octave3 => Some(3),
-            Self::Octave6 => Some(6),
-            Self::Octave12 => Some(12),
-            Self::Octave24 => Some(24),
-        }
-    }
-}
-
-/// How the spectrum's frequency axis is spaced.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrequencyScale {
-    /// Equal width per octave (the usual analyzer view).
-    #[id = "log"]
-    #[name = "Logarithmic"]
-    Logarithmic,
-    /// Equal width per hertz (harmonic series are evenly spaced).
-    #[id = "linear"]
-    #[name = "Linear"]
-    Linear,
-}
-
-/// The built-in test signal that replaces the input for display only.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TestSignalKind {
-    /// The input is shown.
-    #[id = "off"]
-    #[name = "Off"]
-    Off,
-    /// A sine at the test frequency.
-    #[id = "sine"]
-    #[name = "Sine"]
-    Sine,
-    /// A logarithmic sweep from 20 Hz to 20 kHz.
-    #[id = "log-sweep"]
-    #[name = "Log sweep"]
-    LogSweep,
-    /// White noise (independent per channel).
-    #[id = "white-noise"]
-    #[name = "White noise"]
-    WhiteNoise,
-    /// Pink noise, −3 dB per octave (independent per channel).
-    #[id = "pink-noise"]
-    #[name = "Pink noise"]
-    PinkNoise,
-    /// Two equal sines at the two test frequencies.
-    #[id = "two-tone"]
-    #[name = "Two-tone"]
-    TwoTone,
-}
+pub use self::choices::{
+    BeatSyncLength, ChannelMode, FftSize, FrequencyScale, Smoothing, TestSignalKind, TriggerEdge,
+    TriggerMode, View, WindowKind,
+};
 
 /// The editor window's size (in egui points, before zoom) and zoom factor, saved with the session.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -444,55 +192,115 @@ pub struct RingscopeParams {
     pub freq_scale: EnumParam<FrequencyScale>,
 }
 
-fn hz_param(name: &str, default: f32, min: f32, max: f32) -> FloatParam {
-    FloatParam::new(
-        name,
-        default,
-        FloatRange::Skewed {
-            min,
-            max,
-            factor: FloatRange::skew_factor(-2.0),
-        },
-    )
-    .with_value_to_string(formatters::v2s_f32_hz_then_khz(1))
-    .with_string_to_value(formatters::s2v_f32_hz_then_khz())
+/// Skew factors of the skewed ranges: `FloatRange::skew_factor(-2.5)`, `(-2.0)` and `(-1.0)`
+/// (2 to those powers), written out so that the ranges can be constants.
+const SKEW_2_5: f32 = 0.176_776_69;
+const SKEW_2: f32 = 0.25;
+const SKEW_1: f32 = 0.5;
+
+/// The parameters' ranges, defined once: the parameters are built from them, and a widget that
+/// shows or clamps the same quantity uses them too.
+pub mod range {
+    use nice_plug::prelude::FloatRange;
+    use ringscope::analysis::{MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS};
+
+    use super::{SKEW_1, SKEW_2, SKEW_2_5};
+
+    /// The scope's time span, ms: the analysis' window limits (1 ms … 10 s, four decades; the
+    /// skew puts 10 ms near 30 %, 100 ms near 45 % and 1 s near 67 % of the travel).
+    pub const SCOPE_WINDOW_MS: FloatRange = FloatRange::Skewed {
+        min: (MIN_WINDOW_SECONDS * 1000.0) as f32,
+        max: (MAX_WINDOW_SECONDS * 1000.0) as f32,
+        factor: SKEW_2_5,
+    };
+    /// Trigger level, linear full scale.
+    pub const TRIGGER_LEVEL: FloatRange = FloatRange::Linear {
+        min: -1.0,
+        max: 1.0,
+    };
+    /// Trigger hysteresis, linear full scale.
+    pub const TRIGGER_HYSTERESIS: FloatRange = FloatRange::Skewed {
+        min: 0.0,
+        max: 0.5,
+        factor: SKEW_2,
+    };
+    /// Trigger holdoff, ms.
+    pub const TRIGGER_HOLDOFF_MS: FloatRange = FloatRange::Skewed {
+        min: 0.0,
+        max: 1000.0,
+        factor: SKEW_2,
+    };
+    /// FFT overlap, a fraction.
+    pub const FFT_OVERLAP: FloatRange = FloatRange::Linear {
+        min: 0.0,
+        max: 0.875,
+    };
+    /// Spectrum averaging time constant, ms (0 = off).
+    pub const AVERAGING_MS: FloatRange = FloatRange::Skewed {
+        min: 0.0,
+        max: 10_000.0,
+        factor: SKEW_2,
+    };
+    /// Spectrum peak-hold time, s (0 = off).
+    pub const PEAK_HOLD_S: FloatRange = FloatRange::Skewed {
+        min: 0.0,
+        max: 30.0,
+        factor: SKEW_1,
+    };
+    /// Spectrum display tilt, dB per octave.
+    pub const SLOPE_DB_PER_OCT: FloatRange = FloatRange::Linear {
+        min: -12.0,
+        max: 12.0,
+    };
+    /// Left edge of the spectrum's frequency axis, Hz.
+    pub const FREQ_MIN_HZ: FloatRange = FloatRange::Skewed {
+        min: 10.0,
+        max: 1000.0,
+        factor: SKEW_2,
+    };
+    /// Right edge of the spectrum's frequency axis, Hz.
+    pub const FREQ_MAX_HZ: FloatRange = FloatRange::Skewed {
+        min: 1000.0,
+        max: 96_000.0,
+        factor: SKEW_2,
+    };
+    /// Bottom of the spectrum's level axis, dBFS.
+    pub const DB_MIN: FloatRange = FloatRange::Linear {
+        min: -200.0,
+        max: -12.0,
+    };
+    /// Top of the spectrum's level axis, dBFS.
+    pub const DB_MAX: FloatRange = FloatRange::Linear {
+        min: -60.0,
+        max: 24.0,
+    };
+    /// Test-signal frequencies, Hz.
+    pub const TEST_FREQ_HZ: FloatRange = FloatRange::Skewed {
+        min: 10.0,
+        max: 24_000.0,
+        factor: SKEW_2,
+    };
+    /// Test-signal level, dBFS.
+    pub const TEST_LEVEL_DB: FloatRange = FloatRange::Linear {
+        min: -96.0,
+        max: 0.0,
+    };
+    /// Log-sweep duration, s.
+    pub const TEST_SWEEP_S: FloatRange = FloatRange::Skewed {
+        min: 0.5,
+        max: 60.0,
+        factor: SKEW_1,
+    };
 }
 
-fn db_param(name: &str, default: f32, min: f32, max: f32) -> FloatParam {
-    FloatParam::new(name, default, FloatRange::Linear { min, max })
+fn hz_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
+    with_frequency_text(FloatParam::new(name, default, range))
+}
+
+fn db_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
+    FloatParam::new(name, default, range)
         .with_step_size(1.0)
         .with_unit(" dB")
-}
-
-/// A parameter's value formatter and parser, as nice-plug takes them.
-type ValueToString = Arc<dyn Fn(f32) -> String + Send + Sync>;
-type StringToValue = Arc<dyn Fn(&str) -> Option<f32> + Send + Sync>;
-
-/// Formats a millisecond value as "850 ms" or "2.50 s".
-fn v2s_ms() -> ValueToString {
-    Arc::new(|ms| {
-        if ms >= 1000.0 {
-            format!("{:.2} s", ms / 1000.0)
-        } else if ms >= 10.0 {
-            format!("{ms:.0} ms")
-        } else {
-            format!("{ms:.2} ms")
-        }
-    })
-}
-
-/// Parses "850", "850 ms", "2.5 s" into milliseconds.
-fn s2v_ms() -> StringToValue {
-    Arc::new(|s| {
-        let s = s.trim().to_ascii_lowercase();
-        if let Some(v) = s.strip_suffix("ms") {
-            v.trim().parse().ok()
-        } else if let Some(v) = s.strip_suffix('s') {
-            v.trim().parse::<f32>().ok().map(|v| v * 1000.0)
-        } else {
-            s.parse().ok()
-        }
-    })
 }
 
 impl Default for RingscopeParams {
@@ -510,160 +318,78 @@ impl Default for RingscopeParams {
             channels: EnumParam::new("Channels", ChannelMode::LeftRight),
             freeze: BoolParam::new("Freeze", false),
 
-            // 1 ms … 10 s spans four decades: the skew puts 10 ms near 30 %, 100 ms near 45 %
-            // and 1 s near 67 % of the control's travel.
-            scope_window_ms: FloatParam::new(
-                "Scope time",
-                20.0,
-                FloatRange::Skewed {
-                    min: 1.0,
-                    max: 10_000.0,
-                    factor: FloatRange::skew_factor(-2.5),
-                },
-            )
-            .with_value_to_string(v2s_ms())
-            .with_string_to_value(s2v_ms()),
+            scope_window_ms: with_time_text(
+                FloatParam::new("Scope time", 20.0, range::SCOPE_WINDOW_MS),
+                TimeUnit::Milliseconds,
+                false,
+            ),
             trigger_mode: EnumParam::new("Trigger", TriggerMode::Auto),
-            trigger_level: FloatParam::new(
-                "Trigger level",
-                0.0,
-                FloatRange::Linear {
-                    min: -1.0,
-                    max: 1.0,
-                },
-            )
-            .with_step_size(0.001),
+            trigger_level: FloatParam::new("Trigger level", 0.0, range::TRIGGER_LEVEL)
+                .with_step_size(0.001),
             trigger_edge: EnumParam::new("Trigger edge", TriggerEdge::Rising),
             trigger_hysteresis: FloatParam::new(
                 "Trigger hysteresis",
                 0.01,
-                FloatRange::Skewed {
-                    min: 0.0,
-                    max: 0.5,
-                    factor: FloatRange::skew_factor(-2.0),
-                },
+                range::TRIGGER_HYSTERESIS,
             )
             .with_step_size(0.0001),
-            trigger_holdoff_ms: FloatParam::new(
-                "Trigger holdoff",
-                0.0,
-                FloatRange::Skewed {
-                    min: 0.0,
-                    max: 1000.0,
-                    factor: FloatRange::skew_factor(-2.0),
-                },
-            )
-            .with_value_to_string(v2s_ms())
-            .with_string_to_value(s2v_ms()),
+            trigger_holdoff_ms: with_time_text(
+                FloatParam::new("Trigger holdoff", 0.0, range::TRIGGER_HOLDOFF_MS),
+                TimeUnit::Milliseconds,
+                false,
+            ),
             beat_sync_length: EnumParam::new("Beat sync length", BeatSyncLength::OneBar),
 
             fft_size: EnumParam::new("FFT size", FftSize::S8192),
             fft_window: EnumParam::new("Window", WindowKind::Hann),
-            fft_overlap: FloatParam::new(
-                "Overlap",
-                0.75,
-                FloatRange::Linear {
-                    min: 0.0,
-                    max: 0.875,
-                },
+            fft_overlap: with_percent_text(
+                FloatParam::new("Overlap", 0.75, range::FFT_OVERLAP).with_step_size(0.125),
             )
-            .with_step_size(0.125)
-            .with_value_to_string(formatters::v2s_f32_percentage(1))
-            .with_string_to_value(formatters::s2v_f32_percentage())
             .with_unit("%"),
-            averaging_ms: FloatParam::new(
-                "Averaging",
-                250.0,
-                FloatRange::Skewed {
-                    min: 0.0,
-                    max: 10_000.0,
-                    factor: FloatRange::skew_factor(-2.0),
-                },
-            )
             // Whole milliseconds (an FFT hop is longer than that anyway): without a step, a
             // value like 0.0001 ms shows as "0.00 ms", which reads back as Off.
-            .with_step_size(1.0)
-            .with_value_to_string(Arc::new(|ms| {
-                if ms <= 0.0 {
-                    "Off".to_owned()
-                } else {
-                    v2s_ms()(ms)
-                }
-            }))
-            .with_string_to_value(Arc::new(|s| {
-                if s.trim().eq_ignore_ascii_case("off") {
-                    Some(0.0)
-                } else {
-                    s2v_ms()(s)
-                }
-            })),
-            peak_hold_s: FloatParam::new(
-                "Peak hold",
-                2.0,
-                FloatRange::Skewed {
-                    min: 0.0,
-                    max: 30.0,
-                    factor: FloatRange::skew_factor(-1.0),
-                },
-            )
-            .with_step_size(0.1)
-            .with_value_to_string(Arc::new(|s| {
-                if s <= 0.0 {
-                    "Off".to_owned()
-                } else {
-                    format!("{s:.1} s")
-                }
-            }))
-            .with_string_to_value(Arc::new(|s| {
-                let s = s.trim();
-                if s.eq_ignore_ascii_case("off") {
-                    Some(0.0)
-                } else {
-                    s.trim_end_matches('s').trim().parse().ok()
-                }
-            })),
-            slope_db_per_oct: FloatParam::new(
-                "Slope",
-                0.0,
-                FloatRange::Linear {
-                    min: -12.0,
-                    max: 12.0,
-                },
-            )
-            .with_step_size(0.5)
-            .with_unit(" dB/oct"),
+            averaging_ms: with_time_text(
+                FloatParam::new("Averaging", 250.0, range::AVERAGING_MS).with_step_size(1.0),
+                TimeUnit::Milliseconds,
+                true,
+            ),
+            peak_hold_s: with_time_text(
+                FloatParam::new("Peak hold", 2.0, range::PEAK_HOLD_S).with_step_size(0.1),
+                TimeUnit::Seconds,
+                true,
+            ),
+            slope_db_per_oct: FloatParam::new("Slope", 0.0, range::SLOPE_DB_PER_OCT)
+                .with_step_size(0.5)
+                .with_unit(" dB/oct"),
             smoothing: EnumParam::new("Smoothing", Smoothing::Off),
-            freq_min_hz: hz_param("Min frequency", 20.0, 10.0, 1000.0),
-            freq_max_hz: hz_param("Max frequency", 20_000.0, 1000.0, 96_000.0),
-            db_min: db_param("Min level", -96.0, -200.0, -12.0),
-            db_max: db_param("Max level", 6.0, -60.0, 24.0),
+            freq_min_hz: hz_param("Min frequency", 20.0, range::FREQ_MIN_HZ),
+            freq_max_hz: hz_param("Max frequency", 20_000.0, range::FREQ_MAX_HZ),
+            db_min: db_param("Min level", -96.0, range::DB_MIN),
+            db_max: db_param("Max level", 6.0, range::DB_MAX),
 
             test_signal: EnumParam::new("Test signal", test_signal_default),
-            test_freq_hz: hz_param("Test frequency", 440.0, 10.0, 24_000.0),
-            test_freq2_hz: hz_param("Test frequency 2", 1000.0, 10.0, 24_000.0),
-            test_level_db: FloatParam::new(
-                "Test level",
-                -6.0,
-                FloatRange::Linear {
-                    min: -96.0,
-                    max: 0.0,
-                },
-            )
-            .with_step_size(0.1)
-            .with_unit(" dBFS"),
-            test_sweep_s: FloatParam::new(
-                "Sweep time",
-                5.0,
-                FloatRange::Skewed {
-                    min: 0.5,
-                    max: 60.0,
-                    factor: FloatRange::skew_factor(-1.0),
-                },
-            )
-            .with_step_size(0.1)
-            .with_unit(" s"),
+            test_freq_hz: hz_param("Test frequency", 440.0, range::TEST_FREQ_HZ),
+            test_freq2_hz: hz_param("Test frequency 2", 1000.0, range::TEST_FREQ_HZ),
+            test_level_db: FloatParam::new("Test level", -6.0, range::TEST_LEVEL_DB)
+                .with_step_size(0.1)
+                .with_unit(" dBFS"),
+            test_sweep_s: FloatParam::new("Sweep time", 5.0, range::TEST_SWEEP_S)
+                .with_step_size(0.1)
+                .with_unit(" s"),
 
             freq_scale: EnumParam::new("Frequency scale", FrequencyScale::Logarithmic),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_out_skew_factors_are_nice_plugs() {
+        for (written, exponent) in [(SKEW_2_5, -2.5), (SKEW_2, -2.0), (SKEW_1, -1.0)] {
+            assert_eq!(written, FloatRange::skew_factor(exponent), "{exponent}");
         }
     }
 }
