@@ -71,11 +71,6 @@ impl Ringscope {
         self.shared.clone()
     }
 
-    /// The parameters.
-    pub fn ringscope_params(&self) -> Arc<RingscopeParams> {
-        self.params.clone()
-    }
-
     /// The audio-thread work of one block, separated from `Plugin::process` so benchmarks and
     /// tests can call exactly what `process()` calls. `channels` is the host's buffer; it is
     /// only read.

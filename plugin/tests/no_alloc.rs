@@ -118,7 +118,7 @@ fn process_never_allocates() {
         TestSignalKind::PinkNoise,
         TestSignalKind::TwoTone,
     ];
-    let params = plugin.ringscope_params();
+    let params = shared.params.clone();
     let mut calls = 0;
     // Silence too: a resting tap scans it and writes nothing.
     storage.push(vec![vec![0.0f32; 512]; 2]);

@@ -16,13 +16,11 @@ pub struct PackedTransport {
     tempo: f64,
     pos_beats: f64,
     bar_start_pos_beats: f64,
-    pos_samples: i64,
     time_signature: [u16; 2],
     flags: u8,
 }
 
 const PLAYING: u8 = 1;
-const HAS_POS_SAMPLES: u8 = 2;
 
 impl Default for PackedTransport {
     fn default() -> Self {
@@ -30,7 +28,6 @@ impl Default for PackedTransport {
             tempo: f64::NAN,
             pos_beats: f64::NAN,
             bar_start_pos_beats: f64::NAN,
-            pos_samples: 0,
             time_signature: [0; 2],
             flags: 0,
         }
@@ -38,14 +35,12 @@ impl Default for PackedTransport {
 }
 
 impl PackedTransport {
-    /// Packs what the host reported: tempo in quarter notes per minute, positions of the block's
-    /// first sample in samples and quarter notes, the position of the current bar's start in
-    /// quarter notes, and the time signature (numerator, denominator; values outside 1…65535
-    /// count as unknown).
+    /// Packs what the host reported: tempo in quarter notes per minute, the position of the
+    /// block's first sample and that of the current bar's start in quarter notes, and the time
+    /// signature (numerator, denominator; values outside 1…65535 count as unknown).
     pub fn new(
         playing: bool,
         tempo: Option<f64>,
-        pos_samples: Option<i64>,
         pos_beats: Option<f64>,
         bar_start_pos_beats: Option<f64>,
         time_signature: Option<(i32, i32)>,
@@ -54,20 +49,12 @@ impl PackedTransport {
             let part = |v: i32| u16::try_from(v).ok().filter(|&v| v > 0);
             Some([part(n)?, part(d)?])
         });
-        let mut flags = 0;
-        if playing {
-            flags |= PLAYING;
-        }
-        if pos_samples.is_some() {
-            flags |= HAS_POS_SAMPLES;
-        }
         Self {
             tempo: tempo.unwrap_or(f64::NAN),
             pos_beats: pos_beats.unwrap_or(f64::NAN),
             bar_start_pos_beats: bar_start_pos_beats.unwrap_or(f64::NAN),
-            pos_samples: pos_samples.unwrap_or(0),
             time_signature: sig.unwrap_or([0; 2]),
-            flags,
+            flags: if playing { PLAYING } else { 0 },
         }
     }
 
@@ -79,11 +66,6 @@ impl PackedTransport {
     /// Tempo in quarter notes per minute.
     pub fn tempo(&self) -> Option<f64> {
         finite(self.tempo)
-    }
-
-    /// Song position of the block's first sample, in samples.
-    pub fn pos_samples(&self) -> Option<i64> {
-        (self.flags & HAS_POS_SAMPLES != 0).then_some(self.pos_samples)
     }
 
     /// Song position of the block's first sample, in quarter notes.
@@ -108,7 +90,6 @@ impl PartialEq for PackedTransport {
     fn eq(&self, other: &Self) -> bool {
         self.playing() == other.playing()
             && self.tempo() == other.tempo()
-            && self.pos_samples() == other.pos_samples()
             && self.pos_beats() == other.pos_beats()
             && self.bar_start_pos_beats() == other.bar_start_pos_beats()
             && self.time_signature() == other.time_signature()
@@ -120,7 +101,6 @@ impl From<&Transport> for PackedTransport {
         Self::new(
             t.playing,
             t.tempo,
-            t.pos_samples(),
             t.pos_beats(),
             t.bar_start_pos_beats(),
             t.time_sig_numerator.zip(t.time_sig_denominator),
@@ -141,8 +121,6 @@ pub struct BlockInfo {
     pub stream_pos: u64,
     /// Host transport at the block's start.
     pub transport: PackedTransport,
-    /// Frames in the host's block.
-    pub frames: u32,
     /// How many of them are in the frame ring: the block's first `written` frames (the rest did
     /// not fit and were dropped).
     pub written: u32,
@@ -178,32 +156,17 @@ mod tests {
 
     #[test]
     fn transport_round_trips_through_the_packed_form() {
-        let t = PackedTransport::new(
-            true,
-            Some(123.5),
-            Some(-480),
-            Some(17.25),
-            Some(16.0),
-            Some((7, 8)),
-        );
+        let t = PackedTransport::new(true, Some(123.5), Some(17.25), Some(16.0), Some((7, 8)));
         assert!(t.playing());
         assert_eq!(t.tempo(), Some(123.5));
-        assert_eq!(t.pos_samples(), Some(-480));
         assert_eq!(t.pos_beats(), Some(17.25));
         assert_eq!(t.bar_start_pos_beats(), Some(16.0));
         assert_eq!(t.time_signature(), Some((7, 8)));
-        let unknown = PackedTransport::new(false, None, None, Some(f64::NAN), None, Some((0, 4)));
+        let unknown = PackedTransport::new(false, None, Some(f64::NAN), None, Some((0, 4)));
         assert_eq!(unknown, PackedTransport::default());
         assert!(!unknown.playing());
-        assert_eq!(
-            (unknown.tempo(), unknown.pos_samples(), unknown.pos_beats()),
-            (None, None, None)
-        );
+        assert_eq!((unknown.tempo(), unknown.pos_beats()), (None, None));
         assert_eq!(unknown.time_signature(), None);
-        assert_eq!(
-            PackedTransport::new(false, None, Some(0), None, None, None).pos_samples(),
-            Some(0)
-        );
     }
 
     #[test]
