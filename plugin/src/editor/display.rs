@@ -370,12 +370,12 @@ impl DisplayState {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::atomic::Ordering;
 
     use ringscope::analysis::{ColumnMinMax, FftSize, SpectrumCurve, TriggerMode};
 
     use super::*;
-    use crate::tap::{AudioTap, Listener, TapSwitch, open_channel, tap_channel};
+    use crate::tap::{AudioTap, Listener, TapSwitch, counting_switch, open_channel, tap_channel};
 
     fn info(rate: f32) -> BlockInfo {
         BlockInfo {
@@ -433,11 +433,7 @@ mod tests {
 
     #[test]
     fn a_window_opened_on_exact_zeros_rests_within_the_settle_time_and_wakes_at_once() {
-        let wakes = Arc::new(AtomicU32::new(0));
-        let counter = wakes.clone();
-        let switch = Arc::new(TapSwitch::with_waker(move || {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }));
+        let (switch, wakes) = counting_switch();
         switch.set(Listener::Editor, Demand::Stream);
         let (mut tap, mut reader) = tap_channel(1 << 16, switch.clone());
         let settings = AnalysisSettings::from_params(&RingscopeParams::default());

@@ -139,10 +139,16 @@ pub(super) fn with_percent_text(param: FloatParam) -> FloatParam {
 mod tests {
     use super::*;
 
-    fn text(f: impl FnOnce(&mut String)) -> String {
-        let mut s = String::new();
-        f(&mut s);
-        s
+    fn time(seconds: f64) -> String {
+        let mut text = String::with_capacity(16);
+        write_time(seconds, &mut text);
+        text
+    }
+
+    fn frequency(hz: f32) -> String {
+        let mut text = String::with_capacity(16);
+        write_frequency(hz, &mut text);
+        text
     }
 
     #[test]
@@ -158,7 +164,7 @@ mod tests {
             (12.345, "12.35 s"),
         ];
         for (seconds, expected) in cases {
-            assert_eq!(text(|s| write_time(seconds, s)), expected);
+            assert_eq!(time(seconds), expected);
             assert!(
                 (parse_time(expected).unwrap() - seconds).abs() < 0.006,
                 "{expected}"
@@ -175,11 +181,7 @@ mod tests {
         let mut hz = 1.0f32;
         while hz < 200_000.0 {
             for value in [hz, hz * 0.9995, 999.96, 999.94] {
-                assert_eq!(
-                    text(|s| write_frequency(value, s)),
-                    theirs(value),
-                    "{value}"
-                );
+                assert_eq!(frequency(value), theirs(value), "{value}");
             }
             hz *= 1.013;
         }

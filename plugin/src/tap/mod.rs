@@ -68,6 +68,27 @@ pub(crate) fn open_channel(capacity_frames: usize) -> (AudioTap, TapReader) {
     tap_channel(capacity_frames, switch)
 }
 
+/// A switch whose waker counts its calls, and the count, for tests of waking.
+#[cfg(test)]
+pub(crate) fn counting_switch() -> (Arc<TapSwitch>, Arc<std::sync::atomic::AtomicU32>) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let wakes = Arc::new(AtomicU32::new(0));
+    let counter = wakes.clone();
+    let switch = TapSwitch::with_waker(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    (Arc::new(switch), wakes)
+}
+
+/// The info of a block at 48 kHz, for tests.
+#[cfg(test)]
+pub(crate) fn test_block_info() -> BlockInfo {
+    BlockInfo {
+        sample_rate: 48_000.0,
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

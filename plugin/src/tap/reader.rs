@@ -78,14 +78,7 @@ mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
 
     use super::super::open_channel;
-    use super::*;
-
-    fn info() -> BlockInfo {
-        BlockInfo {
-            sample_rate: 48_000.0,
-            ..Default::default()
-        }
-    }
+    use super::super::test_block_info as info;
 
     #[test]
     fn read_blocks_stops_at_whole_blocks() {

@@ -165,8 +165,6 @@ impl TapSwitch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicU32;
 
     #[test]
     fn a_demand_reads_back_and_leaves_the_others_alone() {
@@ -185,11 +183,7 @@ mod tests {
 
     #[test]
     fn a_resting_switch_admits_only_signal_and_wakes_once() {
-        let wakes = Arc::new(AtomicU32::new(0));
-        let counter = wakes.clone();
-        let switch = TapSwitch::with_waker(move || {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
+        let (switch, wakes) = super::super::counting_switch();
         assert!(!switch.admits(|| false), "off admits nothing");
         switch.set(Listener::Editor, Demand::Rest);
         assert!(!switch.admits(|| true), "silence stays out");

@@ -158,17 +158,11 @@ fn interleave(dst: &mut [MaybeUninit<Frame>], left: &[f32], right: &[f32]) -> bo
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::Ordering;
 
-    use super::super::{Demand, Listener, TapReader, open_channel, tap_channel};
+    use super::super::test_block_info as info;
+    use super::super::{Demand, Listener, TapReader, counting_switch, open_channel, tap_channel};
     use super::*;
-
-    fn info() -> BlockInfo {
-        BlockInfo {
-            sample_rate: 48_000.0,
-            ..Default::default()
-        }
-    }
 
     fn drain(reader: &mut TapReader) -> (Vec<BlockInfo>, Vec<Frame>) {
         let (mut infos, mut frames) = (Vec::new(), Vec::new());
@@ -182,11 +176,7 @@ mod tests {
 
     #[test]
     fn a_resting_tap_writes_nothing_until_signal_returns_then_wakes_once() {
-        let wakes = Arc::new(AtomicU64::new(0));
-        let counter = wakes.clone();
-        let switch = Arc::new(TapSwitch::with_waker(move || {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }));
+        let (switch, wakes) = counting_switch();
         let (mut tap, mut reader) = tap_channel(4096, switch.clone());
         switch.set(Listener::Editor, Demand::Rest);
         tap.write_block(&[[0.0f32; 64], [1e-9; 64]], info()); // silence (−180 dBFS)
