@@ -25,7 +25,13 @@ use nice_plug::prelude::*;
 /// assert_eq!(text, "5.00 ms|850 ms|2.50 s|");
 /// ```
 pub fn write_time(seconds: f64, out: &mut String) {
-    let ms = seconds * 1000.0;
+    write_time_as(seconds * 1000.0, seconds, out);
+}
+
+/// [`write_time`] of one duration given both in milliseconds and in seconds, each formatted
+/// as it is: a parameter in ms keeps the digits it has always shown (its value divided in
+/// `f32`, as before the formats had one home).
+fn write_time_as(ms: f64, seconds: f64, out: &mut String) {
     // Writing to a `String` cannot fail.
     let _ = if ms >= 1000.0 {
         write!(out, "{seconds:.2} s")
@@ -87,6 +93,15 @@ impl TimeUnit {
             TimeUnit::Seconds => 1.0,
         }
     }
+
+    /// `value` in this unit as (milliseconds, seconds), each computed in `f32` from it.
+    fn split(self, value: f32) -> (f64, f64) {
+        let (ms, seconds) = match self {
+            TimeUnit::Milliseconds => (value, value / 1000.0),
+            TimeUnit::Seconds => (value * 1000.0, value),
+        };
+        (f64::from(ms), f64::from(seconds))
+    }
 }
 
 /// `param`, a time in `unit`, shown as [`write_time`] writes it and read as [`parse_time`]
@@ -100,7 +115,8 @@ pub(super) fn with_time_text(param: FloatParam, unit: TimeUnit, zero_is_off: boo
                 return "Off".to_owned();
             }
             let mut text = String::new();
-            write_time(f64::from(value) * scale, &mut text);
+            let (ms, seconds) = unit.split(value);
+            write_time_as(ms, seconds, &mut text);
             text
         }))
         .with_string_to_value(Arc::new(move |text| {
