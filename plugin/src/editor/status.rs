@@ -157,12 +157,11 @@ pub fn show(ui: &mut Ui, display: &DisplayState, context: Context, now: Instant)
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use super::*;
     use crate::editor::display::{AnalysisSettings, WARNING_HOLD};
-    use crate::tap::{BlockInfo, TapSwitch, tap_channel};
+    use crate::tap::{BlockInfo, open_channel};
 
     fn texts(messages: &[Message]) -> Vec<(&str, bool)> {
         messages
@@ -191,8 +190,7 @@ mod tests {
         let shown = messages(&display, context(false, false), now);
         assert_eq!(texts(&shown), [("Waiting for audio…", false)]);
 
-        let (mut tap, mut reader) = tap_channel(4096, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
+        let (mut tap, mut reader) = open_channel(4096);
         let info = BlockInfo {
             sample_rate: 48_000.0,
             ..Default::default()
@@ -225,8 +223,7 @@ mod tests {
     #[test]
     fn lost_frames_and_invalid_samples_are_warnings_that_stay_visible() {
         let mut display = display();
-        let (mut tap, mut reader) = tap_channel(64, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
+        let (mut tap, mut reader) = open_channel(64);
         let info = BlockInfo {
             sample_rate: 48_000.0,
             ..Default::default()
