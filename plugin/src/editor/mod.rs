@@ -8,8 +8,10 @@
 //! the tap off again. Opening and closing a thousand times leaves nothing behind: every window's
 //! state is owned by that window and dropped with it.
 
+mod beats;
 mod controls;
 pub mod display;
+mod format;
 mod meters_view;
 mod plot;
 mod readout;
