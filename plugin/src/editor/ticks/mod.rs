@@ -21,7 +21,8 @@ mod time;
 #[cfg(test)]
 mod testing;
 
-pub use self::labels::{LabelFormat, label_span};
+use self::labels::LabelFormat;
+pub use self::labels::label_span;
 
 /// Smallest distance between two grid lines, points.
 const MIN_LINE_SPACING: f32 = 7.0;
@@ -57,8 +58,8 @@ pub struct Tick {
 pub struct Ticks {
     /// The grid lines, ordered by value.
     pub ticks: Vec<Tick>,
-    /// How labels are written.
-    pub format: LabelFormat,
+    /// How labels are written (set with the ticks).
+    format: LabelFormat,
     /// Label spans placed so far (scratch of [`Ticks::choose_labels`]).
     placed: Vec<(f32, f32)>,
     scratch: String,

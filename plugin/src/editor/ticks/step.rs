@@ -67,6 +67,7 @@ mod tests {
     fn ranges_are_ordered_and_never_empty() {
         assert_eq!(ordered(2.0, 1.0, 1.0), (1.0, 2.0));
         assert_eq!(ordered(f64::NAN, 3.0, 1.0), (0.0, 3.0));
+        assert_eq!(ordered(1.0, f64::INFINITY, 1.0), (1.0, 2.0));
         let (lo, hi) = ordered(5.0, 5.0, 1.0);
         assert!(hi > lo);
         assert!(is_multiple(0.30000000000000004, 0.1));
