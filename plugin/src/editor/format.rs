@@ -13,7 +13,7 @@
 //!   a reading keeps its decimals, a tick label is the shortest exact form of its value.
 //! - **Units switch on the value as written**: a time that rounds up to the next unit's first
 //!   value is written in that unit ("1.0000 s", never "1000.00 ms").
-//! - Levels at or below [`SILENT_DB`] (and NaN) read "-inf".
+//! - Levels at or below [`MINUS_INF_DB`] (and NaN) read "-inf".
 
 use std::fmt::Write;
 
@@ -21,9 +21,9 @@ use ringscope::analysis::{ColumnMinMax, Note};
 
 use super::beats::BeatPosition;
 
-/// Levels at or below this read "-inf": the analysis floor for silence is far lower, and
-/// nothing audible is this quiet.
-pub const SILENT_DB: f32 = -200.0;
+/// Levels at or below this are written "-inf": nothing audible is this quiet, and the
+/// analysis reports silence far lower still (`analysis::FLOOR_DB`).
+pub const MINUS_INF_DB: f32 = -200.0;
 
 /// When a number carries a sign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,9 +188,9 @@ fn write_zero_tick(value: f64, decimals: usize, out: &mut String) -> bool {
 // ---- Level ----
 
 /// Appends a level with one decimal ("-23.4", or "+1.0" with [`Sign::Always`]), "-inf" at or
-/// below [`SILENT_DB`].
+/// below [`MINUS_INF_DB`].
 pub fn write_level(db: f32, sign: Sign, out: &mut String) {
-    if db.is_finite() && db > SILENT_DB {
+    if db.is_finite() && db > MINUS_INF_DB {
         write_number(f64::from(db), 1, sign, out);
     } else {
         out.push_str("-inf");
@@ -443,8 +443,8 @@ mod tests {
         assert_eq!(text(|s| write_db(1.0, "dBTP", s)), "+1.0 dBTP");
         assert_eq!(text(|s| write_db(f32::NEG_INFINITY, "dB", s)), "-inf dB");
         assert_eq!(text(|s| write_db(f32::NAN, "LUFS", s)), "-inf LUFS");
-        assert_eq!(text(|s| write_db(SILENT_DB, "dB", s)), "-inf dB");
-        assert_eq!(text(|s| write_db(SILENT_DB + 1.0, "dB", s)), "-199.0 dB");
+        assert_eq!(text(|s| write_db(MINUS_INF_DB, "dB", s)), "-inf dB");
+        assert_eq!(text(|s| write_db(MINUS_INF_DB + 1.0, "dB", s)), "-199.0 dB");
         assert_eq!(text(|s| write_level(0.34, Sign::Negative, s)), "0.3");
         assert_eq!(text(|s| write_level(-130.0, Sign::Negative, s)), "-130.0");
         for (db, label) in [(0.0, "0"), (-12.0, "-12"), (6.0, "+6"), (1.5, "+1.5")] {

@@ -11,13 +11,14 @@ use ringscope::analysis::Channel;
 
 use super::display::DisplayState;
 use super::format::{self, Sign};
+use super::plot;
 use super::theme;
 use super::ticks::{Ticks, label_span};
 
 /// Meter scale bottom, dBFS.
-const FLOOR_DB: f32 = -60.0;
+const SCALE_BOTTOM_DB: f32 = -60.0;
 /// Meter scale top, dBFS (room to show overs).
-const CEILING_DB: f32 = 6.0;
+const SCALE_TOP_DB: f32 = 6.0;
 /// How long the peak-hold tick stays before it drops to the current peak.
 const TICK_HOLD: Duration = Duration::from_secs(3);
 /// Correlation fill when the channels agree.
@@ -74,7 +75,7 @@ pub struct MetersView {
 
 /// Where a level lies on a bar from `bottom` to `top`.
 fn level_y(db: f32, bottom: f32, top: f32) -> f32 {
-    let t = (db - FLOOR_DB) / (CEILING_DB - FLOOR_DB);
+    let t = (db - SCALE_BOTTOM_DB) / (SCALE_TOP_DB - SCALE_BOTTOM_DB);
     bottom - t.clamp(0.0, 1.0) * (bottom - top)
 }
 
@@ -183,7 +184,7 @@ impl MetersView {
         );
 
         let font = theme::axis_font();
-        let layout = Layout::new(rect, painter.fonts_mut(|f| f.row_height(&font)));
+        let layout = Layout::new(rect, plot::label_height(&painter));
         self.draw_scale(&painter, &layout, &font);
         for (index, channel) in CHANNELS.into_iter().enumerate() {
             self.draw_channel(&painter, display, &layout, &font, (index, channel));
@@ -212,8 +213,12 @@ impl MetersView {
     fn draw_scale(&mut self, painter: &Painter, layout: &Layout, font: &FontId) {
         let (bottom, top) = layout.scale_span();
         let (height, length) = (layout.line, bottom - top);
-        self.scale
-            .decibels(f64::from(FLOOR_DB), f64::from(CEILING_DB), length, height);
+        self.scale.decibels(
+            f64::from(SCALE_BOTTOM_DB),
+            f64::from(SCALE_TOP_DB),
+            length,
+            height,
+        );
         self.extents.clear();
         self.extents.resize(self.scale.ticks.len(), height);
         self.scale.choose_labels(length, &self.extents);
@@ -424,7 +429,7 @@ fn draw_bar(
     painter.rect_filled(column, 0.0, theme::GRID_FAINT.gamma_multiply(0.8));
     bar(levels.peak_db, colour.gamma_multiply(0.4));
     bar(levels.rms_db, colour.gamma_multiply(0.9));
-    if tick_db > FLOOR_DB {
+    if tick_db > SCALE_BOTTOM_DB {
         let y = level_y(tick_db, bottom, top);
         let tick_colour = if tick_db > 0.0 {
             theme::CLIP
@@ -504,8 +509,8 @@ mod tests {
 
     #[test]
     fn levels_map_onto_the_bar() {
-        assert_eq!(level_y(CEILING_DB, 100.0, 0.0), 0.0);
-        assert_eq!(level_y(FLOOR_DB, 100.0, 0.0), 100.0);
+        assert_eq!(level_y(SCALE_TOP_DB, 100.0, 0.0), 0.0);
+        assert_eq!(level_y(SCALE_BOTTOM_DB, 100.0, 0.0), 100.0);
         assert_eq!(level_y(-240.0, 100.0, 0.0), 100.0);
         assert_eq!(level_y(20.0, 100.0, 0.0), 0.0);
         let zero = level_y(0.0, 100.0, 0.0);

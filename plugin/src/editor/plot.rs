@@ -177,6 +177,11 @@ impl AxisPainter {
     }
 }
 
+/// Marks the point `at` where a curve of `colour` lies under the pointer.
+pub fn value_mark(painter: &Painter, at: Pos2, colour: Color32) {
+    painter.circle_stroke(at, 3.5, Stroke::new(1.5, colour));
+}
+
 /// The hover crosshair through `at`, across `plot`.
 pub fn crosshair(painter: &Painter, plot: Rect, at: Pos2) {
     let stroke = Stroke::new(1.0, theme::CROSSHAIR.gamma_multiply(0.8));

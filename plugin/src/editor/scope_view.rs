@@ -270,7 +270,7 @@ impl ScopeView {
                 let x = frame.column_x(c, columns);
                 for y in [scale.y(v.min), scale.y(v.max)] {
                     if (plot.top()..=plot.bottom()).contains(&y) {
-                        painter.circle_stroke(pos2(x, y), 3.5, Stroke::new(1.5, colour));
+                        plot::value_mark(painter, pos2(x, y), colour);
                     }
                 }
             }

@@ -285,8 +285,7 @@ impl SpectrumView {
             if let Some(db) = average {
                 let y = scale.y(db);
                 if (plot.top()..=plot.bottom()).contains(&y) {
-                    let stroke = theme::trace_stroke(channel, i, channels.len(), false);
-                    painter.circle_stroke(pos2(pointer.x, y), 3.5, Stroke::new(1.5, stroke.color));
+                    plot::value_mark(painter, pos2(pointer.x, y), colour);
                 }
             }
         }
