@@ -37,15 +37,41 @@ pub enum Sign {
 /// Appends `value` with `decimals` decimals, `sign` as asked; a value that rounds to zero at
 /// that precision is written as (positive) zero.
 pub fn write_number(value: f64, decimals: usize, sign: Sign, out: &mut String) {
-    let value = if (value * 10f64.powi(decimals as i32)).round() == 0.0 {
-        0.0
-    } else {
-        value
-    };
+    let start = out.len();
     let _ = match sign {
         Sign::Negative => write!(out, "{value:.decimals$}"),
         Sign::Always => write!(out, "{value:+.decimals$}"),
     };
+    // Decided on the digits written, so no rounding of a test value can disagree with them.
+    if out[start..].starts_with('-') && is_zero(&out[start..]) {
+        match sign {
+            Sign::Negative => {
+                out.remove(start);
+            }
+            Sign::Always => out.replace_range(start..=start, "+"),
+        }
+    }
+}
+
+/// Whether a written number is zero ("0", "-0.00", "+0.0").
+fn is_zero(number: &str) -> bool {
+    number
+        .trim_start_matches(['+', '-'])
+        .bytes()
+        .all(|b| b == b'0' || b == b'.')
+}
+
+/// Appends `value` as [`write_number`] does, but a zero as a bare "0" (an axis' origin);
+/// whether it was zero.
+fn write_tick_number(value: f64, decimals: usize, sign: Sign, out: &mut String) -> bool {
+    let start = out.len();
+    write_number(value, decimals, sign, out);
+    let zero = is_zero(&out[start..]);
+    if zero {
+        out.truncate(start);
+        out.push('0');
+    }
+    zero
 }
 
 // ---- Time ----
@@ -170,19 +196,10 @@ pub fn write_time_in(seconds: f64, unit: TimeUnit, decimals: usize, out: &mut St
 /// Appends a time-axis label: `seconds` in `unit` with `decimals` ("5 ms", "2.5 s"), zero as
 /// "0" (the axis' origin needs no unit).
 pub fn write_time_tick(seconds: f64, unit: TimeUnit, decimals: usize, out: &mut String) {
-    if write_zero_tick(seconds * unit.per_second(), decimals, out) {
-        return;
+    if !write_tick_number(seconds * unit.per_second(), decimals, Sign::Negative, out) {
+        out.push(' ');
+        out.push_str(unit.symbol());
     }
-    write_time_in(seconds, unit, decimals, out);
-}
-
-/// Writes "0" and says so when `value` rounds to zero at `decimals`.
-fn write_zero_tick(value: f64, decimals: usize, out: &mut String) -> bool {
-    let zero = (value * 10f64.powi(decimals as i32)).round() == 0.0;
-    if zero {
-        out.push('0');
-    }
-    zero
 }
 
 // ---- Level ----
@@ -232,9 +249,7 @@ pub fn write_amplitude_tick(v: f64, out: &mut String) {
     while digits < 4 && (v * 10f64.powi(digits)).fract().abs() > 1e-6 {
         digits += 1;
     }
-    if !write_zero_tick(v, digits as usize, out) {
-        write_number(v, digits as usize, Sign::Always, out);
-    }
+    write_tick_number(v, digits as usize, Sign::Always, out);
 }
 
 /// Appends an amplitude with two decimals, signed: "+0.53" (the scope's crosshair tag).
@@ -384,6 +399,17 @@ mod tests {
             assert_eq!(text(|s| write_number(v, 1, Sign::Always, s)), "+0.0");
         }
         assert_eq!(text(|s| write_number(-0.05, 1, Sign::Negative, s)), "-0.1");
+        // Just short of rounding away from zero: decided on the digits written.
+        let near_half = -0.049_999_999_999_999_996;
+        assert_eq!(
+            text(|s| write_number(near_half, 1, Sign::Always, s)),
+            "+0.0"
+        );
+        assert_eq!(text(|s| write_number(-1.0, 0, Sign::Negative, s)), "-1");
+        assert_eq!(
+            text(|s| write_number(f64::NEG_INFINITY, 1, Sign::Negative, s)),
+            "-inf"
+        );
         assert_eq!(text(|s| write_level(-0.04, Sign::Negative, s)), "0.0");
         assert_eq!(text(|s| write_db(-0.0, "dB", s)), "+0.0 dB");
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Tick labels: how an axis writes them (in [`super::super::format`]'s words), how much room
+//! Tick labels: how an axis writes them (with [`crate::editor::format`]), how much room
 //! one needs, and which ticks get one so that no two overlap.
 
 use super::Ticks;
