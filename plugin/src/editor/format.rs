@@ -13,7 +13,7 @@
 //!   a reading keeps its decimals, a tick label is the shortest exact form of its value.
 //! - **Units switch on the value as written**: a time that rounds up to the next unit's first
 //!   value is written in that unit ("1.0000 s", never "1000.00 ms").
-//! - Levels at or below [`MINUS_INF_DB`] (and NaN) read "-inf".
+//! - Levels at or below [`MINUS_INF_DB`], and any that is not finite, read "-inf".
 
 use std::fmt::Write;
 

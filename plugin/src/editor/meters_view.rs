@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, CornerRadius, FontId, Painter, Rect, Sense, Stroke, Ui, pos2};
+use egui::{Align2, Color32, CornerRadius, Painter, Rect, Sense, Stroke, Ui, pos2};
 use ringscope::analysis::Channel;
 
 use super::display::DisplayState;
@@ -183,16 +183,15 @@ impl MetersView {
              loudness",
         );
 
-        let font = theme::axis_font();
         let layout = Layout::new(rect, plot::label_height(&painter));
-        self.draw_scale(&painter, &layout, &font);
+        self.draw_scale(&painter, &layout);
         for (index, channel) in CHANNELS.into_iter().enumerate() {
-            self.draw_channel(&painter, display, &layout, &font, (index, channel));
+            self.draw_channel(&painter, display, &layout, (index, channel));
         }
         if let Some(top) = layout.readings_top {
-            self.draw_readings(&painter, display, &layout, &font, top);
+            self.draw_readings(&painter, display, &layout, top);
         }
-        self.draw_correlation(&painter, &layout, font, display.meters.correlation());
+        self.draw_correlation(&painter, &layout, display.meters.correlation());
     }
 
     /// Takes the newest peaks into the latches (not while frozen); a click resets them, with
@@ -210,7 +209,8 @@ impl MetersView {
     }
 
     /// The dB scale left of the bars, with lines across them.
-    fn draw_scale(&mut self, painter: &Painter, layout: &Layout, font: &FontId) {
+    fn draw_scale(&mut self, painter: &Painter, layout: &Layout) {
+        let font = theme::axis_font();
         let (bottom, top) = layout.scale_span();
         let (height, length) = (layout.line, bottom - top);
         self.scale.decibels(
@@ -253,9 +253,9 @@ impl MetersView {
         painter: &Painter,
         display: &DisplayState,
         layout: &Layout,
-        font: &FontId,
         (index, channel): (usize, Channel),
     ) {
+        let font = theme::axis_font();
         let column = layout.columns[index];
         let state = self.channels[index];
         draw_bar(painter, display, channel, state.tick_db, column);
@@ -294,9 +294,9 @@ impl MetersView {
         painter: &Painter,
         display: &DisplayState,
         layout: &Layout,
-        font: &FontId,
         top: f32,
     ) {
+        let font = theme::axis_font();
         let meters = &display.meters;
         let true_peak = meters
             .levels(Channel::Left)
@@ -338,13 +338,8 @@ impl MetersView {
     }
 
     /// Correlation −1 … +1 on its track, filled from 0 towards the reading.
-    fn draw_correlation(
-        &mut self,
-        painter: &Painter,
-        layout: &Layout,
-        font: FontId,
-        correlation: f32,
-    ) {
+    fn draw_correlation(&mut self, painter: &Painter, layout: &Layout, correlation: f32) {
+        let font = theme::axis_font();
         let track = layout.correlation;
         let x_of = |c: f32| track.left() + (c.clamp(-1.0, 1.0) + 1.0) / 2.0 * track.width();
         painter.rect_filled(track, CornerRadius::same(1), theme::GRID);

@@ -5,7 +5,7 @@
 //! while frozen.
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Painter, Pos2, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use ringscope::analysis::{Channel, FrequencyAxis, FrequencyScale, SpectrumCurve};
 
 use super::display::DisplayState;
@@ -82,6 +82,30 @@ struct Picture {
 }
 
 impl Picture {
+    /// What to show in `rect` at `pixels_per_point`, as the parameters ask.
+    fn new(
+        rect: Rect,
+        pixels_per_point: f32,
+        display: &DisplayState,
+        params: &RingscopeParams,
+    ) -> Self {
+        let frame = PlotFrame::new(rect);
+        let (axis, (lo, hi)) = ranges(params, display.sample_rate);
+        Self {
+            frame,
+            axis,
+            scale: LevelScale {
+                top: frame.plot.top(),
+                height: frame.plot.height(),
+                lo,
+                hi,
+            },
+            peak_hold: params.peak_hold_s.value() > 0.0,
+            channels: display.settings.channels(),
+            columns: frame.columns(pixels_per_point),
+        }
+    }
+
     /// The curves drawn per trace, in drawing order: the peak hold (when on) under the average.
     fn curves(&self) -> &'static [SpectrumCurve] {
         if self.peak_hold {
@@ -96,23 +120,10 @@ impl SpectrumView {
     /// Draws the spectrum into all of `ui`'s available space.
     pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, params: &RingscopeParams) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        let frame = PlotFrame::new(response.rect);
-        let (axis, (db_lo, db_hi)) = ranges(params, display.sample_rate);
-        let picture = Picture {
-            frame,
-            axis,
-            scale: LevelScale {
-                top: frame.plot.top(),
-                height: frame.plot.height(),
-                lo: db_lo,
-                hi: db_hi,
-            },
-            peak_hold: params.peak_hold_s.value() > 0.0,
-            channels: display.settings.channels(),
-            columns: frame.columns(ui.ctx().pixels_per_point()),
-        };
+        let ppp = ui.ctx().pixels_per_point();
+        let picture = Picture::new(response.rect, ppp, display, params);
 
-        painter.rect_filled(frame.plot, 2.0, theme::PLOT_BACKGROUND);
+        painter.rect_filled(picture.frame.plot, 2.0, theme::PLOT_BACKGROUND);
         self.draw_axes(&painter, &picture);
         self.render(display, &picture);
         self.draw_curves(&painter, &picture);
@@ -339,7 +350,6 @@ fn fill_under(points: &[Pos2], bottom: f32, colour: egui::Color32) -> Shape {
 mod tests {
     use super::*;
     use crate::editor::display::AnalysisSettings;
-    use egui::Rect;
 
     #[test]
     fn level_scale_follows_the_db_range() {
