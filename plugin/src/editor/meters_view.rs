@@ -79,6 +79,11 @@ fn level_y(db: f32, bottom: f32, top: f32) -> f32 {
     bottom - t.clamp(0.0, 1.0) * (bottom - top)
 }
 
+/// The colour of a peak level's text: red above full scale (an over), else the label colour.
+fn level_colour(db: f64) -> Color32 {
+    if db > 0.0 { theme::CLIP } else { theme::LABEL }
+}
+
 /// Where the parts of the strip go. Top down: the channel labels and clip indicators, the
 /// bars with the dB scale left of them, the highest peaks under the bars, true peak and
 /// loudness (when there is room), the correlation (caption, track, scale).
@@ -237,11 +242,7 @@ impl MetersView {
                     Align2::RIGHT_BOTTOM,
                     self.scale.label(tick.value),
                     font.clone(),
-                    if tick.value > 0.0 {
-                        theme::CLIP
-                    } else {
-                        theme::LABEL
-                    },
+                    level_colour(tick.value),
                 );
             }
         }
@@ -279,11 +280,7 @@ impl MetersView {
             Align2::CENTER_TOP,
             &self.text,
             font.clone(),
-            if state.max_db > 0.0 {
-                theme::CLIP
-            } else {
-                theme::LABEL
-            },
+            level_colour(f64::from(state.max_db)),
         );
     }
 
@@ -303,15 +300,16 @@ impl MetersView {
             .max_true_peak_db
             .max(meters.levels(Channel::Right).max_true_peak_db);
         let loudness = meters.loudness();
-        let rows: [(&str, f64, &str); 4] = [
-            ("TP", f64::from(true_peak), "dBTP"),
-            ("M", loudness.momentary_lufs, "LUFS"),
-            ("S", loudness.short_term_lufs, "LUFS"),
-            ("I", loudness.integrated_lufs, "LUFS"),
+        // Label, reading, unit, and whether the reading is a peak (an over shows in red).
+        let rows: [(&str, f64, &str, bool); 4] = [
+            ("TP", f64::from(true_peak), "dBTP", true),
+            ("M", loudness.momentary_lufs, "LUFS", false),
+            ("S", loudness.short_term_lufs, "LUFS", false),
+            ("I", loudness.integrated_lufs, "LUFS", false),
         ];
         let (left, right) = (layout.inner.left(), layout.inner.right());
         let mut y = top;
-        for (label, value, unit) in rows {
+        for (label, value, unit, peak) in rows {
             painter.text(
                 pos2(left, y),
                 Align2::LEFT_TOP,
@@ -321,8 +319,8 @@ impl MetersView {
             );
             self.text.clear();
             format::write_db(value as f32, unit, &mut self.text);
-            let colour = if label == "TP" && value > 0.0 {
-                theme::CLIP
+            let colour = if peak {
+                level_colour(value)
             } else {
                 theme::LABEL
             };
