@@ -12,8 +12,10 @@
 //! while frozen; not at all once the input has been silent for the analysis' settle time, the
 //! tap resting until a block with signal wakes the window through the shared repaint flag.
 
+mod beats;
 mod controls;
 pub mod display;
+mod format;
 mod meters_view;
 mod plot;
 mod readout;
