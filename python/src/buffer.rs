@@ -114,8 +114,8 @@ pub fn with_buffer<R>(
         return Err(PyErr::fetch(obj.py()));
     }
     let _release = Release(view.as_mut_ptr());
-    // SAFETY: PyObject_GetBuffer succeeded, so the view is initialised until released.
     let borrowed = Borrowed {
+        // SAFETY: PyObject_GetBuffer succeeded, so the view is initialised until released.
         view: unsafe { view.assume_init_ref() },
     };
     f(&borrowed)
