@@ -1,5 +1,10 @@
-//! `cargo bench --bench ring`: ringscope's FIFO against rtrb 0.4 and ringbuf 0.4, and a memcpy
-//! ceiling, printed as Markdown tables.
+//! `cargo bench --bench ring`: ringscope's FIFO against the Rust crates rtrb 0.4 and ringbuf 0.4
+//! (crates.io's `ringbuf`, not the Python package of the same name that the migration guide
+//! names), and a memcpy ceiling, printed as Markdown tables.
+//!
+//! `scripts/bench-against.sh <commit>` builds this benchmark with `--cfg ringscope_prev` and the
+//! root crate of `<commit>` as the dependency `ringscope_prev`: it then runs as a fifth
+//! contender, and an `ours/prev` column gives the same paired ratio and verdict against it.
 //!
 //! Criterion measures one function at a time; a shared, noisy 2-core machine needs the
 //! contenders *interleaved* (each repetition runs every contender once, in rotating order) so
@@ -165,6 +170,40 @@ impl Contender for Ringbuf {
     }
 }
 
+/// The root crate of an earlier commit, built beside this one by `scripts/bench-against.sh`.
+#[cfg(ringscope_prev)]
+struct Prev;
+#[cfg(ringscope_prev)]
+impl Contender for Prev {
+    const NAME: &'static str = concat!("ringscope @ ", env!("RINGSCOPE_PREV"));
+    type Producer<T: Copy + Default + Send + 'static> = ringscope_prev::Producer<T>;
+    type Consumer<T: Copy + Default + Send + 'static> = ringscope_prev::Consumer<T>;
+    fn new<T: Copy + Default + Send + 'static>(
+        capacity: usize,
+    ) -> (Self::Producer<T>, Self::Consumer<T>) {
+        ringscope_prev::RingBuffer::new(capacity)
+    }
+    #[inline]
+    fn push_slice<T: Copy + Default + Send + 'static>(p: &mut Self::Producer<T>, s: &[T]) -> usize {
+        p.push_slice(s)
+    }
+    #[inline]
+    fn pop_slice<T: Copy + Default + Send + 'static>(
+        c: &mut Self::Consumer<T>,
+        s: &mut [T],
+    ) -> usize {
+        c.pop_slice(s)
+    }
+    #[inline]
+    fn push<T: Copy + Default + Send + 'static>(p: &mut Self::Producer<T>, v: T) -> bool {
+        p.push(v).is_ok()
+    }
+    #[inline]
+    fn pop<T: Copy + Default + Send + 'static>(c: &mut Self::Consumer<T>) -> Option<T> {
+        c.pop()
+    }
+}
+
 const CAPACITY: usize = 16_384;
 const ELEMENTS_PER_RUN: usize = 1 << 25;
 const OPS_PER_RUN: usize = 1 << 22;
@@ -318,9 +357,24 @@ fn single_copy_ceiling() -> f64 {
     OPS_PER_RUN as f64 / start.elapsed().as_secs_f64()
 }
 
-/// Ours, rtrb, ringbuf, rtrb's A/A control.
+/// Ours, rtrb, ringbuf, rtrb's A/A control (and, built by `scripts/bench-against.sh`, the
+/// previous ringscope).
+#[cfg(not(ringscope_prev))]
 const CONTENDERS: usize = 4;
+#[cfg(not(ringscope_prev))]
 const NAMES: [&str; CONTENDERS] = [Ours::NAME, Rtrb::NAME, Ringbuf::NAME, RtrbControl::NAME];
+#[cfg(ringscope_prev)]
+const CONTENDERS: usize = 5;
+#[cfg(ringscope_prev)]
+const NAMES: [&str; CONTENDERS] = [
+    Ours::NAME,
+    Rtrb::NAME,
+    Ringbuf::NAME,
+    RtrbControl::NAME,
+    Prev::NAME,
+];
+/// Where the previous ringscope sits in `NAMES`, if it runs.
+const PREV: Option<usize> = if CONTENDERS > 4 { Some(4) } else { None };
 
 /// One measured loop of one contender, in each of its `PLACEMENTS` code placements.
 type Placements = [fn() -> f64; PLACEMENTS];
@@ -337,10 +391,35 @@ macro_rules! placements {
     };
 }
 
+/// `contenders!(f(args))`: every contender's placements of `f(args)`, in `NAMES` order.
+#[cfg(not(ringscope_prev))]
+macro_rules! contenders {
+    ($f:ident($($arg:expr),*)) => {
+        [
+            placements!($f::<Ours>($($arg),*)),
+            placements!($f::<Rtrb>($($arg),*)),
+            placements!($f::<Ringbuf>($($arg),*)),
+            placements!($f::<RtrbControl>($($arg),*)),
+        ]
+    };
+}
+#[cfg(ringscope_prev)]
+macro_rules! contenders {
+    ($f:ident($($arg:expr),*)) => {
+        [
+            placements!($f::<Ours>($($arg),*)),
+            placements!($f::<Rtrb>($($arg),*)),
+            placements!($f::<Ringbuf>($($arg),*)),
+            placements!($f::<RtrbControl>($($arg),*)),
+            placements!($f::<Prev>($($arg),*)),
+        ]
+    };
+}
+
 struct Case {
     name: &'static str,
     unit: &'static str,
-    /// Ours, rtrb, ringbuf, and rtrb again (the A/A control).
+    /// In `NAMES` order.
     contenders: [Placements; CONTENDERS],
     ceiling: fn() -> f64,
 }
@@ -350,56 +429,31 @@ fn cases() -> Vec<Case> {
         Case {
             name: "2 threads, f32 chunks of 64",
             unit: "Melem/s",
-            contenders: [
-                placements!(two_threads::<Ours>(64)),
-                placements!(two_threads::<Rtrb>(64)),
-                placements!(two_threads::<Ringbuf>(64)),
-                placements!(two_threads::<RtrbControl>(64)),
-            ],
+            contenders: contenders!(two_threads(64)),
             ceiling: || memcpy_ceiling(64),
         },
         Case {
             name: "2 threads, f32 chunks of 512",
             unit: "Melem/s",
-            contenders: [
-                placements!(two_threads::<Ours>(512)),
-                placements!(two_threads::<Rtrb>(512)),
-                placements!(two_threads::<Ringbuf>(512)),
-                placements!(two_threads::<RtrbControl>(512)),
-            ],
+            contenders: contenders!(two_threads(512)),
             ceiling: || memcpy_ceiling(512),
         },
         Case {
             name: "2 threads, f32 chunks of 4096",
             unit: "Melem/s",
-            contenders: [
-                placements!(two_threads::<Ours>(4096)),
-                placements!(two_threads::<Rtrb>(4096)),
-                placements!(two_threads::<Ringbuf>(4096)),
-                placements!(two_threads::<RtrbControl>(4096)),
-            ],
+            contenders: contenders!(two_threads(4096)),
             ceiling: || memcpy_ceiling(4096),
         },
         Case {
             name: "1 thread, push_slice+pop_slice of 512",
             unit: "Melem/s",
-            contenders: [
-                placements!(round_trip::<Ours>()),
-                placements!(round_trip::<Rtrb>()),
-                placements!(round_trip::<Ringbuf>()),
-                placements!(round_trip::<RtrbControl>()),
-            ],
+            contenders: contenders!(round_trip()),
             ceiling: || memcpy_ceiling(512),
         },
         Case {
             name: "1 thread, single-element push+pop",
             unit: "Mpairs/s",
-            contenders: [
-                placements!(single_element::<Ours>()),
-                placements!(single_element::<Rtrb>()),
-                placements!(single_element::<Ringbuf>()),
-                placements!(single_element::<RtrbControl>()),
-            ],
+            contenders: contenders!(single_element()),
             ceiling: single_copy_ceiling,
         },
     ]
@@ -437,12 +491,34 @@ fn sorted_ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
     ratios
 }
 
+/// "median (95 % CI low–high: verdict)" of the sorted paired ratios ours/other: `faster` or
+/// `slower` only when the interval clears 1 by more than `resolution` (the A/A control's error),
+/// else `tie`.
+fn verdict_cell(ratios: &[f64], resolution: f64) -> String {
+    let (low, high) = median_interval(ratios);
+    let verdict = if low > 1.0 + resolution {
+        "faster"
+    } else if high < 1.0 - resolution {
+        "slower"
+    } else {
+        "tie"
+    };
+    format!(
+        "{:.2} (95 % CI {low:.2}–{high:.2}: {verdict})",
+        quantile(ratios, 0.5)
+    )
+}
+
 fn throughput_table(reps: usize, filter: Option<&str>) {
+    let prev_column = if PREV.is_some() { " ours/prev |" } else { "" };
     println!(
-        "| case | {} | {} | {} | {} | memcpy ceiling | ours/best | A/A control/rtrb |",
-        NAMES[0], NAMES[1], NAMES[2], NAMES[3]
+        "| case | {} | memcpy ceiling | ours/best |{prev_column} A/A control/rtrb |",
+        NAMES.join(" | ")
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "|---|{}",
+        "---|".repeat(CONTENDERS + 3 + usize::from(PREV.is_some()))
+    );
     for case in cases() {
         if filter.is_some_and(|f| !case.name.contains(f)) {
             continue;
@@ -497,30 +573,21 @@ fn throughput_table(reps: usize, filter: Option<&str>) {
         };
         let ours = sorted_ratios(&samples[0], &samples[best]);
         let control = sorted_ratios(&samples[3], &samples[1]);
-        let (low, high) = median_interval(&ours);
         let (control_low, control_high) = median_interval(&control);
         // A difference counts only beyond both the noise (the interval) and the harness's own
         // error, which the A/A control measures: identical code read as this far from 1.
         let resolution = (quantile(&control, 0.5) - 1.0).abs();
-        let verdict = if low > 1.0 + resolution {
-            "faster"
-        } else if high < 1.0 - resolution {
-            "slower"
-        } else {
-            "tie"
-        };
+        let against_prev = PREV.map_or(String::new(), |prev| {
+            let ratios = sorted_ratios(&samples[0], &samples[prev]);
+            format!(" {} |", verdict_cell(&ratios, resolution))
+        });
         println!(
-            "| {} ({}) | {} | {} | {} | {} | {} | {:.2} (95 % CI {:.2}–{:.2}: {verdict}) | {:.2} ({:.2}–{:.2}) |",
+            "| {} ({}) | {} | {} | {} |{against_prev} {:.2} ({:.2}–{:.2}) |",
             case.name,
             case.unit,
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
+            cells.join(" | "),
             summary(&ceiling, 1e-6).1,
-            quantile(&ours, 0.5),
-            low,
-            high,
+            verdict_cell(&ours, resolution),
             quantile(&control, 0.5),
             control_low,
             control_high,
@@ -569,16 +636,26 @@ fn push_latencies<C: Contender>(blocks: usize) -> (Vec<Duration>, usize) {
 
 fn latency_table(reps: usize) {
     const BLOCKS: usize = 5_000;
-    let mut all: [Vec<Duration>; 3] = [vec![], vec![], vec![]];
-    let mut p999_per_rep: [Vec<Duration>; 3] = [vec![], vec![], vec![]];
-    let mut short = [0; 3];
+    // Every contender but the A/A control, which adds nothing here.
+    let names: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|&n| n != RtrbControl::NAME)
+        .collect();
+    let count = names.len();
+    let mut all = vec![vec![]; count];
+    let mut p999_per_rep = vec![vec![]; count];
+    let mut short = vec![0; count];
     for rep in 0..reps {
-        for k in 0..3 {
-            let contender = (rep + k) % 3;
+        for k in 0..count {
+            let contender = (rep + k) % count;
             let (mut times, cut) = match contender {
                 0 => push_latencies::<Ours>(BLOCKS),
                 1 => push_latencies::<Rtrb>(BLOCKS),
-                _ => push_latencies::<Ringbuf>(BLOCKS),
+                2 => push_latencies::<Ringbuf>(BLOCKS),
+                #[cfg(ringscope_prev)]
+                3 => push_latencies::<Prev>(BLOCKS),
+                _ => unreachable!("{count} contenders"),
             };
             times.sort();
             p999_per_rep[contender].push(times[(times.len() - 1) * 999 / 1000]);
@@ -595,7 +672,6 @@ fn latency_table(reps: usize) {
     println!();
     println!("| crate | median | p99 | p99.9 | p99.9 range | max | short pushes |");
     println!("|---|---|---|---|---|---|---|");
-    let names = &NAMES[..3];
     for (i, times) in all.iter_mut().enumerate() {
         times.sort();
         p999_per_rep[i].sort();

@@ -7,6 +7,10 @@
 #   --hosts:   --gui + the host tests' real hosts (issue 12): JACK's server and tools (jackd2:
 #              `jackd -d dummy`, `jack_lsp`) and Ardour 7 (ardour: `ardour7-lua`,
 #              `ardour-vst3-scanner`; ~53 MB, about a minute to install)
+#   --python:  the Python package's tests and bench (python/): PortAudio (its JACK host API for
+#              the callback test, and libportaudio.a, whose pa_ringbuffer.o is the reference of
+#              ringscope.pa), a JACK server (jackd -d dummy), Boost (to build ringbuf 2.6 from
+#              PyPI), Python's venv and headers (for the C extension built at test time)
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libjack-jackd2-dev)
@@ -19,6 +23,12 @@ case "${1:-}" in
     --gui) packages+=("${app_runtime[@]}" xvfb xauth imagemagick) ;;
     --hosts) packages+=("${app_runtime[@]}" xvfb xauth imagemagick jackd2 ardour) ;;
 esac
+# --python (issue 10), accepted anywhere among the arguments.
+python_packages=(libportaudio2 portaudio19-dev jackd2 libboost-dev libboost-system-dev
+    python3-venv python3-dev)
+for arg in "$@"; do
+    if [[ $arg == --python ]]; then packages+=("${python_packages[@]}"); fi
+done
 
 missing=()
 for p in "${packages[@]}"; do

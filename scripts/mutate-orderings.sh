@@ -2,8 +2,9 @@
 # Mutation check of the ring buffers' memory orderings against the loom models (tests/loom.rs).
 #
 # Copies the workspace (without target/ and .git/) to target/mutants/crate, then for every
-# `Ordering::Acquire` / `Release` / `AcqRel` and every `fence(..)` in src/ring.rs and
-# src/snapshot.rs (found by grep, comments skipped) applies exactly one mutation to the copy,
+# `Ordering::Acquire` / `Release` / `AcqRel` and every `fence(..)` in the ring's two ends
+# (src/ring/producer.rs, src/ring/consumer.rs: the one protocol both the typed and the byte ring
+# run on) and in src/snapshot.rs (found by grep, comments skipped) applies exactly one mutation to the copy,
 #   Acquire|Release -> Relaxed, AcqRel -> Acquire and -> Release,
 #   fence(X) -> removed, and -> the opposite fence (Release <-> Acquire, AcqRel -> either),
 # plus two hand-picked ones (caching `skip`'s Relaxed load; the snapshot's claim moved after its
@@ -18,7 +19,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/target/mutants
 WORK=$OUT/crate
-FILES=(src/ring.rs src/snapshot.rs)
+FILES=(src/ring/producer.rs src/ring/consumer.rs src/snapshot.rs)
 
 # Survivors accepted on purpose: "file|trimmed original line|mutation" -> one-line reason.
 declare -A ALLOW=(
@@ -31,9 +32,9 @@ bound=$(grep -ohE 'LOOM_MAX_PREEMPTIONS=[0-9]+' "$ROOT/README.md" "$ROOT/tests/l
 [[ -n $bound ]] && export "${bound?}"
 
 # A fresh copy of the working tree, and a pristine copy of the files that get mutated.
-rm -rf "$WORK" "$OUT/logs" && mkdir -p "$WORK" "$OUT/logs" "$OUT/pristine/src"
+rm -rf "$WORK" "$OUT/logs" "$OUT/pristine" && mkdir -p "$WORK" "$OUT/logs"
 tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$WORK" -xmf - || exit 1  # -m: new mtimes, so cargo rebuilds
-for f in "${FILES[@]}"; do cp "$WORK/$f" "$OUT/pristine/$f"; done
+for f in "${FILES[@]}"; do mkdir -p "$OUT/pristine/$(dirname "$f")" && cp "$WORK/$f" "$OUT/pristine/$f"; done
 
 # Runs the models on the copy as it is now; prints killed | survived | timeout | build error.
 run_models() {
@@ -75,7 +76,7 @@ mutants() {
         done
     done
     # `skip` caches its Relaxed load of the producer's position (the comment there forbids it).
-    f=src/ring.rs
+    f=src/ring/consumer.rs
     n=$(awk '/fn skip\(/ {s=1} s && /write_pos\.load\(Ordering::Relaxed\)/ {print NR; exit}' "$WORK/$f")
     [[ -n $n ]] && printf '%s\t%s\t%s\t%s\n' "$f" "$n" "skip caches its Relaxed load" \
         "${n}s/\$/ self.cached_write_pos.set(write_pos);/"

@@ -58,3 +58,15 @@ scripts/check-bundle-size.sh
 
 step "ring buffer: loom models of every concurrent operation pair"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release -p ringscope --test loom
+
+# --- python (issue 10) --------------------------------------------------------------------
+# The Python package (python/): built once in debug into this workspace's target dir and
+# installed into target/python-venv with `pip install ./python`; pytest (ringbuf's examples,
+# both seed APIs, differential runs against ringbuf 2.6 and PortAudio's own ring, a PortAudio
+# callback on a JACK dummy server, C threads under seccomp, bad input), ruff, mypy --strict,
+# stubtest. The header's drift check and the C API's allocation test are ringscope-capi's
+# Rust tests (cargo test above).
+step "python: the ringscope package (venv, pip install ./python, pytest, ruff, mypy --strict)"
+scripts/install-deps.sh --python
+python/test.sh
+# -------------------------------------------------------------------------------------------

@@ -34,33 +34,14 @@
 //! For a display that only ever wants the newest window, and may share it between several
 //! readers, see [`snapshot`]: there the writer overwrites instead of refusing.
 //!
-//! # Coming from `pa_ringbuffer` or `ringbuf`
+//! For elements whose size is known only at run time (a Python `format=`, an `elementsize`, a C
+//! handle), [`bytes`] is the same ring with elements of `n` bytes, `n` chosen at construction.
 //!
-//! Every call of PortAudio's `pa_ringbuffer` (its Python wrapper) and of `ringbuf` (boost's
-//! `spsc_queue` for Python) has a counterpart here:
+//! # Coming from `ringbuf` or `pa_ringbuffer`
 //!
-//! | Seed | Call | `ringscope` |
-//! |---|---|---|
-//! | `pa_ringbuffer` | `RingBuffer(elementsize, size)`, size a power of two | [`RingBuffer::<T>::new(capacity)`](RingBuffer::new): any `Copy` element type, any capacity ≥ 1, every slot usable |
-//! | `pa_ringbuffer` | `RingBuffer(elementsize, buffer=…)` on memory the caller provides | not offered: the ring owns its memory, so the last end to drop frees it and neither side can outlive it; [`RingBuffer::new`] is its one allocation |
-//! | `pa_ringbuffer` | `elementsize`, `size` | `size_of::<T>()`, [`Producer::capacity`] / [`Consumer::capacity`] |
-//! | `pa_ringbuffer` | `write_available`, `read_available` | [`Producer::write_available`], [`Consumer::read_available`] |
-//! | `pa_ringbuffer` | `write(data, size)` → count | [`Producer::push_slice`] → count |
-//! | `pa_ringbuffer` | `read(size)` → data, `readinto(data)` → count | [`Consumer::pop_slice`] into a buffer the caller owns → count |
-//! | `pa_ringbuffer` | `read()` with no size: everything readable | [`Consumer::read_chunk`]`(usize::MAX)`, in place |
-//! | `pa_ringbuffer` | `get_write_buffers(size)` → (count, buf1, buf2), `advance_write_index(n)` | [`Producer::write_chunk`] → [`WriteChunk::as_mut_slices`], [`WriteChunk::commit`]; without a `Default` or an initial fill: [`Producer::write_chunk_uninit`] |
-//! | `pa_ringbuffer` | `get_read_buffers(size)` → (count, buf1, buf2), `advance_read_index(n)` | [`Consumer::read_chunk`] → [`ReadChunk::as_slices`], [`ReadChunk::commit`] |
-//! | `pa_ringbuffer` | the new index that `advance_*_index` returns | [`Counters::written`] / [`Counters::read`] from `counters()` on either side: 64-bit totals that never wrap back |
-//! | `pa_ringbuffer` | `flush()`, only while neither side runs | [`Consumer::clear`], safe while the producer writes |
-//! | `pa_ringbuffer` | `cdef()`, `init(ffi, lib)`: the ring shared with C code through CFFI | an `extern "C"` callback given the [`Producer`] as its `void *` (below) |
-//! | `ringbuf` | `RingBuffer(format, capacity)` | [`RingBuffer::<T>::new(capacity)`](RingBuffer::new) |
-//! | `ringbuf` | `push(data)` → the part that did not fit, or `None` | [`Producer::push_slice`] → `n`; the overflow is `&data[n..]`. One element: [`Producer::push`] → `Err(value)` |
-//! | `ringbuf` | `pop(n)` → what there is | [`Consumer::pop_slice`] on `&mut dst[..n]` → what there is; one element: [`Consumer::pop`] |
-//! | `ringbuf` | `reset()` | [`Consumer::clear`] |
-//! | `ringbuf` | `capacity` | [`Producer::capacity`] / [`Consumer::capacity`] |
-//! | `ringbuf` | `queue_void_ptr()`, C code pushes from its callback | the same: the `Producer` as the callback's `void *` (below); in Rust, move the [`Producer`] into the callback, it is `Send` |
-//! | `ringbuf` | `concatenate(a, b, …)` for buffer-protocol objects | a Python helper, not a ring operation: push each slice in turn with [`Producer::push_slice`] |
-//! | neither | | [`Consumer::peek`], [`Consumer::skip`], [`Producer::is_abandoned`] / [`Consumer::is_abandoned`], [`Counters`] (sample clock and overrun total on both sides), [`Producer::record_dropped`] / [`WriteChunk::record_dropped`], [`snapshot`] ("latest N") |
+//! Every call of the two Python packages this ring succeeds, `ringbuf` (boost's `spsc_queue`
+//! through Cython) and `pa_ringbuffer` (a CFFI wrapper of PortAudio's ring buffer), has a
+//! counterpart here: the table is in [`migrating`] (`docs/migrating.md` in the repository).
 //!
 //! ## From a C callback
 //!
@@ -104,17 +85,17 @@
 //! # Memory orderings
 //!
 //! Each side stores only its own position, with `Release`, and loads the other side's with
-//! `Acquire` when it is about to touch slots on the strength of it (only when its cached copy
-//! shows too little room or data); `skip` and `clear`, which touch no slot, load it `Relaxed`
-//! and keep it out of the cache. Every ordering in the code carries a comment saying why nothing
-//! weaker is correct. The loom models in `tests/loom.rs` check the concurrent operation pairs
-//! they list under loom's approximation of the C11 memory model, with every slot access
-//! mirrored on a loom cell so that a data race fails the model.
+//! `Acquire` only when its cached copy shows too little room or data; every ordering is the
+//! weakest correct one, with a comment saying why. The overview is beside the code, in
+//! `src/ring/mod.rs`; the loom models in `tests/loom.rs` check every concurrent operation pair
+//! of both rings, and `scripts/mutate-orderings.sh` shows each ordering is needed.
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;
+#[doc = include_str!("../docs/migrating.md")]
+pub mod migrating {}
 mod ring;
 pub mod snapshot;
 mod sync;
@@ -124,4 +105,5 @@ mod sync;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+pub use ring::bytes;
 pub use ring::{Consumer, Counters, Producer, ReadChunk, RingBuffer, WriteChunk, WriteChunkUninit};

@@ -121,9 +121,11 @@ fn clean_sine_triggers_at_the_exact_sub_sample_crossing() {
 #[test]
 fn hysteresis_stops_noise_from_retriggering() {
     // A slow 20 Hz sine with noise: around each crossing the noise crosses the level many times.
+    // It starts at its trough, so all 20 rising crossings lie inside the second.
     let mut noise = Noise::new(5);
+    let trough = -std::f64::consts::FRAC_PI_2;
     let signal: Vec<f32> = (0..48_000u64)
-        .map(|n| (sine_at(n, 20.0, RATE, 0.5, 0.0) + 0.02 * noise.gaussian()) as f32)
+        .map(|n| (sine_at(n, 20.0, RATE, 0.5, trough) + 0.02 * noise.gaussian()) as f32)
         .collect();
     let count = |hysteresis| {
         let mut finder = TriggerFinder::new(Edge::Rising, 0.0, hysteresis);

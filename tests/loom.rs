@@ -10,8 +10,47 @@
 #![cfg(loom)]
 
 use loom::thread;
-use ringscope::RingBuffer;
 use ringscope::snapshot::{SnapshotBuffer, SnapshotError, Window};
+use ringscope::{RingBuffer, bytes};
+
+/// The byte ring's models use 3-byte elements `[v, v, v]`: a torn or shifted element shows as
+/// bytes that differ.
+const ES: usize = 3;
+
+/// Element `v` of the byte ring's models.
+fn element(v: u8) -> [u8; ES] {
+    [v; ES]
+}
+
+/// The values of whole elements in `data`, asserting that none is torn.
+fn values(data: &[u8]) -> Vec<u8> {
+    data.chunks_exact(ES)
+        .map(|e| {
+            assert!(e.iter().all(|&b| b == e[0]), "torn element {e:?}");
+            e[0]
+        })
+        .collect()
+}
+
+/// Pops everything from a byte ring until the producer is gone and the ring is empty.
+fn drain_bytes_until_abandoned(consumer: &mut bytes::Consumer) -> Vec<u8> {
+    let mut received = Vec::new();
+    let mut dst = [0; 2 * ES];
+    loop {
+        let abandoned = consumer.is_abandoned();
+        loop {
+            let n = consumer.pop_slice(&mut dst);
+            if n == 0 {
+                break;
+            }
+            received.extend(values(&dst[..n * ES]));
+        }
+        if abandoned {
+            return received;
+        }
+        thread::yield_now();
+    }
+}
 
 /// Spins (yielding to loom) until `f` succeeds.
 fn until<T>(mut f: impl FnMut() -> Option<T>) -> T {
@@ -422,12 +461,12 @@ fn snapshot_window_of_the_whole_capacity_is_never_torn() {
     });
 }
 
-/// `write_chunk` default-fills the never-written slots of the ring's first lap while the
-/// consumer pops the element before them. The fill must write only free slots (a data race
-/// on a slot fails the model) and lend them holding the default; slot 0, lent again only if
-/// the pop has freed it, holds its stale element.
+/// `write_chunk` default-fills every slot it lends while the consumer pops the element before
+/// them. The fill must write only free slots (a data race on a slot fails the model) and lend
+/// them all holding the default, slot 0 too (lent again only if the pop has freed it), whose
+/// stale element is overwritten.
 #[test]
-fn first_lap_default_fill_racing_pop() {
+fn write_chunk_default_fill_racing_pop() {
     loom::model(|| {
         let (mut producer, mut consumer) = RingBuffer::<u32>::new(3);
         producer.push(1).unwrap();
@@ -435,15 +474,11 @@ fn first_lap_default_fill_racing_pop() {
             let mut chunk = producer.write_chunk(3);
             let len = chunk.len();
             let (first, second) = chunk.as_mut_slices();
-            assert_eq!(
-                first,
-                [0, 0],
-                "slots 1 and 2, never written, hold the default"
-            );
+            assert_eq!(first, [0, 0], "slots 1 and 2 hold the default");
             assert_eq!(
                 second,
-                &[1][..len - 2],
-                "slot 0, if lent, holds its stale element"
+                &[0][..len - 2],
+                "slot 0, if lent, holds the default"
             );
             for (slot, value) in first.iter_mut().chain(second.iter_mut()).zip(2..) {
                 *slot = value;
@@ -500,5 +535,192 @@ fn write_chunk_uninit_commit_racing_pop_and_pop_slice() {
         let len = writer.join().unwrap() as u32;
         assert_eq!(received, (1..=len + 1).collect::<Vec<u32>>());
         assert_eq!(consumer.counters().written, u64::from(len) + 1);
+    });
+}
+
+/// The byte ring: slices of whole elements and a stray partial one, between two threads.
+#[test]
+fn bytes_push_slice_then_pop_slice_keeps_whole_elements_in_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 2).unwrap();
+        let writer = thread::spawn(move || {
+            let mut next = 1;
+            while next <= 3 {
+                // Two elements and one stray byte, which must never be written.
+                let data = [&element(next)[..], &element(next + 1), &[0xff]].concat();
+                let n = if next == 3 { ES + 1 } else { data.len() };
+                next += producer.push_slice(&data[..n]) as u8;
+                thread::yield_now();
+            }
+        });
+        let mut received = Vec::new();
+        let mut dst = [0; 2 * ES + 2];
+        while received.len() < 3 {
+            let n = consumer.pop_slice(&mut dst);
+            received.extend(values(&dst[..n * ES]));
+            thread::yield_now();
+        }
+        assert_eq!(received, [1, 2, 3]);
+        writer.join().unwrap();
+        assert_eq!(consumer.read_available(), 0, "the stray byte is no element");
+    });
+}
+
+/// The byte ring's chunks, a partial commit on each side.
+#[test]
+fn bytes_write_chunk_then_read_chunk_keeps_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 2).unwrap();
+        let writer = thread::spawn(move || {
+            let mut next = 1;
+            while next <= 3 {
+                let mut chunk = producer.write_chunk(2);
+                let (first, second) = chunk.as_mut_slices();
+                let mut n = 0;
+                for slot in first
+                    .chunks_exact_mut(ES)
+                    .chain(second.chunks_exact_mut(ES))
+                {
+                    if next + n > 3 {
+                        break;
+                    }
+                    slot.copy_from_slice(&element(next + n));
+                    n += 1;
+                }
+                chunk.commit(n as usize);
+                next += n;
+                thread::yield_now();
+            }
+        });
+        let mut received = Vec::new();
+        while received.len() < 3 {
+            let chunk = consumer.read_chunk(2);
+            let (first, second) = chunk.as_slices();
+            let got = values(&[first, second].concat());
+            if let Some(&value) = got.first() {
+                received.push(value);
+                chunk.commit(1);
+            }
+            thread::yield_now();
+        }
+        assert_eq!(received, [1, 2, 3]);
+        writer.join().unwrap();
+    });
+}
+
+/// The byte ring's raw regions: written through the pointers, then advanced; read through
+/// the pointers, then advanced. The second write wraps into slot 0 only once it is read.
+#[test]
+fn bytes_write_regions_then_read_regions_keeps_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 2).unwrap();
+        let writer = thread::spawn(move || {
+            let mut next = 1;
+            while next <= 3 {
+                let regions = producer.write_regions(2);
+                let n = (regions.first_len + regions.second_len).min(usize::from(4 - next));
+                for i in 0..n {
+                    let at = if i < regions.first_len {
+                        regions.first.wrapping_add(i * ES)
+                    } else {
+                        regions.second.wrapping_add((i - regions.first_len) * ES)
+                    };
+                    // SAFETY: element `i` of the free regions, the producer's until it advances.
+                    unsafe { at.copy_from_nonoverlapping(element(next + i as u8).as_ptr(), ES) };
+                }
+                producer.advance_write(n);
+                next += n as u8;
+                thread::yield_now();
+            }
+        });
+        let mut received = Vec::new();
+        while received.len() < 3 {
+            let regions = consumer.read_regions(1);
+            if regions.first_len == 1 {
+                // SAFETY: one published element at `first`, kept until `advance_read`.
+                let bytes = unsafe { std::slice::from_raw_parts(regions.first, ES) };
+                received.extend(values(bytes));
+                consumer.advance_read(1);
+            }
+            thread::yield_now();
+        }
+        assert_eq!(received, [1, 2, 3]);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn bytes_clear_racing_push_loses_nothing_it_does_not_count() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 2).unwrap();
+        let writer = thread::spawn(move || {
+            for value in 1..=3 {
+                let _ = producer.push_slice(&element(value));
+            }
+        });
+        let cleared = consumer.clear();
+        let after = drain_bytes_until_abandoned(&mut consumer);
+        writer.join().unwrap();
+        let counters = consumer.counters();
+        assert!(
+            after.windows(2).all(|w| w[0] < w[1]),
+            "order kept: {after:?}"
+        );
+        assert_eq!(counters.written + counters.dropped, 3);
+        assert_eq!(counters.read, (cleared + after.len()) as u64);
+        assert_eq!(counters.read, counters.written);
+    });
+}
+
+/// `skip` loads the producer's position Relaxed and must not cache it: popping the element
+/// after a skipped one must still synchronise with its write.
+#[test]
+fn bytes_skip_one_of_two_then_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 2).unwrap();
+        let writer = thread::spawn(move || {
+            producer.push_slice(&[element(1), element(2)].concat());
+        });
+        if consumer.skip(1) == 1 {
+            let mut dst = [0; ES];
+            assert_eq!(consumer.pop_slice(&mut dst), 1);
+            assert_eq!(dst, element(2));
+        }
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn bytes_abandoned_producer_leaves_everything_readable() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 2).unwrap();
+        let writer = thread::spawn(move || {
+            producer.push_slice(&[element(1), element(2)].concat());
+            drop(producer);
+        });
+        until(|| consumer.is_abandoned().then_some(()));
+        let mut dst = [0; 2 * ES];
+        assert_eq!(consumer.pop_slice(&mut dst), 2);
+        assert_eq!(values(&dst), [1, 2]);
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn bytes_abandoned_consumer_leaves_its_final_position_visible() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(ES, 1).unwrap();
+        producer.push_slice(&element(1));
+        let reader = thread::spawn(move || {
+            let mut dst = [0; ES];
+            let popped = consumer.pop_slice(&mut dst);
+            drop(consumer);
+            (popped, dst)
+        });
+        until(|| producer.is_abandoned().then_some(()));
+        assert_eq!(producer.counters().read, 1);
+        assert_eq!(producer.write_available(), 1, "the pop's slot is free");
+        assert_eq!(producer.push_slice(&element(2)), 1);
+        assert_eq!(reader.join().unwrap(), (1, element(1)));
     });
 }

@@ -1,10 +1,11 @@
-//! Model-based test: random sequences of every ring operation, run on the ring and on a
-//! `VecDeque` model of a bounded FIFO, must give the same result at every step.
+//! Model-based tests: random sequences of every ring operation, run on the ring (typed, and
+//! with a run-time element size) and on a `VecDeque` model of a bounded FIFO, must give the same
+//! result at every step.
 
 use std::collections::VecDeque;
 
 use proptest::prelude::*;
-use ringscope::{Counters, RingBuffer};
+use ringscope::{Counters, RingBuffer, bytes};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -66,14 +67,11 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// What a bounded FIFO must do, plus what each slot of the ring's allocation last had written
-/// into it (published or not), which is all a `WriteChunk` may show besides `T::default()`.
+/// What a bounded FIFO must do.
 struct Model {
     capacity: usize,
     queue: VecDeque<u32>,
     counters: Counters,
-    /// The value last written into each slot, `None` if none ever was.
-    slots: Vec<Option<u32>>,
 }
 
 impl Model {
@@ -84,27 +82,162 @@ impl Model {
     fn write_index(&self) -> usize {
         (self.counters.written % self.capacity as u64) as usize
     }
-    /// Records `values` as written into the slots from the write position on, unpublished.
-    fn fill(&mut self, values: &[u32]) {
+    fn write(&mut self, values: &[u32]) {
         assert!(values.len() <= self.free());
-        let start = self.write_index();
-        for (i, &value) in values.iter().enumerate() {
-            self.slots[(start + i) % self.capacity] = Some(value);
-        }
-    }
-    /// Publishes `values`, already `fill`ed.
-    fn publish(&mut self, values: &[u32]) {
         self.queue.extend(values);
         self.counters.written += values.len() as u64;
-    }
-    fn write(&mut self, values: &[u32]) {
-        self.fill(values);
-        self.publish(values);
     }
     fn take(&mut self, n: usize) -> Vec<u32> {
         self.counters.read += n as u64;
         self.queue.drain(..n).collect()
     }
+}
+
+/// The byte ring's operations; counts are in elements.
+#[derive(Clone, Debug)]
+enum ByteOp {
+    /// `n` whole elements and `partial` stray bytes (fewer than an element), pushed in one slice.
+    PushSlice {
+        n: usize,
+        partial: usize,
+    },
+    /// As `Op::WriteChunk`: check what the chunk lends, fill it, commit `k` (same encoding).
+    WriteChunk {
+        n: usize,
+        k: usize,
+        dropped: usize,
+    },
+    /// Raw regions: check and fill them through their pointers, then `advance_write(k % (len + 1))`.
+    WriteRegions {
+        n: usize,
+        k: usize,
+    },
+    /// Into a buffer of `n` elements plus `extra` bytes, which must stay untouched.
+    PopSlice {
+        n: usize,
+        extra: usize,
+    },
+    ReadChunk {
+        n: usize,
+        k: usize,
+    },
+    /// Raw regions: check them, then `advance_read(k % (len + 1))`.
+    ReadRegions {
+        n: usize,
+        k: usize,
+    },
+    Skip(usize),
+    Clear,
+    Available,
+    Counters,
+    RecordDropped(usize),
+}
+
+fn byte_op() -> impl Strategy<Value = ByteOp> {
+    prop_oneof![
+        (0..12_usize, 0..8_usize).prop_map(|(n, partial)| ByteOp::PushSlice { n, partial }),
+        (0..12_usize, 0..12_usize, 0..4_usize).prop_map(|(n, k, dropped)| ByteOp::WriteChunk {
+            n,
+            k,
+            dropped
+        }),
+        (0..12_usize, 0..12_usize).prop_map(|(n, k)| ByteOp::WriteRegions { n, k }),
+        (0..12_usize, 0..8_usize).prop_map(|(n, extra)| ByteOp::PopSlice { n, extra }),
+        (0..12_usize, 0..12_usize).prop_map(|(n, k)| ByteOp::ReadChunk { n, k }),
+        (0..12_usize, 0..12_usize).prop_map(|(n, k)| ByteOp::ReadRegions { n, k }),
+        (0..12_usize).prop_map(ByteOp::Skip),
+        Just(ByteOp::Clear),
+        Just(ByteOp::Available),
+        Just(ByteOp::Counters),
+        (0..5_usize).prop_map(ByteOp::RecordDropped),
+    ]
+}
+
+/// A bounded FIFO of byte elements, plus the bytes last written into each slot (published or
+/// not; zeros at first), which is exactly what a byte ring's write chunk or region must lend.
+struct ByteModel {
+    element_size: usize,
+    capacity: usize,
+    queue: VecDeque<Vec<u8>>,
+    counters: Counters,
+    slots: Vec<u8>,
+    /// The value of the next fresh element.
+    next: u32,
+}
+
+impl ByteModel {
+    fn free(&self) -> usize {
+        self.capacity - self.queue.len()
+    }
+    fn write_index(&self) -> usize {
+        (self.counters.written % self.capacity as u64) as usize
+    }
+    /// `n` fresh elements, each distinct, its bytes differing from one another too (so that a
+    /// torn or shifted element shows).
+    fn fresh(&mut self, n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|_| {
+                self.next += 1;
+                let v = self.next;
+                (0..self.element_size)
+                    .map(|i| (v.wrapping_mul(37) as usize + i * 11) as u8)
+                    .collect()
+            })
+            .collect()
+    }
+    /// The bytes of the `len` slots from the write position on, as the ring's two regions.
+    fn free_bytes(&self, len: usize) -> (Vec<u8>, Vec<u8>) {
+        let es = self.element_size;
+        let start = self.write_index();
+        let first = len.min(self.capacity - start);
+        (
+            self.slots[start * es..(start + first) * es].to_vec(),
+            self.slots[..(len - first) * es].to_vec(),
+        )
+    }
+    /// Records `elements` as written into the slots from the write position on, unpublished.
+    fn fill(&mut self, elements: &[Vec<u8>]) {
+        assert!(elements.len() <= self.free());
+        let es = self.element_size;
+        let start = self.write_index();
+        for (i, element) in elements.iter().enumerate() {
+            let index = (start + i) % self.capacity;
+            self.slots[index * es..(index + 1) * es].copy_from_slice(element);
+        }
+    }
+    /// Publishes `elements`, already `fill`ed.
+    fn publish(&mut self, elements: &[Vec<u8>]) {
+        self.queue.extend(elements.iter().cloned());
+        self.counters.written += elements.len() as u64;
+    }
+    /// The oldest `n` elements, concatenated.
+    fn oldest(&self, n: usize) -> Vec<u8> {
+        self.queue.iter().take(n).flatten().copied().collect()
+    }
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        self.counters.read += n as u64;
+        self.queue.drain(..n).flatten().collect()
+    }
+}
+
+/// Copies the bytes behind a pair of raw regions.
+///
+/// # Safety
+///
+/// Both regions must be valid for reading `len * element_size` bytes.
+unsafe fn region_bytes(
+    (first, first_len): (*const u8, usize),
+    (second, second_len): (*const u8, usize),
+    element_size: usize,
+) -> Vec<u8> {
+    // SAFETY: the caller's promise.
+    let (a, b) = unsafe {
+        (
+            std::slice::from_raw_parts(first, first_len * element_size),
+            std::slice::from_raw_parts(second, second_len * element_size),
+        )
+    };
+    [a, b].concat()
 }
 
 proptest! {
@@ -121,7 +254,6 @@ proptest! {
             capacity,
             queue: VecDeque::new(),
             counters: Counters::default(),
-            slots: vec![None; capacity],
         };
         // Every generated value is distinct and non-zero, so a slot holding one can be told
         // from a default-filled slot (0) and from garbage.
@@ -164,29 +296,21 @@ proptest! {
                     prop_assert_eq!(first.len(), len.min(capacity - start), "split at the end of the allocation");
                     prop_assert_eq!(first.len() + second.len(), len);
                     for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate() {
-                        let index = (start + i) % capacity;
-                        // Before it is written, a lent slot shows what was last written into it
-                        // (a stale element), or the default in the first lap: nothing else.
-                        prop_assert!(
-                            Some(*slot) == model.slots[index] || *slot == 0,
-                            "slot {} lent holding {}, but its last write was {:?}",
-                            index,
-                            *slot,
-                            model.slots[index]
-                        );
+                        // Every slot is lent holding the default: never a stale element, never
+                        // garbage (not even where a `WriteChunkUninit` de-initialised it).
+                        prop_assert_eq!(*slot, 0, "slot {} of the chunk", i);
                         *slot = values[i];
                     }
-                    model.fill(&values[..len]);
                     chunk.record_dropped(dropped);
                     model.counters.dropped += dropped as u64;
                     match k % (len + 2) {
                         k if k == len => {
                             chunk.commit_all();
-                            model.publish(&values[..len]);
+                            model.write(&values[..len]);
                         }
                         k if k < len => {
                             chunk.commit(k);
-                            model.publish(&values[..k]);
+                            model.write(&values[..k]);
                         }
                         _ => drop(chunk),
                     }
@@ -204,7 +328,6 @@ proptest! {
                     for (slot, &value) in first.iter_mut().chain(second.iter_mut()).zip(&values) {
                         slot.write(value);
                     }
-                    model.fill(&values[..len]);
                     // Safe code may also de-initialise the slots it will not commit: a later
                     // `WriteChunk` must then lend them holding the default, not what was there.
                     let committed = match k % (len + 2) {
@@ -212,9 +335,8 @@ proptest! {
                         _ => 0,
                     };
                     if dropped % 2 == 1 {
-                        for (i, slot) in first.iter_mut().chain(second.iter_mut()).enumerate().skip(committed) {
+                        for slot in first.iter_mut().chain(second.iter_mut()).skip(committed) {
                             *slot = std::mem::MaybeUninit::uninit();
-                            model.slots[(start + i) % capacity] = None;
                         }
                     }
                     chunk.record_dropped(dropped);
@@ -223,12 +345,12 @@ proptest! {
                         k if k == len => {
                             // SAFETY: every slot of the chunk was written in the loop above.
                             unsafe { chunk.commit_all() };
-                            model.publish(&values[..len]);
+                            model.write(&values[..len]);
                         }
                         k if k < len => {
                             // SAFETY: as above; `k` of the `len` written slots.
                             unsafe { chunk.commit(k) };
-                            model.publish(&values[..k]);
+                            model.write(&values[..k]);
                         }
                         _ => drop(chunk),
                     }
@@ -315,6 +437,182 @@ proptest! {
             prop_assert_eq!(producer.push_slice(&values), fits);
             model.write(&values[..fits]);
             model.counters.dropped += (values.len() - fits) as u64;
+            prop_assert_eq!(producer.counters(), model.counters);
+            prop_assert_eq!(producer.write_available(), 0);
+        }
+    }
+
+    #[test]
+    fn byte_ring_matches_a_bounded_fifo_model(
+        element_size in 1..7_usize,
+        capacity in 1..12_usize,
+        ops in prop::collection::vec(byte_op(), 1..200),
+        drop_producer in any::<bool>(),
+    ) {
+        let (mut producer, mut consumer) = bytes::RingBuffer::new(element_size, capacity).unwrap();
+        prop_assert_eq!((producer.element_size(), consumer.element_size()), (element_size, element_size));
+        let es = element_size;
+        let mut model = ByteModel {
+            element_size,
+            capacity,
+            queue: VecDeque::new(),
+            counters: Counters::default(),
+            slots: vec![0; capacity * element_size],
+            next: 0,
+        };
+        for op in ops {
+            match op {
+                ByteOp::PushSlice { n, partial } => {
+                    let elements = model.fresh(n);
+                    let partial = partial % es;
+                    let mut data: Vec<u8> = elements.concat();
+                    data.extend(std::iter::repeat_n(0xee, partial));
+                    let written = producer.push_slice(&data);
+                    let fits = n.min(model.free());
+                    prop_assert_eq!(written, fits);
+                    model.fill(&elements[..fits]);
+                    model.publish(&elements[..fits]);
+                    // A stray partial element is neither written nor counted.
+                    model.counters.dropped += (n - fits) as u64;
+                }
+                ByteOp::WriteChunk { n, k, dropped } => {
+                    let elements = model.fresh(n);
+                    let len = n.min(model.free());
+                    let (lent_first, lent_second) = model.free_bytes(len);
+                    let mut chunk = producer.write_chunk(n);
+                    prop_assert_eq!(chunk.len(), len);
+                    prop_assert_eq!(chunk.is_empty(), len == 0);
+                    let (first, second) = chunk.as_mut_slices();
+                    // Exactly what was last written into those slots (or zeros), unfilled.
+                    prop_assert_eq!(&*first, &lent_first[..]);
+                    prop_assert_eq!(&*second, &lent_second[..]);
+                    let data = elements[..len].concat();
+                    let split = first.len();
+                    first.copy_from_slice(&data[..split]);
+                    second.copy_from_slice(&data[split..]);
+                    model.fill(&elements[..len]);
+                    chunk.record_dropped(dropped);
+                    model.counters.dropped += dropped as u64;
+                    match k % (len + 2) {
+                        k if k == len => {
+                            chunk.commit_all();
+                            model.publish(&elements[..len]);
+                        }
+                        k if k < len => {
+                            chunk.commit(k);
+                            model.publish(&elements[..k]);
+                        }
+                        _ => drop(chunk),
+                    }
+                }
+                ByteOp::WriteRegions { n, k } => {
+                    let elements = model.fresh(n);
+                    let len = n.min(model.free());
+                    let (lent_first, lent_second) = model.free_bytes(len);
+                    let regions = producer.write_regions(n);
+                    prop_assert_eq!(regions.first_len, lent_first.len() / es);
+                    prop_assert_eq!(regions.second_len, lent_second.len() / es);
+                    let first = (regions.first.cast_const(), regions.first_len);
+                    let second = (regions.second.cast_const(), regions.second_len);
+                    // SAFETY: the regions are `len` free elements, the producer's until it
+                    // advances; nothing else touches them meanwhile.
+                    let lent = unsafe { region_bytes(first, second, es) };
+                    prop_assert_eq!(lent, [lent_first, lent_second].concat());
+                    let data = elements[..len].concat();
+                    let split = regions.first_len * es;
+                    // SAFETY: as above; `data` is `len` elements, split as the regions are.
+                    unsafe {
+                        regions.first.copy_from_nonoverlapping(data.as_ptr(), split);
+                        regions.second.copy_from_nonoverlapping(data[split..].as_ptr(), data.len() - split);
+                    }
+                    model.fill(&elements[..len]);
+                    let k = k % (len + 1);
+                    producer.advance_write(k);
+                    model.publish(&elements[..k]);
+                }
+                ByteOp::PopSlice { n, extra } => {
+                    let mut dst = vec![0xaa; n * es + extra % es];
+                    let got = consumer.pop_slice(&mut dst);
+                    let expected = model.take(n.min(model.queue.len()));
+                    prop_assert_eq!(got * es, expected.len());
+                    prop_assert_eq!(&dst[..got * es], &expected[..]);
+                    prop_assert!(dst[got * es..].iter().all(|&b| b == 0xaa), "bytes past the popped elements untouched");
+                }
+                ByteOp::ReadChunk { n, k } => {
+                    let chunk = consumer.read_chunk(n);
+                    let len = n.min(model.queue.len());
+                    prop_assert_eq!(chunk.len(), len);
+                    prop_assert_eq!(chunk.is_empty(), len == 0);
+                    let (first, second) = chunk.as_slices();
+                    let start = (model.counters.read % capacity as u64) as usize;
+                    prop_assert_eq!(first.len(), len.min(capacity - start) * es, "split at the end of the slots");
+                    prop_assert_eq!([first, second].concat(), model.oldest(len));
+                    let k = k % (len + 1);
+                    chunk.commit(k);
+                    model.take(k);
+                }
+                ByteOp::ReadRegions { n, k } => {
+                    let regions = consumer.read_regions(n);
+                    let len = n.min(model.queue.len());
+                    prop_assert_eq!(regions.first_len + regions.second_len, len);
+                    let first = (regions.first, regions.first_len);
+                    let second = (regions.second, regions.second_len);
+                    // SAFETY: the regions are `len` published elements, kept until the consumer
+                    // advances.
+                    let lent = unsafe { region_bytes(first, second, es) };
+                    prop_assert_eq!(lent, model.oldest(len));
+                    let k = k % (len + 1);
+                    consumer.advance_read(k);
+                    model.take(k);
+                }
+                ByteOp::Skip(n) => {
+                    let skipped = n.min(model.queue.len());
+                    prop_assert_eq!(consumer.skip(n), skipped);
+                    model.take(skipped);
+                }
+                ByteOp::Clear => {
+                    let all = model.queue.len();
+                    prop_assert_eq!(consumer.clear(), all);
+                    model.take(all);
+                }
+                ByteOp::Available => {
+                    prop_assert_eq!(consumer.read_available(), model.queue.len());
+                    prop_assert_eq!(producer.write_available(), model.free());
+                }
+                ByteOp::Counters => {
+                    prop_assert_eq!(consumer.counters(), model.counters);
+                    prop_assert_eq!(producer.counters(), model.counters);
+                    prop_assert!(!consumer.is_abandoned());
+                    prop_assert!(!producer.is_abandoned());
+                }
+                ByteOp::RecordDropped(n) => {
+                    producer.record_dropped(n);
+                    model.counters.dropped += n as u64;
+                }
+            }
+        }
+        prop_assert_eq!(consumer.counters(), model.counters);
+        prop_assert_eq!((producer.capacity(), consumer.capacity()), (capacity, capacity));
+
+        if drop_producer {
+            drop(producer);
+            prop_assert!(consumer.is_abandoned());
+            // Everything published is still there, in order, and nothing else.
+            let mut drained = vec![0; (capacity + 1) * es];
+            let got = consumer.pop_slice(&mut drained);
+            let remaining = model.queue.len();
+            prop_assert_eq!(&drained[..got * es], &model.take(remaining)[..]);
+            prop_assert_eq!(consumer.read_available(), 0);
+            prop_assert_eq!(consumer.counters(), model.counters);
+        } else {
+            drop(consumer);
+            prop_assert!(producer.is_abandoned());
+            prop_assert_eq!(producer.counters(), model.counters);
+            let elements = model.fresh(capacity + 1);
+            let fits = model.free();
+            prop_assert_eq!(producer.push_slice(&elements.concat()), fits);
+            model.publish(&elements[..fits]);
+            model.counters.dropped += (elements.len() - fits) as u64;
             prop_assert_eq!(producer.counters(), model.counters);
             prop_assert_eq!(producer.write_available(), 0);
         }

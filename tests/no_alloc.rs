@@ -3,8 +3,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use ringscope::RingBuffer;
 use ringscope::snapshot::SnapshotBuffer;
+use ringscope::{RingBuffer, bytes};
 
 /// Counts allocations made by the current thread (the test harness's own threads don't count).
 struct CountingAllocator;
@@ -57,6 +57,14 @@ fn no_ring_operation_allocates_after_new() {
             let mut chunk = producer.write_chunk(64);
             chunk.as_mut_slices().0.fill([0.5, 0.5]);
             chunk.commit_all();
+            let mut chunk = producer.write_chunk_uninit(64);
+            chunk
+                .as_mut_slices()
+                .0
+                .fill(std::mem::MaybeUninit::new([0.5, 0.5]));
+            let filled = chunk.as_mut_slices().0.len();
+            // SAFETY: the first region's slots were all written just above.
+            unsafe { chunk.commit(filled) };
             let _ = producer.write_available();
             let _ = producer.counters();
             let _ = producer.is_abandoned();
@@ -70,6 +78,41 @@ fn no_ring_operation_allocates_after_new() {
             consumer.skip(10);
             let _ = consumer.read_available();
             let _ = consumer.counters();
+            consumer.clear();
+        }
+    });
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn no_byte_ring_operation_allocates_after_new() {
+    let (mut producer, mut consumer) = bytes::RingBuffer::new(6, 1000).unwrap();
+    let block = [0x5a_u8; 6 * 300 + 5];
+    let mut dst = [0_u8; 6 * 300];
+    let allocations = allocations_during(|| {
+        for _ in 0..100 {
+            producer.push_slice(&block);
+            let mut chunk = producer.write_chunk(64);
+            chunk.as_mut_slices().0.fill(1);
+            chunk.record_dropped(1);
+            chunk.commit_all();
+            let regions = producer.write_regions(10);
+            producer.advance_write(regions.first_len);
+            producer.record_dropped(2);
+            let _ = producer.write_available();
+            let _ = producer.counters();
+            let _ = producer.is_abandoned();
+
+            let _ = consumer.pop_slice(&mut dst);
+            let chunk = consumer.read_chunk(100);
+            let _ = chunk.as_slices();
+            chunk.commit_all();
+            let regions = consumer.read_regions(10);
+            consumer.advance_read(regions.first_len);
+            consumer.skip(10);
+            let _ = consumer.read_available();
+            let _ = consumer.counters();
+            let _ = consumer.is_abandoned();
             consumer.clear();
         }
     });

@@ -40,6 +40,8 @@ use std::time::{Duration, Instant};
 use nice_plug::prelude::*;
 use ringscope_plugin::Ringscope;
 use ringscope_plugin::harness::{HostlessContext, activate, buffer_over, process};
+use ringscope_plugin::shared::EditorShared;
+use ringscope_plugin::tap::Demand;
 
 const FRAMES: usize = 512;
 const CHANNELS: usize = 2;
@@ -89,6 +91,7 @@ struct Drained {
 /// Everything one measurement needs.
 struct Rig<'a> {
     plugin: Ringscope,
+    shared: Arc<EditorShared>,
     ctx: HostlessContext,
     input: Vec<Vec<f32>>,
     buffer: Buffer<'a>,
@@ -98,10 +101,16 @@ struct Rig<'a> {
 }
 
 impl Rig<'_> {
+    /// Opens (streaming) or closes the editor's demand on the tap, as a window does.
+    fn set_editor(&self, open: bool) {
+        let demand = if open { Demand::Stream } else { Demand::Off };
+        self.shared.set_editor_demand(demand);
+    }
+
     /// Nanoseconds per block for about `blocks` blocks in `state`.
     fn measure(&mut self, state: State, blocks: usize) -> f64 {
         let open = state == State::EditorOpen;
-        self.plugin.tap_switch().set(open);
+        self.set_editor(open);
         let batches = blocks.div_ceil(BATCH);
         let mut total = Duration::ZERO;
         for _ in 0..batches {
@@ -150,7 +159,7 @@ impl Rig<'_> {
         let mut next = Instant::now() + period;
         for k in 0..3 * blocks_per_state {
             let state = State::ALL[k % 3];
-            self.plugin.tap_switch().set(state == State::EditorOpen);
+            self.set_editor(state == State::EditorOpen);
             // Sleep through most of the period, spin the rest, as a callback thread would wait.
             let now = Instant::now();
             if next > now + Duration::from_micros(300) {
@@ -256,6 +265,7 @@ fn main() {
     let mut open_overhead = Vec::with_capacity(reps);
     let mut rig = Rig {
         plugin,
+        shared: shared.clone(),
         ctx,
         input,
         buffer: buffer_over(&mut output),
@@ -283,13 +293,8 @@ fn main() {
     gui_rate.store(true, Ordering::Relaxed);
     let paced = rig.paced(paced_blocks);
     gui_rate.store(false, Ordering::Relaxed);
-    let Rig {
-        plugin,
-        input,
-        written,
-        ..
-    } = rig;
-    plugin.tap_switch().set(false);
+    rig.set_editor(false);
+    let Rig { input, written, .. } = rig;
     stop.store(true, Ordering::Release);
     consumer.join().unwrap();
     let drained = drained.frames.load(Ordering::Acquire);

@@ -6,7 +6,9 @@
 //! one atomic flag and returns.
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
-//! [`test_signal`] (the display-only test signal), [`editor`] (the egui editor).
+//! [`shared`] (what the plugin shares with its editor windows), [`test_signal`] (the
+//! display-only test signal), [`editor`] (the egui editor). `docs/architecture.md` follows one
+//! block from the host to the screen.
 
 #![warn(missing_docs)]
 
@@ -15,6 +17,7 @@ pub mod editor;
 #[doc(hidden)]
 pub mod harness;
 pub mod params;
+pub mod shared;
 pub mod tap;
 pub mod test_signal;
 
@@ -22,22 +25,22 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
-use nice_plug_egui::RepaintNotifier;
 
-use crate::editor::{EditorShared, RingscopeEditor};
+use crate::editor::RingscopeEditor;
 use crate::params::{RingscopeParams, TestSignalKind};
-use crate::tap::{AudioTap, BlockInfo, TapSwitch, TransportInfo, default_capacity, tap_channel};
+use crate::shared::EditorShared;
+use crate::tap::{AudioTap, BlockInfo, PackedTransport, default_capacity};
 use crate::test_signal::{TestSignal, TestSignalSettings};
+use ringscope::analysis::valid_sample_rate;
 
 pub use crate::params::set_test_signal_on_by_default;
 
 /// The plugin.
 pub struct Ringscope {
     params: Arc<RingscopeParams>,
-    switch: Arc<TapSwitch>,
     /// Audio side of the audio → editor channel.
     tap: AudioTap,
-    /// What the editor windows share with the plugin (holds the tap's reader).
+    /// What the editor windows share with the plugin (holds the tap's reader and switch).
     shared: Arc<EditorShared>,
     test_signal: TestSignal,
     sample_rate: f32,
@@ -46,19 +49,13 @@ pub struct Ringscope {
 impl Default for Ringscope {
     fn default() -> Self {
         let params = Arc::new(RingscopeParams::default());
-        // An idle editor is woken by the audio thread through the windows' repaint flag.
-        let repaint = RepaintNotifier::new();
-        let waker = repaint.clone();
-        let switch = Arc::new(TapSwitch::with_waker(move || waker.request_repaint()));
-        let shared = Arc::new(EditorShared::new(params.clone(), switch.clone(), repaint));
+        let shared = Arc::new(EditorShared::new(params.clone()));
         // Allocated here and in `activate`, never on the audio thread. Sized for 48 kHz until
         // the host tells the real rate.
         let sample_rate = 48_000.0;
-        let (tap, reader) = tap_channel(default_capacity(sample_rate), switch.clone());
-        shared.install_reader(reader);
+        let tap = shared.connect(default_capacity(sample_rate));
         Self {
             params,
-            switch,
             tap,
             shared,
             test_signal: TestSignal::new(sample_rate),
@@ -74,28 +71,19 @@ impl Ringscope {
         self.shared.clone()
     }
 
-    /// The tap's switch (what opening, idling and closing an editor window sets).
-    pub fn tap_switch(&self) -> Arc<TapSwitch> {
-        self.switch.clone()
-    }
-
-    /// The parameters.
-    pub fn ringscope_params(&self) -> Arc<RingscopeParams> {
-        self.params.clone()
-    }
-
     /// The audio-thread work of one block, separated from `Plugin::process` so benchmarks and
     /// tests can call exactly what `process()` calls. `channels` is the host's buffer; it is
     /// only read.
     #[inline]
     pub fn tap_block<C: AsRef<[f32]>>(&mut self, channels: &[C], transport: Option<&Transport>) {
-        // Editor closed (or frozen): this one relaxed load is all the audio thread does.
+        // Nobody listening (editor closed or frozen): this one relaxed load is all the audio
+        // thread does.
         if !self.tap.is_listening() {
             return;
         }
         let info = BlockInfo {
             sample_rate: self.sample_rate,
-            transport: transport.map(transport_info).unwrap_or_default(),
+            transport: transport.map(PackedTransport::from).unwrap_or_default(),
             ..Default::default()
         };
         let kind = self.params.test_signal.value();
@@ -111,26 +99,13 @@ impl Ringscope {
                 sweep_seconds: self.params.test_sweep_s.value(),
             };
             let channel_count = channels.len().min(2) as u8;
-            self.tap.write_test_signal(
-                frames,
-                info,
-                channel_count,
-                &mut self.test_signal,
-                &settings,
-            );
+            let signal = &mut self.test_signal;
+            self.tap
+                .write_test_signal(frames, info, channel_count, |out| {
+                    signal.fill(&settings, out)
+                });
         }
     }
-}
-
-fn transport_info(t: &Transport) -> TransportInfo {
-    TransportInfo::new(
-        t.playing,
-        t.tempo,
-        t.pos_samples(),
-        t.pos_beats(),
-        t.bar_start_pos_beats(),
-        t.time_sig_numerator.zip(t.time_sig_denominator),
-    )
 }
 
 impl Plugin for Ringscope {
@@ -177,10 +152,11 @@ impl Plugin for Ringscope {
         let capacity =
             default_capacity(sample_rate).max(4 * buffer_config.max_buffer_size as usize);
         if capacity != self.tap.capacity() {
-            let (tap, reader) = tap_channel(capacity, self.switch.clone());
-            self.tap = tap;
-            self.shared.install_reader(reader);
+            self.tap = self.shared.connect(capacity);
         }
+        // One rule for real rates: what the tap reports is what the display analyses and what
+        // the test signal is made at.
+        let sample_rate = valid_sample_rate(f64::from(sample_rate)) as f32;
         if sample_rate != self.sample_rate {
             self.sample_rate = sample_rate;
             self.test_signal.set_sample_rate(sample_rate);

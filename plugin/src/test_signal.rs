@@ -10,6 +10,10 @@
 //! every signal at the same setting carries the same power. Tones are identical in both channels;
 //! noise is independent per channel (correlation ≈ 0).
 
+use std::mem::MaybeUninit;
+
+use ringscope::analysis::{Frame, valid_sample_rate};
+
 use crate::params::TestSignalKind;
 
 /// What to generate; read from the parameters once per block.
@@ -153,10 +157,11 @@ pub struct TestSignal {
 }
 
 impl TestSignal {
-    /// A generator for `sample_rate` Hz (values ≤ 0 or non-finite fall back to 48 kHz).
+    /// A generator for `sample_rate` Hz (one that is not real falls back to 48 kHz, as in the
+    /// analysis: see [`valid_sample_rate`]).
     pub fn new(sample_rate: f32) -> Self {
         Self {
-            sample_rate: Self::valid_rate(sample_rate),
+            sample_rate: valid_sample_rate(f64::from(sample_rate)),
             phase: 0.0,
             phase2: 0.0,
             sweep_time: 0.0,
@@ -166,23 +171,10 @@ impl TestSignal {
         }
     }
 
-    fn valid_rate(sample_rate: f32) -> f64 {
-        if sample_rate.is_finite() && sample_rate > 0.0 {
-            f64::from(sample_rate)
-        } else {
-            48_000.0
-        }
-    }
-
     /// Changes the sample rate and restarts every signal.
     pub fn set_sample_rate(&mut self, sample_rate: f32) {
-        self.sample_rate = Self::valid_rate(sample_rate);
+        self.sample_rate = valid_sample_rate(f64::from(sample_rate));
         self.reset();
-    }
-
-    /// The sample rate in use.
-    pub fn sample_rate(&self) -> f32 {
-        self.sample_rate as f32
     }
 
     /// Restarts phases, the sweep and the noise sequences.
@@ -194,9 +186,14 @@ impl TestSignal {
         self.pink = [PinkFilter::default(); 2];
     }
 
-    /// Overwrites `out` with the next `out.len()` stereo frames of the signal. `Off` writes
-    /// silence.
-    pub fn fill(&mut self, settings: &TestSignalSettings, out: &mut [[f32; 2]]) {
+    /// Writes every slot of `out` with the next `out.len()` stereo frames of the signal (`Off`
+    /// writes silence) and returns them, now initialised: the tap writes straight into the
+    /// ring's free slots, with no default fill before.
+    pub fn fill<'a>(
+        &mut self,
+        settings: &TestSignalSettings,
+        out: &'a mut [MaybeUninit<Frame>],
+    ) -> &'a mut [Frame] {
         let amplitude = if settings.amplitude.is_finite() {
             settings.amplitude.clamp(0.0, 1.0)
         } else {
@@ -211,12 +208,14 @@ impl TestSignal {
             }
         };
         match settings.kind {
-            TestSignalKind::Off => out.fill([0.0; 2]),
+            TestSignalKind::Off => out.iter_mut().for_each(|slot| {
+                slot.write([0.0; 2]);
+            }),
             TestSignalKind::Sine => {
                 let inc = clamp_freq(settings.frequency_hz) / self.sample_rate;
-                for frame in out {
+                for frame in out.iter_mut() {
                     let x = amplitude * sin_cycles(self.phase);
-                    *frame = [x, x];
+                    frame.write([x, x]);
                     self.phase = wrap(self.phase + inc);
                 }
             }
@@ -224,9 +223,9 @@ impl TestSignal {
                 let inc = clamp_freq(settings.frequency_hz) / self.sample_rate;
                 let inc2 = clamp_freq(settings.frequency2_hz) / self.sample_rate;
                 let half = 0.5 * amplitude;
-                for frame in out {
+                for frame in out.iter_mut() {
                     let x = half * (sin_cycles(self.phase) + sin_cycles(self.phase2));
-                    *frame = [x, x];
+                    frame.write([x, x]);
                     self.phase = wrap(self.phase + inc);
                     self.phase2 = wrap(self.phase2 + inc2);
                 }
@@ -238,9 +237,9 @@ impl TestSignal {
                 // changing the duration mid-sweep never makes the phase jump.
                 let log_ratio = (end / SWEEP_START_HZ).ln();
                 let dt = 1.0 / self.sample_rate;
-                for frame in out {
+                for frame in out.iter_mut() {
                     let x = amplitude * sin_cycles(self.phase);
-                    *frame = [x, x];
+                    frame.write([x, x]);
                     let freq = SWEEP_START_HZ * (log_ratio * self.sweep_time / duration).exp();
                     self.phase = wrap(self.phase + freq * dt);
                     self.sweep_time += dt;
@@ -252,22 +251,25 @@ impl TestSignal {
             TestSignalKind::WhiteNoise => {
                 // Uniform noise has RMS 1/√3; scale it to amplitude/√2.
                 let gain = amplitude * (3.0f32 / 2.0).sqrt();
-                for frame in out {
-                    *frame = [
+                for frame in out.iter_mut() {
+                    frame.write([
                         gain * self.rng[0].next_bipolar(),
                         gain * self.rng[1].next_bipolar(),
-                    ];
+                    ]);
                 }
             }
             TestSignalKind::PinkNoise => {
                 let gain = amplitude * (3.0f32 / 2.0).sqrt() * self.pink_norm;
-                for frame in out {
+                for frame in out.iter_mut() {
                     let l = self.pink[0].process(self.rng[0].next_bipolar());
                     let r = self.pink[1].process(self.rng[1].next_bipolar());
-                    *frame = [gain * l, gain * r];
+                    frame.write([gain * l, gain * r]);
                 }
             }
         }
+        // SAFETY: every branch above wrote each slot of `out`, and `MaybeUninit<Frame>` has
+        // the layout of `Frame`.
+        unsafe { &mut *(std::ptr::from_mut(out) as *mut [Frame]) }
     }
 }
 
@@ -297,7 +299,8 @@ mod tests {
         };
         tweak(&mut settings);
         let mut signal = TestSignal::new(RATE);
-        let mut out = vec![[f32::NAN; 2]; frames];
+        let mut slots = vec![MaybeUninit::uninit(); frames];
+        let mut out = Vec::with_capacity(frames);
         // Odd chunk sizes: the signal must not depend on how the host cuts blocks.
         let mut start = 0;
         for chunk in [1usize, 7, 64, 333, 4096].iter().cycle() {
@@ -305,12 +308,37 @@ mod tests {
                 break;
             }
             let end = (start + chunk).min(frames);
-            signal.fill(&settings, &mut out[start..end]);
+            let written = signal.fill(&settings, &mut slots[start..end]);
+            assert_eq!(written.len(), end - start);
+            out.extend_from_slice(written);
             start = end;
         }
         out
     }
 
+    #[test]
+    fn the_sample_rate_follows_the_analysis_rule() {
+        // The display analyses a rate that is not real as 48 kHz, so the test signal must be
+        // made at 48 kHz too (it used to keep any positive rate: at 500 Hz a 1 kHz sine was
+        // clamped to Nyquist and the display showed 250 Hz × 96 = 24 kHz).
+        let settings = TestSignalSettings {
+            kind: TestSignalKind::Sine,
+            frequency_hz: 1000.0,
+            ..Default::default()
+        };
+        for bogus in [500.0, f32::NAN, 0.0] {
+            let mut signal = TestSignal::new(96_000.0);
+            signal.set_sample_rate(bogus);
+            let mut slots = vec![MaybeUninit::uninit(); RATE as usize / 10];
+            let left: Vec<f32> = signal
+                .fill(&settings, &mut slots)
+                .iter()
+                .map(|f| f[0])
+                .collect();
+            let hz = measured_frequency(&left);
+            assert!((hz - 1000.0).abs() < 1.0, "{bogus}: {hz} Hz at 48 kHz");
+        }
+    }
     fn rms(x: impl Iterator<Item = f32>) -> f64 {
         let (mut sum, mut n) = (0.0f64, 0usize);
         for v in x {

@@ -16,7 +16,7 @@ use nice_plug::prelude::Plugin;
 use ringscope_plugin::Ringscope;
 use ringscope_plugin::harness::{activate, buffer_over, process};
 use ringscope_plugin::params::TestSignalKind;
-use ringscope_plugin::tap::TapMode;
+use ringscope_plugin::tap::Demand;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
@@ -43,18 +43,23 @@ mod counting {
     unsafe impl GlobalAlloc for CountingAllocator {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
             count();
+            // SAFETY: our caller keeps `alloc`'s contract for `layout`, which is `System`'s too.
             unsafe { System.alloc(layout) }
         }
         unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
             count();
+            // SAFETY: as in `alloc`.
             unsafe { System.alloc_zeroed(layout) }
         }
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
             count();
+            // SAFETY: our caller keeps `realloc`'s contract: `ptr` came from this allocator, that
+            // is from `System`, with `layout`.
             unsafe { System.realloc(ptr, layout, new_size) }
         }
         unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
             count();
+            // SAFETY: `ptr` came from this allocator, that is from `System`, with `layout`.
             unsafe { System.dealloc(ptr, layout) }
         }
     }
@@ -113,23 +118,17 @@ fn process_never_allocates() {
         TestSignalKind::PinkNoise,
         TestSignalKind::TwoTone,
     ];
-    let params = plugin.ringscope_params();
+    let params = shared.params.clone();
     let mut calls = 0;
-    // Silence too: an idle tap scans it and writes nothing.
+    // Silence too: a resting tap scans it and writes nothing.
     storage.push(vec![vec![0.0f32; 512]; 2]);
-    let switch = plugin.tap_switch();
-    for mode in [
-        TapMode::Off,
-        TapMode::Writing,
-        TapMode::Idle,
-        TapMode::Writing,
-    ] {
+    for demand in [Demand::Off, Demand::Stream, Demand::Rest, Demand::Stream] {
         for kind in kinds {
             // SAFETY: the parameter is only read by `process()`, on this same thread.
             unsafe { params.test_signal._internal_set_plain_value(kind) };
             for block in storage.iter_mut() {
-                // Idle wakes (calling the editor's repaint waker) at the first block with signal.
-                switch.set_mode(mode);
+                // Rest wakes (calling the editor's repaint waker) at the first block with signal.
+                shared.set_editor_demand(demand);
                 let mut buffer = buffer_over(block);
                 audio_thread(|| process(&mut plugin, &mut buffer, &mut ctx));
                 audio_thread(|| plugin.reset());

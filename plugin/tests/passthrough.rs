@@ -3,10 +3,11 @@
 //! or off. Drives the real `Plugin::process` through a hostless context.
 
 use nice_plug::prelude::*;
+use ringscope::analysis::Frame;
 use ringscope_plugin::Ringscope;
 use ringscope_plugin::harness::{activate, buffer_over, process};
 use ringscope_plugin::params::TestSignalKind;
-use ringscope_plugin::tap::Frame;
+use ringscope_plugin::tap::Demand;
 
 /// Awkward payloads: special floats, denormals, signalling and quiet NaNs with payload bits,
 /// mixed with an ordinary signal.
@@ -78,7 +79,7 @@ fn passthrough_is_bit_exact_with_the_editor_closed() {
     for channels in [1, 2] {
         let mut plugin = Ringscope::default();
         let mut ctx = activate(&mut plugin, channels as u32, 48_000.0, 512);
-        assert!(!plugin.tap_switch().is_on());
+        assert_eq!(plugin.editor_shared().editor_demand(), Demand::Off);
         for (i, &len) in BLOCK_SIZES.iter().enumerate() {
             assert_passthrough(&mut plugin, &mut ctx, channels, len, i as u32);
         }
@@ -91,7 +92,7 @@ fn passthrough_is_bit_exact_with_the_editor_open_and_the_tap_sees_the_input() {
         let mut plugin = Ringscope::default();
         // Announce 512 but send up to 20 000 frames: oversize blocks must still pass.
         let mut ctx = activate(&mut plugin, channels as u32, 44_100.0, 512);
-        plugin.tap_switch().set(true);
+        plugin.editor_shared().window_opened();
         let shared = plugin.editor_shared();
         for (i, &len) in BLOCK_SIZES.iter().enumerate() {
             assert_passthrough(&mut plugin, &mut ctx, channels, len, 100 + i as u32);
@@ -135,7 +136,7 @@ fn the_test_signal_never_reaches_the_output() {
         TestSignalKind::TwoTone,
     ] {
         let mut plugin = Ringscope::default();
-        let params = plugin.ringscope_params();
+        let params = plugin.editor_shared().params.clone();
         // SAFETY: no other thread touches the parameters in this test.
         unsafe {
             use nice_plug::params::InternalParamMut;
@@ -143,7 +144,7 @@ fn the_test_signal_never_reaches_the_output() {
         }
         assert_eq!(params.test_signal.value(), kind);
         let mut ctx = activate(&mut plugin, 2, 48_000.0, 1024);
-        plugin.tap_switch().set(true);
+        plugin.editor_shared().window_opened();
         for (i, &len) in BLOCK_SIZES.iter().enumerate() {
             assert_passthrough(&mut plugin, &mut ctx, 2, len, i as u32);
         }
@@ -170,7 +171,7 @@ fn reactivation_at_another_rate_installs_a_new_ring_and_keeps_passing_through() 
     let shared = plugin.editor_shared();
     let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
     let generation = shared.with_reader(|_, g| g).unwrap();
-    plugin.tap_switch().set(true);
+    plugin.editor_shared().window_opened();
     assert_passthrough(&mut plugin, &mut ctx, 2, 512, 1);
     plugin.deactivate();
     let mut ctx = activate(&mut plugin, 2, 96_000.0, 65_536);
@@ -178,8 +179,9 @@ fn reactivation_at_another_rate_installs_a_new_ring_and_keeps_passing_through() 
     let capacity = shared.with_reader(|r, _| r.capacity()).unwrap();
     // One second at the new rate, or four of the largest announced blocks if that is more.
     assert!(capacity >= 4 * 65_536, "capacity {capacity}");
-    assert!(
-        plugin.tap_switch().is_on(),
+    assert_eq!(
+        plugin.editor_shared().editor_demand(),
+        Demand::Stream,
         "the open editor keeps receiving"
     );
     assert_passthrough(&mut plugin, &mut ctx, 2, 8192, 2);
@@ -201,10 +203,9 @@ fn the_editor_receives_the_host_transport_with_each_block() {
     ctx.transport.tempo = Some(140.0);
     ctx.transport.pos_beats = Some(33.5);
     ctx.transport.bar_start_pos_beats = Some(32.0);
-    ctx.transport.pos_samples = Some(123_456);
     ctx.transport.time_sig_numerator = Some(3);
     ctx.transport.time_sig_denominator = Some(4);
-    plugin.tap_switch().set(true);
+    plugin.editor_shared().window_opened();
     assert_passthrough(&mut plugin, &mut ctx, 2, 256, 9);
     let mut infos = Vec::new();
     plugin.editor_shared().with_reader(|r, _| {
@@ -212,34 +213,29 @@ fn the_editor_receives_the_host_transport_with_each_block() {
     });
     assert_eq!(infos.len(), 1);
     let (info, t) = (infos[0], infos[0].transport);
-    assert_eq!(
-        (info.frames, info.written, info.sample_rate),
-        (256, 256, 48_000.0)
-    );
+    assert_eq!((info.written, info.sample_rate), (256, 48_000.0));
     assert!(t.playing());
     assert_eq!(t.tempo(), Some(140.0));
     assert_eq!(t.pos_beats(), Some(33.5));
     assert_eq!(t.bar_start_pos_beats(), Some(32.0));
-    assert_eq!(t.pos_samples(), Some(123_456));
     assert_eq!(t.time_signature(), Some((3, 4)));
 }
 
 #[test]
-fn an_idle_editor_is_woken_by_the_first_block_with_signal() {
-    use ringscope_plugin::tap::TapMode;
+fn a_resting_editor_is_woken_by_the_first_block_with_signal() {
     let mut plugin = Ringscope::default();
     let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
-    let switch = plugin.tap_switch();
     let shared = plugin.editor_shared();
-    switch.set_mode(TapMode::Idle);
+    shared.window_opened();
+    shared.set_editor_demand(Demand::Rest);
     let mut silence = vec![vec![0.0f32; 512]; 2];
     {
         let mut buffer = buffer_over(&mut silence);
         process(&mut plugin, &mut buffer, &mut ctx);
     }
-    assert_eq!(switch.mode(), TapMode::Idle);
-    assert_eq!(shared.with_reader(|r, _| r.frames_available()), Some(0));
+    assert_eq!(shared.editor_demand(), Demand::Rest);
+    assert_eq!(shared.with_reader(|r, _| r.discard_all()), Some(0));
     assert_passthrough(&mut plugin, &mut ctx, 2, 512, 4);
-    assert_eq!(switch.mode(), TapMode::Writing, "woken");
-    assert_eq!(shared.with_reader(|r, _| r.frames_available()), Some(512));
+    assert_eq!(shared.editor_demand(), Demand::Stream, "woken");
+    assert_eq!(shared.with_reader(|r, _| r.discard_all()), Some(512));
 }

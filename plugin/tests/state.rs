@@ -80,6 +80,8 @@ fn snapshot(params: &RingscopeParams) -> Vec<(String, u32, String)> {
     params
         .param_map()
         .into_iter()
+        // SAFETY: `ptr` comes from `params.param_map()`, so it points into `params`, which is
+        // borrowed for the whole call; nothing else touches the parameters meanwhile.
         .map(|(id, ptr, _)| unsafe {
             let normalized = ptr.unmodulated_normalized_value();
             (
@@ -147,6 +149,7 @@ fn every_parameter_and_the_editor_geometry_round_trip_exactly() {
     let defaults = snapshot(&original);
     // Move every parameter away from its default, to an arbitrary (not grid-aligned) value.
     for (n, (_, ptr, _)) in original.param_map().into_iter().enumerate() {
+        // SAFETY: `ptr` points into `original`, alive and used by this thread only.
         unsafe {
             let default = ptr.default_normalized_value();
             let target = if default < 0.5 {
@@ -175,6 +178,8 @@ fn every_parameter_and_the_editor_geometry_round_trip_exactly() {
     assert_eq!(restored.editor_geometry.load(), geometry);
     // Plain values are bit-identical too, not just their normalized images.
     for ((id, a, _), (_, b, _)) in original.param_map().into_iter().zip(restored.param_map()) {
+        // SAFETY: `a` and `b` point into `original` and `restored`, both alive and used by this
+        // thread only.
         unsafe {
             if let (ParamPtr::FloatParam(a), ParamPtr::FloatParam(b)) = (a, b) {
                 assert_eq!(
@@ -194,6 +199,7 @@ fn parameter_text_round_trips() {
     let params = RingscopeParams::default();
     for (id, ptr, _) in params.param_map() {
         for normalized in [0.0f32, 0.1, 0.37, 0.5, 0.81, 1.0] {
+            // SAFETY: `ptr` points into `params`, alive and used by this thread only.
             unsafe {
                 let text = ptr.normalized_value_to_string(normalized, true);
                 let parsed = ptr
@@ -230,6 +236,7 @@ fn a_corrupt_or_absurd_session_falls_back_safely() {
     assert_eq!(nan, EditorGeometry::DEFAULT);
 
     // Unknown enum IDs are rejected and leave the parameter alone.
+    // SAFETY: the pointer comes from `params.view`, alive and used by this thread only.
     unsafe {
         let ptr = params.view.as_ptr();
         if let ParamPtr::EnumParam(p) = ptr {

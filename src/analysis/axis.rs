@@ -104,6 +104,12 @@ pub const FLOOR_DB: f32 = -240.0;
 /// [`FLOOR_DB`] as power.
 pub(crate) const FLOOR_POWER: f32 = 1e-24;
 
+/// How long an exponential average of power with time constant `tau_seconds` takes to fall by
+/// `range_db` (how long a decaying curve or meter still moves on a scale that deep).
+pub(crate) fn decay_seconds(tau_seconds: f64, range_db: f64) -> f64 {
+    tau_seconds * range_db / 10.0 * std::f64::consts::LN_10
+}
+
 /// Power to dB, with the floor: `10·log10(power)` to within 1e-4 dB.
 ///
 /// Rendering converts thousands of values per picture, and libm's `log10f` was a tenth of the

@@ -17,9 +17,10 @@
 //!   block energies, which is exactly the energy over 400 ms and 3 s but costs one 100 ms
 //!   window per refresh instead of a pass over 3 s of audio.
 
-use super::axis::{FLOOR_DB, power_to_db};
+use super::axis::{FLOOR_DB, decay_seconds, power_to_db};
 use super::channel::{Channel, Frame};
 use super::health::InputHealth;
+use super::sample_rate::valid_sample_rate;
 use ebur128::{EbuR128, Mode};
 
 /// Frames processed per true-peak step: the resolution of the true-peak hold timer.
@@ -28,6 +29,8 @@ const STEP: usize = 256;
 const SHORT_TERM_BLOCKS: usize = 30;
 /// 100 ms loudness blocks in the momentary window (400 ms).
 const MOMENTARY_BLOCKS: usize = 4;
+/// Below this `E[L²]·E[R²]` the correlation reads 0 (silence has no correlation).
+const CORRELATION_FLOOR: f64 = 1e-24;
 
 /// What the user sets on the meters.
 ///
@@ -202,9 +205,9 @@ impl core::fmt::Debug for Meters {
 }
 
 impl Meters {
-    /// Meters at `sample_rate` (non-finite or non-positive: 48 kHz).
+    /// Meters at `sample_rate` (one that is not real: 48 kHz, see [`valid_sample_rate`]).
     pub fn new(sample_rate: f64, settings: MeterSettings) -> Self {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         let (loudness_meter, mid_side_peak) = make_ebur128(sample_rate);
         Self {
             sample_rate,
@@ -227,7 +230,7 @@ impl Meters {
 
     /// Changes the sample rate: rebuilds the loudness meter (allocates) and resets.
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         if sample_rate != self.sample_rate {
             *self = Self::new(sample_rate, self.settings);
         }
@@ -274,9 +277,28 @@ impl Meters {
         self.health
     }
 
-    /// Forgets the bad-sample counts.
-    pub fn reset_input_health(&mut self) {
-        self.health.reset();
+    /// How long the readings keep changing once the input turns silent, in seconds of fed
+    /// audio, on a scale `range_db` deep: a peak at the top of the scale holds, then falls
+    /// through it; RMS decays through it; the short-term loudness window (3 s) empties; the
+    /// correlation keeps its value until the channels' energy, from full scale, has decayed to
+    /// where it reads 0.
+    ///
+    /// ```
+    /// use ringscope::analysis::{MeterSettings, Meters};
+    /// let meters = Meters::new(48_000.0, MeterSettings::default());
+    /// // With the defaults the correlation takes longest: 0.3 s · ln(10²⁴) / 2 ≈ 8.3 s.
+    /// assert!((meters.settle_seconds(66.0) - 8.29).abs() < 0.01);
+    /// ```
+    pub fn settle_seconds(&self, range_db: f64) -> f64 {
+        let range_db = range_db.max(0.0);
+        let settings = &self.settings;
+        let fall = settings.peak_fall_db_per_second;
+        let peaks = settings.peak_hold_seconds + if fall > 0.0 { range_db / fall } else { 0.0 };
+        let rms = decay_seconds(settings.rms_seconds, range_db);
+        // E[L²]·E[R²] decays at twice the rate of each factor.
+        let correlation = settings.correlation_seconds * -CORRELATION_FLOOR.ln() / 2.0;
+        let loudness = (SHORT_TERM_BLOCKS + 1) as f64 * 0.1;
+        peaks.max(rms).max(correlation).max(loudness)
     }
 
     /// Measures `frames` (any length).
@@ -411,7 +433,7 @@ impl Meters {
     pub fn correlation(&self) -> f32 {
         let [lr, ll, rr] = self.products;
         let energy = ll * rr;
-        if energy < 1e-24 {
+        if energy < CORRELATION_FLOOR {
             0.0
         } else {
             (lr / energy.sqrt()).clamp(-1.0, 1.0) as f32
@@ -442,14 +464,6 @@ fn make_ebur128(sample_rate: f64) -> (Option<EbuR128>, Option<EbuR128>) {
     .ok();
     let peak = EbuR128::new(2, rate, Mode::TRUE_PEAK).ok();
     (loudness, peak)
-}
-
-fn sanitize_rate(sample_rate: f64) -> f64 {
-    if sample_rate.is_finite() && sample_rate >= 1.0 {
-        sample_rate
-    } else {
-        48_000.0
-    }
 }
 
 fn sanitize_settings(mut settings: MeterSettings) -> MeterSettings {

@@ -34,7 +34,12 @@
 //! Settings are plain `Copy` structs ([`ScopeSettings`] with [`TriggerSettings`],
 //! [`SpectrumSettings`], [`MeterSettings`]) applied with `set_settings`; out-of-range values are
 //! clamped, never rejected. Each part also has `set_sample_rate`, `reset`, `set_frozen` (scope and
-//! spectrum) and `input_health`.
+//! spectrum), `input_health` and `settle_seconds` (how long its picture keeps changing once the
+//! input turns silent).
+//!
+//! Two rules are defined here once, for the analysis and for whoever feeds it: which sample rates
+//! are real ([`valid_sample_rate`]; anything else becomes 48 kHz) and what silence is
+//! ([`is_silent`]: every sample finite and at most −150 dBFS; NaN and ±Inf never are).
 //!
 //! Building blocks, public because they are useful (and tested) on their own:
 //! [`TriggerFinder`] (edge detection with hysteresis and sub-sample positions),
@@ -69,7 +74,9 @@ mod history;
 pub mod meters;
 pub mod note;
 pub mod peak;
+pub mod sample_rate;
 pub mod scope;
+pub mod silence;
 pub mod smoothing;
 pub mod spectrum;
 pub mod transport;
@@ -83,9 +90,11 @@ pub use health::InputHealth;
 pub use meters::{ChannelLevels, Loudness, MeterSettings, Meters};
 pub use note::Note;
 pub use peak::SpectralPeak;
+pub use sample_rate::{FALLBACK_SAMPLE_RATE, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, valid_sample_rate};
 pub use scope::{
     MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, Scope, ScopeSettings, ScopeStatus, ScopeView,
 };
+pub use silence::{SILENCE_DBFS, SILENCE_THRESHOLD, frames_are_silent, is_silent};
 pub use smoothing::Smoothing;
 pub use spectrum::{FftSize, Spectrum, SpectrumCurve, SpectrumSettings};
 pub use transport::{BeatSyncLength, TransportInfo};

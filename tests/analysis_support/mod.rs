@@ -3,21 +3,21 @@
 
 use std::f64::consts::TAU;
 
-/// xorshift64*: tiny, seeded, good enough for test noise.
+/// SplitMix64: tiny, seeded, good enough for test noise (and unlike the plugin's test-signal
+/// generator, so the two are not one generator written twice).
 pub struct Noise(u64);
 
 impl Noise {
     pub fn new(seed: u64) -> Self {
-        Self(seed.max(1))
+        Self(seed)
     }
 
     fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 
     /// Uniform in (0, 1).

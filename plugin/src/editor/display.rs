@@ -1,6 +1,7 @@
 //! The editor's display state: the analysis engine's scope, spectrum and meters, fed each GUI
 //! frame with everything the [`TapReader`] delivered, plus what the status line reports about
-//! the stream (sample rate, transport, lost frames, NaN/Inf, silence).
+//! the stream (sample rate, transport, lost frames, NaN/Inf, silence), and how often the window
+//! should draw ([`Pace`]).
 //!
 //! GUI-free, so it is tested without a window. It runs on the GUI thread and may allocate (on
 //! sample-rate or FFT-size changes), never the audio thread.
@@ -8,25 +9,32 @@
 use std::time::{Duration, Instant};
 
 use ringscope::analysis::{
-    self, BeatSyncLength as SyncLength, Channel, ChannelMode as Traces, Edge, FftSize as Fft,
-    MeterSettings, Meters, Scope, ScopeSettings, Smoothing as OctaveSmoothing, Spectrum,
-    SpectrumSettings, TriggerMode as Mode, TriggerSettings, WindowKind as Window,
+    Channel, ChannelMode, Frame, MeterSettings, Meters, Scope, ScopeSettings, Spectrum,
+    SpectrumSettings, TransportInfo, TriggerSettings, frames_are_silent, valid_sample_rate,
 };
 
-use crate::params::{
-    BeatSyncLength, ChannelMode, RingscopeParams, TriggerEdge, TriggerMode, WindowKind,
-};
-use crate::tap::{BlockInfo, Frame, TapReader, TransportInfo};
-use nice_plug::prelude::Enum;
-
-/// Samples whose magnitude stays below this count as silence (−150 dBFS).
-const SILENCE_THRESHOLD: f32 = 3.2e-8;
+use crate::params::RingscopeParams;
+use crate::tap::{BlockInfo, Demand, PackedTransport, TapReader};
 
 /// How long a warning (dropped frames, NaN/Inf) stays on screen after the last occurrence.
 pub const WARNING_HOLD: Duration = Duration::from_secs(3);
 
 /// No block for this long means the host is not calling `process()`.
 const NO_AUDIO_AFTER: Duration = Duration::from_millis(500);
+
+/// Repaint interval while blocks arrive (the display rate).
+pub const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
+
+/// Repaint interval while no block arrives (host not processing), before the window rests.
+pub const IDLE_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Depth of the meters strip's scale, dB: −60 … +6 dBFS (`FLOOR_DB`, `CEILING_DB` in
+/// `meters_view.rs`).
+pub const METER_RANGE_DB: f64 = 66.0;
+
+/// Added to the analysis' settle time: the input's last signal reaches the display up to a few
+/// frames after it was played, and a curve that has just settled should be drawn once more.
+const SETTLE_MARGIN: Duration = Duration::from_secs(1);
 
 /// The analysis settings the parameters ask for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,6 +43,8 @@ pub struct AnalysisSettings {
     pub scope: ScopeSettings,
     /// Spectrum settings.
     pub spectrum: SpectrumSettings,
+    /// Depth of the spectrum's level axis, dB.
+    pub spectrum_range_db: f64,
     /// Whether the picture is frozen.
     pub frozen: bool,
 }
@@ -42,39 +52,17 @@ pub struct AnalysisSettings {
 impl AnalysisSettings {
     /// Maps the plugin's parameters onto the analysis engine's settings.
     pub fn from_params(params: &RingscopeParams) -> Self {
-        let traces = match params.channels.value() {
-            ChannelMode::Left => Traces::Left,
-            ChannelMode::Right => Traces::Right,
-            ChannelMode::Mid => Traces::Mid,
-            ChannelMode::Side => Traces::Side,
-            ChannelMode::LeftRight => Traces::Overlay,
-        };
+        let traces = ChannelMode::from(params.channels.value());
         // With L and R overlaid the trigger watches the left channel, as channel 1 of a scope.
         let source = traces.channels()[0];
         let trigger = TriggerSettings {
-            mode: match params.trigger_mode.value() {
-                TriggerMode::Free => Mode::FreeRun,
-                TriggerMode::Normal => Mode::Normal,
-                TriggerMode::Auto => Mode::Auto,
-                TriggerMode::Single => Mode::Single,
-                TriggerMode::BeatSync => Mode::BeatSync,
-            },
+            mode: params.trigger_mode.value().into(),
             source,
-            edge: match params.trigger_edge.value() {
-                TriggerEdge::Rising => Edge::Rising,
-                TriggerEdge::Falling => Edge::Falling,
-            },
+            edge: params.trigger_edge.value().into(),
             level: params.trigger_level.value(),
             hysteresis: params.trigger_hysteresis.value(),
             holdoff_seconds: f64::from(params.trigger_holdoff_ms.value()) / 1000.0,
-            beat_sync: match params.beat_sync_length.value() {
-                BeatSyncLength::OneBeat => SyncLength::Beats(1),
-                BeatSyncLength::TwoBeats => SyncLength::Beats(2),
-                BeatSyncLength::OneBar => SyncLength::Bars(1),
-                BeatSyncLength::TwoBars => SyncLength::Bars(2),
-                BeatSyncLength::FourBars => SyncLength::Bars(4),
-                BeatSyncLength::EightBars => SyncLength::Bars(8),
-            },
+            beat_sync: params.beat_sync_length.value().into(),
             ..TriggerSettings::default()
         };
         let scope = ScopeSettings {
@@ -83,27 +71,20 @@ impl AnalysisSettings {
             ..ScopeSettings::default()
         };
         let spectrum = SpectrumSettings {
-            fft_size: Fft::ALL[params.fft_size.value().to_index()],
-            window: match params.fft_window.value() {
-                WindowKind::Hann => Window::Hann,
-                WindowKind::BlackmanHarris => Window::BlackmanHarris,
-                WindowKind::FlatTop => Window::FlatTop,
-                WindowKind::Rectangular => Window::Rectangular,
-            },
+            fft_size: params.fft_size.value().into(),
+            window: params.fft_window.value().into(),
             overlap: f64::from(params.fft_overlap.value()),
             channel_mode: traces,
             averaging_seconds: f64::from(params.averaging_ms.value().max(0.0)) / 1000.0,
             peak_hold_seconds: f64::from(params.peak_hold_s.value().max(0.0)),
             slope_db_per_octave: f64::from(params.slope_db_per_oct.value()),
-            smoothing: match params.smoothing.value().bands_per_octave() {
-                None => OctaveSmoothing::Off,
-                Some(n) => OctaveSmoothing::OctaveFraction(n as u8),
-            },
+            smoothing: params.smoothing.value().into(),
             ..SpectrumSettings::default()
         };
         Self {
             scope,
             spectrum,
+            spectrum_range_db: f64::from(params.db_max.value() - params.db_min.value()),
             frozen: params.freeze.value(),
         }
     }
@@ -127,6 +108,30 @@ pub enum InputState {
     Live,
 }
 
+/// How often an open window draws, decided after each frame by [`DisplayState::pace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// The picture is frozen: nothing is read from the audio side and nothing repaints on its
+    /// own (input events and parameter changes still do).
+    Frozen,
+    /// The input has been silent long enough for every curve to settle: the audio side rests,
+    /// and wakes the window when signal returns; nothing repaints meanwhile.
+    Rest,
+    /// Draw again after this long, the audio side streaming.
+    Repaint(Duration),
+}
+
+impl Pace {
+    /// What the window wants from the audio side at this pace.
+    pub fn demand(self) -> Demand {
+        match self {
+            Pace::Frozen => Demand::Off,
+            Pace::Rest => Demand::Rest,
+            Pace::Repaint(_) => Demand::Stream,
+        }
+    }
+}
+
 /// Everything the views draw, plus health information about the stream.
 pub struct DisplayState {
     /// The oscilloscope.
@@ -140,7 +145,7 @@ pub struct DisplayState {
     /// Sample rate of the newest block.
     pub sample_rate: f32,
     /// Host transport at the newest block.
-    pub transport: TransportInfo,
+    pub transport: PackedTransport,
     /// Whether the newest block held the built-in test signal.
     pub test_signal: bool,
     /// Input channels of the newest block.
@@ -158,7 +163,10 @@ pub struct DisplayState {
     pub dropped_frames: u64,
     dropped_baseline: Option<u64>,
     last_drop: Option<Instant>,
+    /// The first drain: the display has shown the input since then.
+    first_drain: Option<Instant>,
     last_block: Option<Instant>,
+    /// The newest drain that held anything but silence (NaN and ±Inf included).
     last_signal: Option<Instant>,
 }
 
@@ -174,16 +182,16 @@ impl std::fmt::Debug for DisplayState {
 }
 
 impl DisplayState {
-    /// Empty state at `sample_rate` with `settings`.
+    /// Empty state at `sample_rate` (one that is not real: 48 kHz) with `settings`.
     pub fn new(sample_rate: f32, settings: AnalysisSettings) -> Self {
-        let rate = valid_rate(sample_rate);
+        let rate = valid_sample_rate(f64::from(sample_rate));
         let mut state = Self {
-            scope: Scope::new(f64::from(rate), settings.scope),
-            spectrum: Spectrum::new(f64::from(rate), settings.spectrum),
-            meters: Meters::new(f64::from(rate), MeterSettings::default()),
+            scope: Scope::new(rate, settings.scope),
+            spectrum: Spectrum::new(rate, settings.spectrum),
+            meters: Meters::new(rate, MeterSettings::default()),
             settings,
-            sample_rate: rate,
-            transport: TransportInfo::default(),
+            sample_rate: rate as f32,
+            transport: PackedTransport::default(),
             test_signal: false,
             input_channels: 0,
             stream_end: None,
@@ -194,6 +202,7 @@ impl DisplayState {
             dropped_frames: 0,
             dropped_baseline: None,
             last_drop: None,
+            first_drain: None,
             last_block: None,
             last_signal: None,
         };
@@ -219,6 +228,7 @@ impl DisplayState {
 
     /// Reads everything the reader holds into the analysis. `now` is the frame time.
     pub fn drain(&mut self, reader: &mut TapReader, now: Instant) {
+        self.first_drain.get_or_insert(now);
         let dropped_total = reader.dropped_frames();
         let baseline = *self.dropped_baseline.get_or_insert(dropped_total);
         let dropped = dropped_total.saturating_sub(baseline);
@@ -228,15 +238,12 @@ impl DisplayState {
         self.dropped_frames = dropped;
 
         let invalid_before = self.invalid_count();
-        let mut peak = 0.0f32;
+        let mut heard = false;
         let read = reader.read_blocks(reader.capacity(), |info, first, second| {
             self.on_block_start(info);
             for part in [first, second] {
-                peak = part.iter().fold(peak, |p, f| {
-                    let m = f[0].abs().max(f[1].abs());
-                    // NaN compares false: it never counts as signal (it is reported apart).
-                    if m > p && m.is_finite() { m } else { p }
-                });
+                // The one silence rule, as the audio side applies it: NaN and ±Inf are heard.
+                heard |= !frames_are_silent(part);
                 self.feed(part);
             }
         });
@@ -249,7 +256,7 @@ impl DisplayState {
         }
         if read > 0 {
             self.last_block = Some(now);
-            if peak > SILENCE_THRESHOLD {
+            if heard {
                 self.last_signal = Some(now);
             }
         }
@@ -270,10 +277,9 @@ impl DisplayState {
     }
 
     fn on_block_start(&mut self, info: &BlockInfo) {
-        let rate = valid_rate(info.sample_rate);
-        if rate != self.sample_rate {
-            self.sample_rate = rate;
-            let rate = f64::from(rate);
+        let rate = valid_sample_rate(f64::from(info.sample_rate));
+        if rate as f32 != self.sample_rate {
+            self.sample_rate = rate as f32;
             self.scope.set_sample_rate(rate);
             self.spectrum.set_sample_rate(rate);
             self.meters.set_sample_rate(rate);
@@ -284,14 +290,7 @@ impl DisplayState {
         // The scope's feed clock follows the tap's stream position, so transport positions and
         // frames agree even after losses.
         self.scope.set_clock(info.stream_pos);
-        self.scope.feed_transport(analysis::TransportInfo {
-            frame_position: info.stream_pos,
-            tempo_bpm: info.transport.tempo(),
-            beat_position: info.transport.pos_beats(),
-            bar_start_beats: info.transport.bar_start_pos_beats(),
-            time_signature: info.transport.time_signature(),
-            playing: info.transport.playing(),
-        });
+        self.scope.feed_transport(TransportInfo::from(info));
         // A dropped tail means the next block starts after a gap.
         self.stream_end = Some(info.stream_pos + u64::from(info.written));
         self.transport = info.transport;
@@ -311,14 +310,48 @@ impl DisplayState {
         }
     }
 
-    /// How long the input has been silent (or absent) at `now`; zero while live.
+    /// How long the input has been silent (or absent) at `now`: since the last signal, or,
+    /// if none came since the display started, since then; zero while live.
     pub fn quiet_for(&self, now: Instant) -> Duration {
-        let since = self.last_signal.or(self.last_block);
-        match (self.input_state(now), since) {
-            (InputState::Live, _) => Duration::ZERO,
-            (_, Some(t)) => now.duration_since(t),
-            (_, None) => Duration::MAX,
+        if self.input_state(now) == InputState::Live {
+            return Duration::ZERO;
         }
+        self.last_signal
+            .or(self.first_drain)
+            .map_or(Duration::ZERO, |t| now.saturating_duration_since(t))
+    }
+
+    /// How long after the input turns silent the picture still changes: the slowest of the
+    /// scope, the spectrum (on its level axis) and the meters (on their scale), as each of them
+    /// says, plus a margin.
+    pub fn settle_time(&self) -> Duration {
+        let analysis = self
+            .scope
+            .settle_seconds()
+            .max(
+                self.spectrum
+                    .settle_seconds(self.settings.spectrum_range_db),
+            )
+            .max(self.meters.settle_seconds(METER_RANGE_DB));
+        SETTLE_MARGIN + Duration::try_from_secs_f64(analysis).unwrap_or(Duration::MAX)
+    }
+
+    /// How often to draw after the frame drawn at `now`: not at all while frozen, or once the
+    /// input has been quiet for the [`settle_time`](Self::settle_time) with no warning on
+    /// screen; at the display rate while blocks arrive; slowly while none do.
+    pub fn pace(&self, now: Instant) -> Pace {
+        if self.settings.frozen {
+            return Pace::Frozen;
+        }
+        let warning_showing = self.recently_dropped(now) || self.recently_invalid(now);
+        if !warning_showing && self.quiet_for(now) >= self.settle_time() {
+            return Pace::Rest;
+        }
+        Pace::Repaint(if self.frames_last_drain > 0 {
+            FRAME_INTERVAL
+        } else {
+            IDLE_INTERVAL
+        })
     }
 
     /// Whether frames were dropped within [`WARNING_HOLD`] of `now`.
@@ -334,22 +367,15 @@ impl DisplayState {
     }
 }
 
-fn valid_rate(sample_rate: f32) -> f32 {
-    if sample_rate.is_finite() && sample_rate >= 1000.0 {
-        sample_rate.min(1_536_000.0)
-    } else {
-        48_000.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
-    use ringscope::analysis::{ColumnMinMax, SpectrumCurve};
+    use ringscope::analysis::{ColumnMinMax, FftSize, SpectrumCurve, TriggerMode};
 
     use super::*;
-    use crate::tap::{TapSwitch, tap_channel};
+    use crate::tap::{AudioTap, Listener, TapSwitch, counting_switch, open_channel, tap_channel};
 
     fn info(rate: f32) -> BlockInfo {
         BlockInfo {
@@ -358,9 +384,8 @@ mod tests {
         }
     }
 
-    fn setup(capacity: usize) -> (crate::tap::AudioTap, TapReader, DisplayState) {
-        let (tap, reader) = tap_channel(capacity, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
+    fn setup(capacity: usize) -> (AudioTap, TapReader, DisplayState) {
+        let (tap, reader) = open_channel(capacity);
         let settings = AnalysisSettings::from_params(&RingscopeParams::default());
         (tap, reader, DisplayState::new(48_000.0, settings))
     }
@@ -369,13 +394,197 @@ mod tests {
     fn default_params_map_onto_the_analysis_engine() {
         let s = AnalysisSettings::from_params(&RingscopeParams::default());
         assert_eq!(s.scope.window_seconds, 0.02);
-        assert_eq!(s.scope.trigger.mode, Mode::Auto);
+        assert_eq!(s.scope.trigger.mode, TriggerMode::Auto);
         assert_eq!(s.scope.trigger.source, Channel::Left);
-        assert_eq!(s.spectrum.fft_size, Fft::N8192);
+        assert_eq!(s.spectrum.fft_size, FftSize::N8192);
         assert_eq!(s.spectrum.overlap, 0.75);
         assert_eq!(s.spectrum.averaging_seconds, 0.25);
+        assert_eq!(s.spectrum_range_db, 102.0);
         assert_eq!(s.channels(), &[Channel::Left, Channel::Right]);
         assert!(!s.frozen);
+    }
+
+    /// One window's frames at 60 Hz from `start` for `seconds`, each after the audio side
+    /// offered a block made by `block(frame)`; the window sets the switch as the editor does.
+    /// Returns the time of the first frame that decided to rest, if one did.
+    fn run_window(
+        tap: &mut AudioTap,
+        reader: &mut TapReader,
+        display: &mut DisplayState,
+        switch: &TapSwitch,
+        start: Instant,
+        seconds: f64,
+        mut block: impl FnMut(usize) -> Vec<f32>,
+    ) -> Option<Instant> {
+        let frames = (seconds * 60.0) as usize;
+        for k in 0..frames {
+            let now = start + FRAME_INTERVAL * k as u32;
+            let samples = block(k);
+            tap.write_block(&[&samples[..], &samples[..]], info(48_000.0));
+            display.drain(reader, now);
+            let pace = display.pace(now);
+            switch.set(Listener::Editor, pace.demand());
+            if pace == Pace::Rest {
+                return Some(now);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn a_window_opened_on_exact_zeros_rests_within_the_settle_time_and_wakes_at_once() {
+        let (switch, wakes) = counting_switch();
+        switch.set(Listener::Editor, Demand::Stream);
+        let (mut tap, mut reader) = tap_channel(1 << 16, switch.clone());
+        let settings = AnalysisSettings::from_params(&RingscopeParams::default());
+        let mut display = DisplayState::new(48_000.0, settings);
+        let settle = display.settle_time();
+        assert!(
+            settle <= Duration::from_secs(10),
+            "{settle:?} with defaults"
+        );
+
+        // JACK's dummy capture ports: exact zeros from the first block on. (The quiet time
+        // used to be counted from the newest block when no signal had ever come, so it never
+        // grew and the window drew at full rate for ever.)
+        let t0 = Instant::now();
+        let rested = run_window(
+            &mut tap,
+            &mut reader,
+            &mut display,
+            &switch,
+            t0,
+            15.0,
+            |_| vec![0.0; 800],
+        )
+        .expect("never rested on silence");
+        assert!(rested >= t0 + settle, "rested before the picture settled");
+        assert!(
+            rested <= t0 + settle + 2 * FRAME_INTERVAL,
+            "{:?}",
+            rested - t0
+        );
+        assert_eq!(switch.demand(Listener::Editor), Demand::Rest);
+
+        // Resting: silent blocks are not even written, nothing repaints.
+        tap.write_block(&[[0.0f32; 800]], info(48_000.0));
+        assert_eq!(reader.discard_all(), 0);
+        let later = rested + Duration::from_secs(5);
+        display.drain(&mut reader, later);
+        assert_eq!(display.pace(later), Pace::Rest);
+        assert_eq!(wakes.load(Ordering::Relaxed), 0);
+
+        // Signal returns: the audio side wakes the window, whose next frame shows it.
+        let mut block = [0.0f32; 800];
+        block[400] = 0.01;
+        tap.write_block(&[block], info(48_000.0));
+        assert_eq!(wakes.load(Ordering::Relaxed), 1);
+        assert_eq!(switch.demand(Listener::Editor), Demand::Stream);
+        let woken = later + FRAME_INTERVAL;
+        display.drain(&mut reader, woken);
+        assert_eq!(display.input_state(woken), InputState::Live);
+        assert_eq!(display.pace(woken), Pace::Repaint(FRAME_INTERVAL));
+    }
+
+    #[test]
+    fn a_window_rests_a_settle_time_after_the_signal_stops() {
+        let switch = Arc::new(TapSwitch::default());
+        switch.set(Listener::Editor, Demand::Stream);
+        let (mut tap, mut reader) = tap_channel(1 << 16, switch.clone());
+        let settings = AnalysisSettings::from_params(&RingscopeParams::default());
+        let mut display = DisplayState::new(48_000.0, settings);
+        let settle = display.settle_time();
+        let t0 = Instant::now();
+        let tone = |k: usize| -> Vec<f32> {
+            (0..800)
+                .map(|n| (((k * 800 + n) as f32) * 0.05).sin() * 0.5)
+                .collect()
+        };
+        let rested = run_window(&mut tap, &mut reader, &mut display, &switch, t0, 3.0, tone);
+        assert_eq!(rested, None, "rested while the signal played");
+        let silence_from = t0 + FRAME_INTERVAL * 180;
+        let rested = run_window(
+            &mut tap,
+            &mut reader,
+            &mut display,
+            &switch,
+            silence_from,
+            15.0,
+            |_| vec![0.0; 800],
+        )
+        .expect("never rested");
+        // Quiet since the last frame that heard the tone, one frame before `silence_from`.
+        let quiet = rested - silence_from + FRAME_INTERVAL;
+        assert!(
+            quiet >= settle && quiet <= settle + 2 * FRAME_INTERVAL,
+            "{quiet:?}"
+        );
+    }
+
+    #[test]
+    fn nan_and_inf_are_never_silence() {
+        // The display used to skip NaN and ±Inf when it looked for signal while the audio side
+        // counted them: a resting tap woke for them and the status line then said "silence".
+        let (mut tap, mut reader, mut display) = setup(4096);
+        let now = Instant::now();
+        for (n, invalid) in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY]
+            .into_iter()
+            .enumerate()
+        {
+            let at = now + Duration::from_secs(10 * n as u64);
+            tap.write_block(&[[invalid; 64]], info(48_000.0));
+            display.drain(&mut reader, at);
+            assert_eq!(display.input_state(at), InputState::Live, "{invalid}");
+            assert_eq!(display.quiet_for(at), Duration::ZERO, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn the_display_hears_exactly_the_blocks_that_wake_a_resting_tap() {
+        let threshold = ringscope::analysis::SILENCE_THRESHOLD;
+        let blocks: [&[f32]; 8] = [
+            &[0.0; 16],
+            &[-0.0, 1e-39, 1e-12],
+            &[threshold, -threshold],
+            &[0.0, f32::from_bits(threshold.to_bits() + 1)],
+            &[0.0, 0.5],
+            &[0.0, f32::NAN],
+            &[f32::INFINITY],
+            &[f32::NEG_INFINITY, 0.0],
+        ];
+        for block in blocks {
+            let switch = Arc::new(TapSwitch::default());
+            switch.set(Listener::Editor, Demand::Rest);
+            let (mut tap, mut reader) = tap_channel(64, switch.clone());
+            tap.write_block(&[block], info(48_000.0));
+            let woke = switch.demand(Listener::Editor) == Demand::Stream;
+            // The display, fed the same block while streaming, hears it or not alike.
+            let (mut tap, mut reader2, mut display) = setup(64);
+            tap.write_block(&[block], info(48_000.0));
+            let now = Instant::now();
+            display.drain(&mut reader2, now);
+            let heard = display.input_state(now) == InputState::Live;
+            assert_eq!(woke, heard, "{block:?}");
+            assert_eq!(reader.discard_all(), if woke { block.len() } else { 0 });
+        }
+    }
+
+    #[test]
+    fn sample_rates_follow_the_analysis_rule() {
+        // The display used to clamp 2 MHz to 1.536 MHz while the test signal kept 2 MHz, and
+        // to replace 500 Hz by 48 kHz while the test signal kept 500 Hz: the one rule makes
+        // every rate that is not real 48 kHz everywhere.
+        for (rate, shown) in [
+            (2_000_000.0, 48_000.0),
+            (500.0, 48_000.0),
+            (192_000.0, 192_000.0),
+        ] {
+            let (mut tap, mut reader, mut display) = setup(4096);
+            tap.write_block(&[[0.1f32; 32]], info(rate));
+            display.drain(&mut reader, Instant::now());
+            assert_eq!(display.sample_rate, shown, "{rate}");
+            assert_eq!(display.scope.sample_rate(), f64::from(shown), "{rate}");
+        }
     }
 
     #[test]

@@ -4,25 +4,27 @@
 //! (momentary, short-term, integrated) and stereo correlation. A click resets the latches, the
 //! maxima and the integrated loudness.
 
-use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use egui::{Align2, Color32, CornerRadius, Painter, Rect, Sense, Stroke, Ui, pos2};
 use ringscope::analysis::Channel;
 
 use super::display::DisplayState;
-use super::readout;
+use super::format::{self, Sign};
+use super::plot;
 use super::theme;
 use super::ticks::{Ticks, label_span};
 
 /// Meter scale bottom, dBFS.
-const FLOOR_DB: f32 = -60.0;
+const SCALE_BOTTOM_DB: f32 = -60.0;
 /// Meter scale top, dBFS (room to show overs).
-const CEILING_DB: f32 = 6.0;
+const SCALE_TOP_DB: f32 = 6.0;
 /// How long the peak-hold tick stays before it drops to the current peak.
 const TICK_HOLD: Duration = Duration::from_secs(3);
 /// Correlation fill when the channels agree.
 const CORRELATION_POSITIVE: Color32 = Color32::from_rgb(110, 200, 130);
+/// The channels metered, left to right.
+const CHANNELS: [Channel; 2] = [Channel::Left, Channel::Right];
 
 /// Per-channel state the strip keeps between frames (the ballistics live in the engine).
 #[derive(Debug, Clone, Copy)]
@@ -73,235 +75,270 @@ pub struct MetersView {
 
 /// Where a level lies on a bar from `bottom` to `top`.
 fn level_y(db: f32, bottom: f32, top: f32) -> f32 {
-    let t = (db - FLOOR_DB) / (CEILING_DB - FLOOR_DB);
+    let t = (db - SCALE_BOTTOM_DB) / (SCALE_TOP_DB - SCALE_BOTTOM_DB);
     bottom - t.clamp(0.0, 1.0) * (bottom - top)
+}
+
+/// The colour of a peak level's text: red above full scale (an over), else the label colour.
+fn level_colour(db: f64) -> Color32 {
+    if db > 0.0 { theme::CLIP } else { theme::LABEL }
+}
+
+/// Where the parts of the strip go. Top down: the channel labels and clip indicators, the
+/// bars with the dB scale left of them, the highest peaks under the bars, true peak and
+/// loudness (when there is room), the correlation (caption, track, scale).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Layout {
+    /// The strip inside its padding.
+    inner: Rect,
+    /// Height of a line of text.
+    line: f32,
+    /// Right edge of the dB scale's labels.
+    scale_right: f32,
+    /// What the scale's lines span: both bars and the gap between them.
+    bars: Rect,
+    /// One bar per channel, from the scale's 0 (bottom) to its top.
+    columns: [Rect; 2],
+    /// The clip indicator above each bar.
+    leds: [Rect; 2],
+    /// Top of the first of the true-peak and loudness rows, when there is room for them.
+    readings_top: Option<f32>,
+    /// The correlation track.
+    correlation: Rect,
+}
+
+impl Layout {
+    /// Padding around the strip, and between its groups.
+    const PAD: f32 = 4.0;
+    /// Width of the dB scale left of the bars.
+    const SCALE_WIDTH: f32 = 24.0;
+    /// Height of a clip indicator.
+    const LED_HEIGHT: f32 = 6.0;
+    /// Space between the two bars.
+    const BAR_GAP: f32 = 4.0;
+    /// The true-peak and loudness rows.
+    const READINGS: f32 = 4.0;
+
+    /// The layout of a strip in `rect` whose text lines are `line` points tall.
+    fn new(rect: Rect, line: f32) -> Self {
+        let pad = Self::PAD;
+        let inner = rect.shrink(pad);
+        // Bottom up: the correlation (a caption line, the track, a scale line), the readings
+        // when the strip is tall enough, a line of maxima under the bars.
+        let correlation_top = inner.bottom() - 2.0 * line - 11.0;
+        let reading_lines = if inner.height() > 14.0 * line {
+            Self::READINGS
+        } else {
+            0.0
+        };
+        let readings_top = correlation_top - pad - reading_lines * line;
+        let maxima_top = readings_top - pad - line;
+        let led_top = inner.top() + line;
+        let bars = Rect::from_min_max(
+            pos2(
+                inner.left() + Self::SCALE_WIDTH,
+                led_top + Self::LED_HEIGHT + 4.0,
+            ),
+            pos2(
+                inner.right(),
+                (maxima_top - 3.0).max(led_top + Self::LED_HEIGHT + 24.0),
+            ),
+        );
+        // Half a line of headroom above the scale, for its top label.
+        let top = bars.top() + line * 0.5;
+        let bar_width = (bars.width() - Self::BAR_GAP) / 2.0;
+        let column = |i: usize| {
+            let x0 = bars.left() + i as f32 * (bar_width + Self::BAR_GAP);
+            Rect::from_x_y_ranges(x0..=x0 + bar_width, top..=bars.bottom())
+        };
+        let columns = [column(0), column(1)];
+        let led =
+            |c: Rect| Rect::from_x_y_ranges(c.x_range(), led_top..=led_top + Self::LED_HEIGHT);
+        Self {
+            inner,
+            line,
+            scale_right: inner.left() + Self::SCALE_WIDTH - 3.0,
+            bars,
+            columns,
+            leds: columns.map(led),
+            readings_top: (reading_lines > 0.0).then_some(readings_top),
+            // A caption line, 3 pt, the track (6 pt), 2 pt, the scale (a line).
+            correlation: Rect::from_x_y_ranges(
+                inner.x_range(),
+                inner.bottom() - line - 8.0..=inner.bottom() - line - 2.0,
+            ),
+        }
+    }
+
+    /// The scale's extent on screen: the bars' bottom (fraction 0) and top (fraction 1).
+    fn scale_span(&self) -> (f32, f32) {
+        (self.columns[0].bottom(), self.columns[0].top())
+    }
 }
 
 impl MetersView {
     /// Draws the strip into all of `ui`'s available space; `now` is the frame time.
     pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, now: Instant) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
+        painter.rect_filled(response.rect, 2.0, theme::PLOT_BACKGROUND);
+        self.follow(display, now, response.clicked());
         let rect = response.rect;
-        painter.rect_filled(rect, 2.0, theme::PLOT_BACKGROUND);
-        let pairs = [Channel::Left, Channel::Right];
-        if !display.settings.frozen {
-            for (state, channel) in self.channels.iter_mut().zip(pairs) {
-                state.update(display.meters.levels(channel).peak_db, now);
-            }
-        }
-        if response.clicked() {
-            display.meters.reset();
-            self.channels = Default::default();
-        }
         response.on_hover_text(
             "Click to reset the clip indicators, peak holds, maximum true peak and integrated \
              loudness",
         );
 
-        let font = theme::axis_font();
-        let line = painter.fonts_mut(|f| f.row_height(&font));
-        let pad = 4.0;
-        let scale_w = 24.0;
-        let inner = rect.shrink(pad);
-        // Bottom up: correlation (caption, track, scale), true peak and loudness (when there is
-        // room), the highest peaks under the bars.
-        let correlation_top = inner.bottom() - 2.0 * line - 11.0;
-        let text_lines = if inner.height() > 14.0 * line {
-            4.0
-        } else {
-            0.0
-        };
-        let text_top = correlation_top - pad - text_lines * line;
-        let maxima_top = text_top - pad - line;
-        let header_h = line;
-        let led_h = 6.0;
-        let bars = Rect::from_min_max(
-            pos2(inner.left() + scale_w, inner.top() + header_h + led_h + 4.0),
-            pos2(
-                inner.right(),
-                (maxima_top - 3.0).max(inner.top() + header_h + led_h + 24.0),
-            ),
-        );
-        let (bottom, top) = (bars.bottom(), bars.top() + line * 0.5);
-
-        self.draw_scale(&painter, bars, (bottom, top), inner.left() + scale_w - 3.0);
-        let gap = 4.0;
-        let bar_w = (bars.width() - gap) / 2.0;
-        for (i, channel) in pairs.into_iter().enumerate() {
-            let x0 = bars.left() + i as f32 * (bar_w + gap);
-            let column = Rect::from_x_y_ranges(x0..=x0 + bar_w, top..=bottom);
-            self.draw_bar(&painter, display, channel, i, column);
-            // Label and clip indicator above, highest peak below.
-            let colour = theme::channel_colour(channel);
-            painter.text(
-                pos2(column.center().x, inner.top()),
-                Align2::CENTER_TOP,
-                channel.label(),
-                font.clone(),
-                colour,
-            );
-            let led = Rect::from_x_y_ranges(
-                column.x_range(),
-                inner.top() + header_h..=inner.top() + header_h + led_h,
-            );
-            let clipped = self.channels[i].clipped;
-            painter.rect_filled(
-                led,
-                CornerRadius::same(1),
-                if clipped { theme::CLIP } else { theme::GRID },
-            );
-            let max = self.channels[i].max_db;
-            self.text.clear();
-            if max.is_finite() && max > FLOOR_DB - 60.0 {
-                let _ = write!(self.text, "{max:.1}");
-            } else {
-                self.text.push_str("-inf");
-            }
-            painter.text(
-                pos2(column.center().x, bottom + 3.0),
-                Align2::CENTER_TOP,
-                &self.text,
-                font.clone(),
-                if max > 0.0 { theme::CLIP } else { theme::LABEL },
-            );
+        let layout = Layout::new(rect, plot::label_height(&painter));
+        self.draw_scale(&painter, &layout);
+        for (index, channel) in CHANNELS.into_iter().enumerate() {
+            self.draw_channel(&painter, display, &layout, (index, channel));
         }
+        if let Some(top) = layout.readings_top {
+            self.draw_readings(&painter, display, &layout, top);
+        }
+        self.draw_correlation(&painter, &layout, display.meters.correlation());
+    }
 
-        // True peak and loudness.
-        let mut y = text_top;
-        if text_lines > 0.0 {
-            let meters = &display.meters;
-            let true_peak = meters
-                .levels(Channel::Left)
-                .max_true_peak_db
-                .max(meters.levels(Channel::Right).max_true_peak_db);
-            let loudness = meters.loudness();
-            let rows: [(&str, f64, &str); 4] = [
-                ("TP", f64::from(true_peak), "dBTP"),
-                ("M", loudness.momentary_lufs, "LUFS"),
-                ("S", loudness.short_term_lufs, "LUFS"),
-                ("I", loudness.integrated_lufs, "LUFS"),
-            ];
-            for (label, value, unit) in rows {
-                painter.text(
-                    pos2(inner.left(), y),
-                    Align2::LEFT_TOP,
-                    label,
-                    font.clone(),
-                    theme::LABEL_DIM,
-                );
-                self.text.clear();
-                readout::write_db(value as f32, unit, &mut self.text);
-                let colour = if label == "TP" && value > 0.0 {
-                    theme::CLIP
-                } else {
-                    theme::LABEL
-                };
-                painter.text(
-                    pos2(inner.right(), y),
-                    Align2::RIGHT_TOP,
-                    &self.text,
-                    font.clone(),
-                    colour,
-                );
-                y += line;
+    /// Takes the newest peaks into the latches (not while frozen); a click resets them, with
+    /// the engine's maxima and integrated loudness.
+    fn follow(&mut self, display: &mut DisplayState, now: Instant, reset: bool) {
+        if !display.settings.frozen {
+            for (state, channel) in self.channels.iter_mut().zip(CHANNELS) {
+                state.update(display.meters.levels(channel).peak_db, now);
             }
         }
-
-        self.draw_correlation(&painter, inner, display.meters.correlation(), line);
+        if reset {
+            display.meters.reset();
+            self.channels = Default::default();
+        }
     }
 
     /// The dB scale left of the bars, with lines across them.
-    fn draw_scale(&mut self, painter: &Painter, bars: Rect, (bottom, top): (f32, f32), right: f32) {
+    fn draw_scale(&mut self, painter: &Painter, layout: &Layout) {
         let font = theme::axis_font();
-        let height = painter.fonts_mut(|f| f.row_height(&font));
+        let (bottom, top) = layout.scale_span();
+        let (height, length) = (layout.line, bottom - top);
         self.scale.decibels(
-            f64::from(FLOOR_DB),
-            f64::from(CEILING_DB),
-            bottom - top,
+            f64::from(SCALE_BOTTOM_DB),
+            f64::from(SCALE_TOP_DB),
+            length,
             height,
         );
         self.extents.clear();
         self.extents.resize(self.scale.ticks.len(), height);
-        self.scale.choose_labels(bottom - top, &self.extents);
+        self.scale.choose_labels(length, &self.extents);
         for tick in &self.scale.ticks {
-            let y = painter.round_to_pixel_center(bottom - tick.fraction * (bottom - top));
+            let y = painter.round_to_pixel_center(bottom - tick.fraction * length);
             let colour = if tick.value == 0.0 {
                 theme::GRID_STRONG
             } else {
                 theme::GRID
             };
-            painter.hline(bars.left()..=bars.right(), y, Stroke::new(1.0, colour));
+            painter.hline(layout.bars.x_range(), y, Stroke::new(1.0, colour));
             if tick.labelled {
-                let (start, _) = label_span(tick.fraction, height, bottom - top);
+                let (start, _) = label_span(tick.fraction, height, length);
                 painter.text(
-                    pos2(right, bottom - start),
+                    pos2(layout.scale_right, bottom - start),
                     Align2::RIGHT_BOTTOM,
                     self.scale.label(tick.value),
                     font.clone(),
-                    if tick.value > 0.0 {
-                        theme::CLIP
-                    } else {
-                        theme::LABEL
-                    },
+                    level_colour(tick.value),
                 );
             }
         }
     }
 
-    /// One channel's bar: peak (translucent), RMS (solid), the part above 0 dBFS in red, and
-    /// the peak-hold tick.
-    fn draw_bar(
-        &self,
+    /// One channel: its bar, its label and clip indicator above, its highest peak below.
+    fn draw_channel(
+        &mut self,
         painter: &Painter,
         display: &DisplayState,
-        channel: Channel,
-        index: usize,
-        column: Rect,
+        layout: &Layout,
+        (index, channel): (usize, Channel),
     ) {
-        let (bottom, top) = (column.bottom(), column.top());
-        let levels = display.meters.levels(channel);
-        let colour = theme::channel_colour(channel);
-        let zero = level_y(0.0, bottom, top);
-        let bar = |db: f32, fill: Color32| {
-            let y = level_y(db, bottom, top);
-            if y < bottom {
-                painter.rect_filled(
-                    Rect::from_x_y_ranges(column.x_range(), y..=bottom),
-                    0.0,
-                    fill,
-                );
-                if y < zero {
-                    painter.rect_filled(
-                        Rect::from_x_y_ranges(column.x_range(), y..=zero),
-                        0.0,
-                        theme::CLIP.gamma_multiply(0.8),
-                    );
-                }
-            }
+        let font = theme::axis_font();
+        let column = layout.columns[index];
+        let state = self.channels[index];
+        draw_bar(painter, display, channel, state.tick_db, column);
+        painter.text(
+            pos2(column.center().x, layout.inner.top()),
+            Align2::CENTER_TOP,
+            channel.label(),
+            font.clone(),
+            theme::channel_colour(channel),
+        );
+        let led = if state.clipped {
+            theme::CLIP
+        } else {
+            theme::GRID
         };
-        painter.rect_filled(column, 0.0, theme::GRID_FAINT.gamma_multiply(0.8));
-        bar(levels.peak_db, colour.gamma_multiply(0.4));
-        bar(levels.rms_db, colour.gamma_multiply(0.9));
-        let tick = self.channels[index].tick_db;
-        if tick > FLOOR_DB {
-            let y = level_y(tick, bottom, top);
-            let tick_colour = if tick > 0.0 {
-                theme::CLIP
+        painter.rect_filled(layout.leds[index], CornerRadius::same(1), led);
+        self.text.clear();
+        format::write_level(state.max_db, Sign::Negative, &mut self.text);
+        painter.text(
+            pos2(column.center().x, column.bottom() + 3.0),
+            Align2::CENTER_TOP,
+            &self.text,
+            font.clone(),
+            level_colour(f64::from(state.max_db)),
+        );
+    }
+
+    /// Maximum true peak and loudness (momentary, short-term, integrated), a row each from
+    /// `top`.
+    fn draw_readings(
+        &mut self,
+        painter: &Painter,
+        display: &DisplayState,
+        layout: &Layout,
+        top: f32,
+    ) {
+        let font = theme::axis_font();
+        let meters = &display.meters;
+        let true_peak = meters
+            .levels(Channel::Left)
+            .max_true_peak_db
+            .max(meters.levels(Channel::Right).max_true_peak_db);
+        let loudness = meters.loudness();
+        // Label, reading, unit, and whether the reading is a peak (an over shows in red).
+        let rows: [(&str, f64, &str, bool); 4] = [
+            ("TP", f64::from(true_peak), "dBTP", true),
+            ("M", loudness.momentary_lufs, "LUFS", false),
+            ("S", loudness.short_term_lufs, "LUFS", false),
+            ("I", loudness.integrated_lufs, "LUFS", false),
+        ];
+        let (left, right) = (layout.inner.left(), layout.inner.right());
+        let mut y = top;
+        for (label, value, unit, peak) in rows {
+            painter.text(
+                pos2(left, y),
+                Align2::LEFT_TOP,
+                label,
+                font.clone(),
+                theme::LABEL_DIM,
+            );
+            self.text.clear();
+            format::write_db(value as f32, unit, &mut self.text);
+            let colour = if peak {
+                level_colour(value)
             } else {
-                colour.lerp_to_gamma(Color32::WHITE, 0.5)
+                theme::LABEL
             };
-            painter.hline(column.x_range(), y, Stroke::new(2.0, tick_colour));
+            painter.text(
+                pos2(right, y),
+                Align2::RIGHT_TOP,
+                &self.text,
+                font.clone(),
+                colour,
+            );
+            y += layout.line;
         }
     }
 
-    /// Correlation −1 … +1 at the bottom of `inner`, filled from 0 towards the reading.
-    fn draw_correlation(&mut self, painter: &Painter, inner: Rect, correlation: f32, line: f32) {
+    /// Correlation −1 … +1 on its track, filled from 0 towards the reading.
+    fn draw_correlation(&mut self, painter: &Painter, layout: &Layout, correlation: f32) {
         let font = theme::axis_font();
-        // Caption (a line), 3 pt, the track (6 pt), 2 pt, the scale (a line).
-        let track = Rect::from_x_y_ranges(
-            inner.x_range(),
-            inner.bottom() - line - 8.0..=inner.bottom() - line - 2.0,
-        );
+        let track = layout.correlation;
         let x_of = |c: f32| track.left() + (c.clamp(-1.0, 1.0) + 1.0) / 2.0 * track.width();
         painter.rect_filled(track, CornerRadius::same(1), theme::GRID);
         let (a, b) = (x_of(0.0), x_of(correlation));
@@ -341,7 +378,7 @@ impl MetersView {
             );
         }
         self.text.clear();
-        let _ = write!(self.text, "corr {correlation:+.2}");
+        format::write_correlation(correlation, &mut self.text);
         painter.text(
             pos2(track.center().x, track.top() - 3.0),
             Align2::CENTER_BOTTOM,
@@ -352,9 +389,54 @@ impl MetersView {
     }
 }
 
+/// One channel's bar in `column`: peak (translucent), RMS (solid), the part above 0 dBFS in
+/// red, and the peak-hold tick at `tick_db`.
+fn draw_bar(
+    painter: &Painter,
+    display: &DisplayState,
+    channel: Channel,
+    tick_db: f32,
+    column: Rect,
+) {
+    let (bottom, top) = (column.bottom(), column.top());
+    let levels = display.meters.levels(channel);
+    let colour = theme::channel_colour(channel);
+    let zero = level_y(0.0, bottom, top);
+    let bar = |db: f32, fill: Color32| {
+        let y = level_y(db, bottom, top);
+        if y < bottom {
+            painter.rect_filled(
+                Rect::from_x_y_ranges(column.x_range(), y..=bottom),
+                0.0,
+                fill,
+            );
+            if y < zero {
+                painter.rect_filled(
+                    Rect::from_x_y_ranges(column.x_range(), y..=zero),
+                    0.0,
+                    theme::CLIP.gamma_multiply(0.8),
+                );
+            }
+        }
+    };
+    painter.rect_filled(column, 0.0, theme::GRID_FAINT.gamma_multiply(0.8));
+    bar(levels.peak_db, colour.gamma_multiply(0.4));
+    bar(levels.rms_db, colour.gamma_multiply(0.9));
+    if tick_db > SCALE_BOTTOM_DB {
+        let y = level_y(tick_db, bottom, top);
+        let tick_colour = if tick_db > 0.0 {
+            theme::CLIP
+        } else {
+            colour.lerp_to_gamma(Color32::WHITE, 0.5)
+        };
+        painter.hline(column.x_range(), y, Stroke::new(2.0, tick_colour));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use egui::vec2;
 
     #[test]
     fn clip_latches_above_full_scale_only() {
@@ -383,9 +465,45 @@ mod tests {
     }
 
     #[test]
+    fn the_layout_stacks_labels_bars_readings_and_correlation() {
+        let line = 13.0;
+        let tall = Layout::new(
+            Rect::from_min_size(pos2(0.0, 0.0), vec2(112.0, 600.0)),
+            line,
+        );
+        let [left, right] = tall.columns;
+        assert!(
+            left.right() + Layout::BAR_GAP <= right.left() + 1e-4,
+            "bars side by side"
+        );
+        assert!((left.width() - right.width()).abs() < 1e-4);
+        assert!(
+            tall.scale_right < left.left(),
+            "the scale's labels left of the bars"
+        );
+        for (led, column) in tall.leds.iter().zip(tall.columns) {
+            assert!(led.bottom() < column.top(), "clip indicator above its bar");
+            assert_eq!(led.x_range(), column.x_range());
+        }
+        assert_eq!(tall.scale_span(), (left.bottom(), left.top()));
+        // The maxima line, four reading rows and the correlation below the bars, in order.
+        let readings = tall.readings_top.expect("room for the readings");
+        assert!(left.bottom() + line <= readings);
+        assert!(readings + Layout::READINGS * line <= tall.correlation.top() - line);
+        assert!(tall.correlation.bottom() + line <= tall.inner.bottom() + 1e-4);
+        // A short strip drops the readings, never the bars.
+        let short = Layout::new(
+            Rect::from_min_size(pos2(0.0, 0.0), vec2(112.0, 150.0)),
+            line,
+        );
+        assert_eq!(short.readings_top, None);
+        assert!(short.columns[0].height() >= 20.0);
+    }
+
+    #[test]
     fn levels_map_onto_the_bar() {
-        assert_eq!(level_y(CEILING_DB, 100.0, 0.0), 0.0);
-        assert_eq!(level_y(FLOOR_DB, 100.0, 0.0), 100.0);
+        assert_eq!(level_y(SCALE_TOP_DB, 100.0, 0.0), 0.0);
+        assert_eq!(level_y(SCALE_BOTTOM_DB, 100.0, 0.0), 100.0);
         assert_eq!(level_y(-240.0, 100.0, 0.0), 100.0);
         assert_eq!(level_y(20.0, 100.0, 0.0), 0.0);
         let zero = level_y(0.0, 100.0, 0.0);

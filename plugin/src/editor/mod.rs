@@ -1,15 +1,21 @@
 //! The egui editor: a thin [`Editor`] wrapper that restores the saved window geometry, switches
-//! the audio tap on while a window exists, and an [`EditorApp`] that drains the tap each frame
-//! and lays out the views.
+//! the audio tap on while a window exists, and an [`EditorApp`] that drains the tap each frame,
+//! lays out the views and paces the next frame.
 //!
 //! Lifecycle, per window: `spawn` discards whatever stale frames the rings still hold, switches
 //! the tap on and opens a window with a fresh [`EditorApp`] (fresh display state, nothing carried
 //! over from an earlier window); dropping the returned handle (host closes the editor) switches
 //! the tap off again. Opening and closing a thousand times leaves nothing behind: every window's
 //! state is owned by that window and dropped with it.
+//!
+//! Pacing, per frame ([`display::Pace`]): at the display rate while blocks arrive; not at all
+//! while frozen; not at all once the input has been silent for the analysis' settle time, the
+//! tap resting until a block with signal wakes the window through the shared repaint flag.
 
+mod beats;
 mod controls;
 pub mod display;
+mod format;
 mod meters_view;
 mod plot;
 mod readout;
@@ -20,9 +26,8 @@ mod theme;
 mod ticks;
 
 use std::error::Error;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 use egui::{self, Ui};
 use nice_plug::context::gui::GuiContext;
@@ -31,120 +36,17 @@ use nice_plug::editor::dpi::{LogicalSize, Size};
 use nice_plug::editor::{EditorHandle, HostMethods, SpawnedEditor};
 use nice_plug::prelude::*;
 use nice_plug_egui::{
-    EguiEditorHandle, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, baseview,
-    create_egui_editor, resizable_window::ResizableWindow,
+    EguiEditorHandle, EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
+    resizable_window::ResizableWindow,
 };
 
-use self::display::{AnalysisSettings, DisplayState};
+use self::display::{AnalysisSettings, DisplayState, Pace};
 use self::meters_view::MetersView;
 use self::scope_view::ScopeView;
 use self::spectrum_view::SpectrumView;
-use crate::params::{EditorGeometry, RingscopeParams, View};
-use crate::tap::{TapMode, TapReader, TapSwitch};
-
-/// Repaint interval while new, non-silent data arrives (the display rate).
-const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
-/// Repaint interval while no block has arrived yet (host not processing), before the window
-/// goes idle.
-const IDLE_INTERVAL: Duration = Duration::from_millis(250);
-
-/// State shared between the plugin (audio and main thread) and its editor windows.
-///
-/// This is the interface the views build on: the parameters, the tap reader (behind a mutex
-/// that only the GUI and main thread ever take; the audio thread never sees it), and the tap's
-/// on/off switch.
-pub struct EditorShared {
-    /// The plugin's parameters (also holds the persisted editor geometry).
-    pub params: Arc<RingscopeParams>,
-    switch: Arc<TapSwitch>,
-    /// Every window of this plugin polls this flag; the audio thread sets it to wake an idle
-    /// window (see [`TapMode::Idle`]).
-    repaint: RepaintNotifier,
-    reader: Mutex<ReaderSlot>,
-    /// The window system's scale factor last seen, as `f32` bits (1.0 until a window opened).
-    system_scale: AtomicU32,
-    /// Windows opened so far (diagnostics and tests).
-    windows_opened: AtomicU64,
-}
-
-struct ReaderSlot {
-    reader: Option<TapReader>,
-    /// Bumped every time the plugin installs a new reader (activation at a new sample rate).
-    generation: u64,
-}
-
-impl EditorShared {
-    /// Shared state for a plugin whose tap obeys `switch`, and whose windows repaint when
-    /// `repaint` is set (the switch's waker should set it).
-    pub fn new(
-        params: Arc<RingscopeParams>,
-        switch: Arc<TapSwitch>,
-        repaint: RepaintNotifier,
-    ) -> Self {
-        Self {
-            params,
-            switch,
-            repaint,
-            reader: Mutex::new(ReaderSlot {
-                reader: None,
-                generation: 0,
-            }),
-            system_scale: AtomicU32::new(1.0f32.to_bits()),
-            windows_opened: AtomicU64::new(0),
-        }
-    }
-
-    fn slot(&self) -> MutexGuard<'_, ReaderSlot> {
-        // A panic while holding the lock leaves the slot consistent (it is only ever replaced
-        // whole), so a poisoned lock is safe to use.
-        self.reader.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Installs the reader of a freshly created tap (main thread, plugin activation). Open
-    /// windows notice the new generation and reset their display.
-    pub fn install_reader(&self, reader: TapReader) {
-        let mut slot = self.slot();
-        slot.reader = Some(reader);
-        slot.generation += 1;
-    }
-
-    /// Runs `f` with the current reader and its generation, if the plugin has one yet.
-    pub fn with_reader<R>(&self, f: impl FnOnce(&mut TapReader, u64) -> R) -> Option<R> {
-        let mut slot = self.slot();
-        let generation = slot.generation;
-        slot.reader.as_mut().map(|reader| f(reader, generation))
-    }
-
-    /// Whether a window is open (the tap writes, or idles waiting for signal).
-    pub fn tap_is_on(&self) -> bool {
-        self.switch.mode() != TapMode::Off
-    }
-
-    /// What the audio side does now.
-    pub fn tap_mode(&self) -> TapMode {
-        self.switch.mode()
-    }
-
-    /// Number of editor windows opened so far.
-    pub fn windows_opened(&self) -> u64 {
-        self.windows_opened.load(Ordering::Relaxed)
-    }
-
-    fn editor_opened(&self) {
-        // Stale frames from before this window must not be shown as if they were new.
-        self.with_reader(|reader, _| reader.discard_all());
-        self.switch.set(true);
-        self.windows_opened.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn editor_closed(&self) {
-        self.switch.set(false);
-    }
-
-    fn system_scale(&self) -> f32 {
-        f32::from_bits(self.system_scale.load(Ordering::Relaxed))
-    }
-}
+use crate::params::{EditorGeometry, View};
+use crate::shared::EditorShared;
+use crate::tap::Demand;
 
 /// The plugin's [`Editor`]: creates one egui window per `spawn` at the saved geometry.
 pub struct RingscopeEditor {
@@ -192,10 +94,10 @@ impl Editor for RingscopeEditor {
             .with_resize_hint(RESIZE_HINT);
         let app = EditorApp::new(self.shared.clone());
         let egui_editor =
-            create_egui_editor(egui_state, self.shared.repaint.clone(), settings, app)
+            create_egui_editor(egui_state, self.shared.repaint_notifier(), settings, app)
                 .ok_or("could not create the egui editor")?;
 
-        self.shared.editor_opened();
+        self.shared.window_opened();
         // If the window cannot be created, switch the tap off again.
         let guard = TapGuard(self.shared.clone());
         let spawned = egui_editor.spawn(
@@ -241,7 +143,7 @@ struct TapGuard(Arc<EditorShared>);
 
 impl Drop for TapGuard {
     fn drop(&mut self) {
-        self.0.editor_closed();
+        self.0.window_closed();
     }
 }
 
@@ -338,8 +240,8 @@ pub struct EditorApp {
     spectrum: SpectrumView,
     meters: MetersView,
     show_settings: bool,
-    /// When this window opened: it does not idle before it has shown the input for a while.
-    opened: Instant,
+    /// The pace chosen after the previous frame.
+    pace: Option<Pace>,
 }
 
 impl EditorApp {
@@ -354,7 +256,7 @@ impl EditorApp {
             spectrum: SpectrumView::default(),
             meters: MetersView::default(),
             show_settings: false,
-            opened: Instant::now(),
+            pace: None,
         }
     }
 
@@ -375,60 +277,29 @@ impl EditorApp {
         });
     }
 
-    /// Sets what the audio side does and asks for the next frame: at the display rate while
-    /// something moves; not at all while frozen (input and parameter changes still repaint) or
-    /// while the input has been silent long enough for every curve to settle, in which case the
-    /// tap idles and the audio thread wakes this window when signal returns.
-    fn schedule_repaint(&self, ctx: &egui::Context, now: Instant) {
-        let params = &self.shared.params;
-        let display = &self.display;
-        if params.freeze.value() {
-            self.shared.switch.set_mode(TapMode::Off);
-            return;
+    /// Tells the audio side what this window wants next and asks egui for the next frame at
+    /// the display's pace (see [`DisplayState::pace`]).
+    fn schedule_repaint(&mut self, ctx: &egui::Context, now: Instant) {
+        let pace = self.display.pace(now);
+        self.shared.set_editor_demand(pace.demand());
+        if let Pace::Repaint(after) = pace {
+            ctx.request_repaint_after(after);
         }
-        let messages_showing = display.recently_dropped(now) || display.recently_invalid(now);
-        let quiet_for = display.quiet_for(now).min(now.duration_since(self.opened));
-        let quiet = quiet_for >= settle_time(params);
-        if quiet && !messages_showing {
-            // Nothing will change on screen until signal returns.
-            self.shared.switch.set_mode(TapMode::Idle);
-            return;
+        let resting = |pace: Option<Pace>| pace == Some(Pace::Rest);
+        if resting(Some(pace)) != resting(self.pace) {
+            let frames = self.shared.frames_drawn();
+            if pace == Pace::Rest {
+                nice_log!("editor resting on silence ({frames} frames drawn)");
+            } else {
+                nice_log!("editor drawing again ({frames} frames drawn)");
+            }
         }
-        self.shared.switch.set_mode(TapMode::Writing);
-        let interval = if display.frames_last_drain > 0 {
-            FRAME_INTERVAL
-        } else {
-            // Nothing arrived yet (host not processing): look again soon, cheaply.
-            IDLE_INTERVAL
-        };
-        ctx.request_repaint_after(interval);
-    }
-}
-
-/// How long after the signal stops the picture still changes: spectrum averages decay (five
-/// time constants), peak holds hold and then fall through the level range (20 dB/s), the meters'
-/// peaks fall from full scale to their floor (about 6 s).
-fn settle_time(params: &RingscopeParams) -> Duration {
-    let averaging = 5.0 * params.averaging_ms.value().max(0.0) / 1000.0;
-    let range_db = (params.db_max.value() - params.db_min.value()).clamp(6.0, 300.0);
-    let peak_hold = params.peak_hold_s.value().max(0.0) + range_db / 20.0;
-    let meters = 6.5;
-    Duration::from_secs_f32(1.0 + averaging.max(peak_hold).max(meters))
-}
-
-impl NiceEguiApp for EditorApp {
-    fn build(
-        &mut self,
-        _egui_ctx: egui::Context,
-        nice_gui_ctx: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
-    ) -> Result<(), baseview::HandlerError> {
-        self.gui_context = Some(nice_gui_ctx);
-        Ok(())
+        self.pace = Some(pace);
     }
 
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
-        let now = Instant::now();
+    /// One frame at `now`: drain, lay out and paint every view into `ui`, pace the next frame.
+    fn draw(&mut self, ui: &mut Ui, now: Instant) {
+        self.shared.frame_drawn();
         self.drain(now);
         let shared = self.shared.clone();
         let params = &shared.params;
@@ -450,7 +321,7 @@ impl NiceEguiApp for EditorApp {
                     }
                 });
                 egui::Panel::bottom("status").show(ui, |ui| {
-                    let idle = self.shared.tap_mode() == TapMode::Idle;
+                    let idle = self.shared.editor_demand() == Demand::Rest;
                     status::show(ui, &self.display, status::Context::new(params, idle), now);
                 });
                 if self.show_settings {
@@ -478,6 +349,22 @@ impl NiceEguiApp for EditorApp {
 
         self.schedule_repaint(ui.ctx(), now);
     }
+}
+
+impl NiceEguiApp for EditorApp {
+    fn build(
+        &mut self,
+        _egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        self.gui_context = Some(nice_gui_ctx);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
+        self.draw(ui, Instant::now());
+    }
 
     fn resized(&mut self, new_size: baseview::WindowSize) {
         let geometry = self.shared.params.editor_geometry.load();
@@ -496,9 +383,7 @@ impl NiceEguiApp for EditorApp {
             .sanitized(),
         );
         let system_scale = (new_size.scale_factor as f32 / zoom).max(0.25);
-        self.shared
-            .system_scale
-            .store(system_scale.to_bits(), Ordering::Relaxed);
+        self.shared.set_system_scale(system_scale);
     }
 
     fn zoom_factor_changed(&mut self, zoom_factor: f32) {
@@ -517,46 +402,222 @@ impl NiceEguiApp for EditorApp {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::tap::{BlockInfo, tap_channel};
+    use std::time::Duration;
 
-    #[test]
-    fn a_thousand_open_close_cycles_leave_no_state_behind() {
-        let switch = Arc::new(TapSwitch::default());
-        let shared = Arc::new(EditorShared::new(
-            Arc::new(RingscopeParams::default()),
-            switch.clone(),
-            RepaintNotifier::new(),
-        ));
-        let (mut tap, reader) = tap_channel(4096, switch.clone());
-        shared.install_reader(reader);
-        let info = BlockInfo {
-            sample_rate: 48_000.0,
+    use super::*;
+    use crate::params::RingscopeParams;
+    use crate::tap::{AudioTap, BlockInfo};
+
+    /// A host that is never asked anything: the editor only touches it to set parameters.
+    struct QuietHost;
+
+    impl GuiContextInner for QuietHost {
+        fn plugin_api(&self) -> PluginApi {
+            PluginApi::Clap
+        }
+        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
+        unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
+        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+        fn get_state(&self) -> PluginState {
+            unreachable!("the editor never saves the state")
+        }
+        fn set_state(&self, _state: PluginState) {}
+        fn request_restart(&self) {}
+    }
+
+    /// The state a window gets from `spawn`, without the window: the window's app as
+    /// `create_egui_editor` keeps it, the tap switched on and the guard that switches it off.
+    fn open_window(shared: &Arc<EditorShared>) -> (EditorApp, TapGuard) {
+        let mut app = EditorApp::new(shared.clone());
+        shared.window_opened();
+        let guard = TapGuard(shared.clone());
+        app.gui_context = Some(GuiContext::new(Arc::new(QuietHost)));
+        (app, guard)
+    }
+
+    /// One frame of `app`, drawn at `now` into a 900 × 600 egui context with no window behind
+    /// it (every view lays out and paints; only the GPU is missing).
+    fn frame(ctx: &egui::Context, app: &mut EditorApp, now: Instant) -> egui::FullOutput {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(900.0, 600.0),
+            )),
             ..Default::default()
         };
-        for i in 0..1000u32 {
-            // While closed the audio side writes nothing.
-            let before = shared.with_reader(|r, _| r.frames_available());
-            tap.write_block(&[[i as f32; 64]], info);
-            assert_eq!(shared.with_reader(|r, _| r.frames_available()), before);
+        let mut output = ctx.run_ui(input, |ui| app.draw(ui, now));
+        // A renderer would upload the font atlas; there is none.
+        output.textures_delta.clear();
+        output
+    }
 
-            shared.editor_opened();
-            let guard = TapGuard(shared.clone());
-            assert!(shared.tap_is_on());
-            tap.write_block(&[[i as f32; 64]], info);
-            let mut seen = Vec::new();
-            shared.with_reader(|r, _| {
-                r.read_blocks(usize::MAX, |_, a, b| {
-                    seen.extend(a.iter().chain(b).copied())
-                })
-            });
-            assert_eq!(seen, vec![[i as f32; 2]; 64], "only this window's frames");
-            // Leave something unread: the next window must not show it.
-            tap.write_block(&[[-1.0f32; 32]], info);
-            drop(guard);
-            assert!(!shared.tap_is_on());
+    /// When egui will draw again after `output`: `Duration::MAX` is never (until an event).
+    fn repaint_delay(output: &egui::FullOutput) -> Duration {
+        output
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map_or(Duration::MAX, |v| v.repaint_delay)
+    }
+
+    fn info() -> BlockInfo {
+        BlockInfo {
+            sample_rate: 48_000.0,
+            ..Default::default()
         }
-        assert_eq!(shared.windows_opened(), 1000);
-        assert_eq!(Arc::strong_count(&shared), 1, "no window kept a reference");
+    }
+
+    fn plugin_side() -> (Arc<EditorShared>, AudioTap) {
+        let shared = Arc::new(EditorShared::new(Arc::new(RingscopeParams::default())));
+        let tap = shared.connect(48_000);
+        (shared, tap)
+    }
+
+    #[test]
+    fn an_open_editor_on_silence_stops_drawing_and_draws_again_when_signal_returns() {
+        let (shared, mut tap) = plugin_side();
+        let ctx = egui::Context::default();
+        let (mut app, guard) = open_window(&shared);
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut output = frame(&ctx, &mut app, now);
+        // Exact zeros at 60 frames per second, as long as egui asks for frames.
+        while repaint_delay(&output) < Duration::MAX {
+            assert!(
+                now - t0 < Duration::from_secs(11),
+                "still drawing after 11 s of zeros"
+            );
+            tap.write_block(&[[0.0f32; 800]], info());
+            now += display::FRAME_INTERVAL;
+            output = frame(&ctx, &mut app, now);
+        }
+        let settle = app.display.settle_time();
+        assert!(now - t0 >= settle && settle <= Duration::from_secs(10));
+        assert_eq!(shared.editor_demand(), Demand::Rest);
+        let drawn = shared.frames_drawn();
+
+        // A block with signal wakes the window at once (the audio side raises the repaint flag
+        // the window polls, and streams again), and its frame asks for the display rate.
+        tap.write_block(&[[0.25f32; 800]], info());
+        assert_eq!(shared.editor_demand(), Demand::Stream);
+        now += display::FRAME_INTERVAL;
+        let output = frame(&ctx, &mut app, now);
+        assert!(repaint_delay(&output) <= display::FRAME_INTERVAL);
+        assert_eq!(shared.frames_drawn(), drawn + 1);
+        drop((app, guard));
+        assert_eq!(shared.editor_demand(), Demand::Off);
+    }
+
+    /// Set in the child process that runs the thousand windows alone.
+    const CYCLES_CHILD: &str = "RINGSCOPE_EDITOR_CYCLES_CHILD";
+
+    /// Bytes the process's allocator has handed out and not had back (glibc).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    fn heap_in_use() -> usize {
+        /// glibc's `struct mallinfo2`.
+        #[repr(C)]
+        struct MallInfo2 {
+            arena: usize,
+            ordblks: usize,
+            smblks: usize,
+            hblks: usize,
+            hblkhd: usize,
+            usmblks: usize,
+            fsmblks: usize,
+            uordblks: usize,
+            fordblks: usize,
+            keepcost: usize,
+        }
+        unsafe extern "C" {
+            fn mallinfo2() -> MallInfo2;
+        }
+        // SAFETY: `mallinfo2` takes nothing, returns a plain struct by value and only reads
+        // the allocator's statistics.
+        let info = unsafe { mallinfo2() };
+        info.uordblks + info.hblkhd
+    }
+
+    /// Threads of this process.
+    fn thread_count() -> usize {
+        std::fs::read_dir("/proc/self/task").map_or(0, |tasks| tasks.count())
+    }
+
+    #[test]
+    fn a_thousand_editor_windows_leave_nothing_behind() {
+        if std::env::var_os(CYCLES_CHILD).is_none() {
+            // Alone in a process of its own, so that no other test's allocations or threads
+            // are counted.
+            let name = "editor::tests::a_thousand_editor_windows_leave_nothing_behind";
+            let output = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", name, "--test-threads=1", "--nocapture"])
+                .env(CYCLES_CHILD, "1")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "{text}");
+            assert!(text.contains("1 passed"), "the child ran nothing:\n{text}");
+            return;
+        }
+        let (shared, mut tap) = plugin_side();
+        let ctx = egui::Context::default();
+        let now = Instant::now();
+        let block: Vec<f32> = (0..64).map(|n| (n as f32 * 0.1).sin() * 0.5).collect();
+        let mut cycle = |i: u32| {
+            // Closed: the audio side writes nothing. On odd cycles, look (what the last window
+            // left unread is all there is); on even ones, leave it for the window to discard.
+            assert_eq!(shared.editor_demand(), Demand::Off, "{i}");
+            tap.write_block(&[&block[..]], info());
+            if i % 2 == 1 {
+                let left = shared.with_reader(|r, _| r.discard_all());
+                assert_eq!(left, Some(32), "{i}");
+            }
+
+            let (mut app, guard) = open_window(&shared);
+            assert_eq!(shared.editor_demand(), Demand::Stream, "{i}");
+            tap.write_block(&[&block[..]], info());
+            let at = now + Duration::from_millis(u64::from(i));
+            let output = frame(&ctx, &mut app, at);
+            assert!(repaint_delay(&output) <= display::FRAME_INTERVAL, "{i}");
+            assert_eq!(
+                app.display.frames_received, 64,
+                "{i}: only this window's frames, none left over from the last one"
+            );
+            // Leave something unread: the next window must not show it.
+            tap.write_block(&[[-1.0f32; 32]], info());
+            // The host closes the window: baseview drops the app, the host the handle.
+            drop(app);
+            drop(guard);
+            assert_eq!(shared.editor_demand(), Demand::Off, "{i}");
+        };
+        // Warm up what egui and the allocator keep for good (fonts, glyph atlas, arenas).
+        for i in 0..20 {
+            cycle(i);
+        }
+        let (threads, generation) = (thread_count(), shared.with_reader(|_, g| g));
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        let heap = heap_in_use();
+        for i in 20..1000 {
+            cycle(i);
+        }
+        assert_eq!(
+            Arc::strong_count(&shared),
+            1,
+            "a window kept the shared state"
+        );
+        assert_eq!(thread_count(), threads, "a window left a thread behind");
+        assert_eq!(
+            shared.with_reader(|_, g| g),
+            generation,
+            "the reader was replaced"
+        );
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        {
+            // 980 windows: a leak of even 40 bytes a window would exceed this.
+            let grown = heap_in_use().saturating_sub(heap);
+            assert!(
+                grown < 40 * 980,
+                "{grown} bytes more in use after 980 windows"
+            );
+        }
     }
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Align2, Color32, CornerRadius, Galley, Painter, Pos2, Rect, Stroke, pos2, vec2};
+use egui::{
+    Align2, Color32, CornerRadius, Galley, Painter, Pos2, Rect, Response, Stroke, pos2, vec2,
+};
 use ringscope::analysis::Channel;
 
 use super::readout::Readout;
@@ -57,6 +59,16 @@ impl PlotFrame {
     /// The x coordinate of the centre of column `c` of `columns`.
     pub fn column_x(&self, c: usize, columns: usize) -> f32 {
         self.plot.left() + (c as f32 + 0.5) * self.plot.width() / columns as f32
+    }
+
+    /// Where the pointer is, when it hovers over the plot (not its gutters).
+    pub fn hovered(&self, response: &Response) -> Option<Pos2> {
+        response.hover_pos().filter(|p| self.plot.contains(*p))
+    }
+
+    /// How far across the plot `x` is: 0 at its left edge, 1 at its right edge.
+    pub fn fraction_at(&self, x: f32) -> f64 {
+        f64::from((x - self.plot.left()) / self.plot.width())
     }
 }
 
@@ -163,6 +175,11 @@ impl AxisPainter {
             }
         }
     }
+}
+
+/// Marks the point `at` where a curve of `colour` lies under the pointer.
+pub fn value_mark(painter: &Painter, at: Pos2, colour: Color32) {
+    painter.circle_stroke(at, 3.5, Stroke::new(1.5, colour));
 }
 
 /// The hover crosshair through `at`, across `plot`.

@@ -7,14 +7,12 @@
 //! aliased wave); sparse ones a line through the interpolated samples. Under the pointer a
 //! crosshair reads time and each trace's value, also while frozen.
 
-use std::fmt::Write;
+use egui::{Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use ringscope::analysis::{self, Channel, ColumnMinMax, ScopeStatus, TriggerMode};
 
-use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
-use ringscope::analysis::{
-    self, BeatSyncLength, Channel, ColumnMinMax, ScopeStatus, ScopeView as Window, TriggerMode,
-};
-
+use super::beats::BeatGrid;
 use super::display::DisplayState;
+use super::format::{self, TimeStyle};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
@@ -50,50 +48,6 @@ fn status_text(status: ScopeStatus) -> &'static str {
     }
 }
 
-/// Appends a duration in seconds as "850 µs", "20.0 ms" or "2.50 s".
-fn write_seconds(s: f64, out: &mut String) {
-    let _ = if s >= 1.0 {
-        write!(out, "{s:.2} s")
-    } else if s >= 1e-3 {
-        write!(out, "{:.1} ms", s * 1e3)
-    } else {
-        write!(out, "{:.0} µs", s * 1e6)
-    };
-}
-
-/// The musical grid of a beat-synced sweep.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BeatGrid {
-    /// Sweep length, quarter notes.
-    pub sweep_quarters: f64,
-    /// One beat, quarter notes.
-    pub beat_quarters: f64,
-    /// Beats per bar.
-    pub beats_per_bar: f64,
-}
-
-impl BeatGrid {
-    /// The grid of `window` when it is a beat-synced sweep under `time_signature`.
-    pub fn of(
-        window: &Window,
-        sync: BeatSyncLength,
-        time_signature: Option<(u32, u32)>,
-    ) -> Option<Self> {
-        // Only a running sweep has a cursor; an idle beat sync free-runs in seconds.
-        window.cursor?;
-        let transport = analysis::TransportInfo {
-            time_signature,
-            ..Default::default()
-        };
-        let beat_quarters = transport.beat_length_quarters();
-        Some(Self {
-            sweep_quarters: sync.length_quarters(&transport),
-            beat_quarters,
-            beats_per_bar: transport.bar_length_beats() / beat_quarters,
-        })
-    }
-}
-
 /// Where a value lies on the plot, and back.
 #[derive(Debug, Clone, Copy)]
 struct AmplitudeScale {
@@ -120,43 +74,85 @@ impl AmplitudeScale {
     }
 }
 
+/// What the scope shows this frame, and where: everything the axes, markers and hover
+/// readout read besides the rendered traces.
+struct Picture {
+    frame: PlotFrame,
+    scale: AmplitudeScale,
+    /// The stretch of the input shown.
+    window: analysis::ScopeView,
+    /// The musical grid, in a running beat-synced sweep.
+    beats: Option<BeatGrid>,
+    /// The traces, in drawing order.
+    channels: &'static [Channel],
+    /// Pixel columns of every trace.
+    columns: usize,
+    /// Columns from the left that hold recorded samples (see [`recorded_columns`]).
+    drawn: usize,
+}
+
 impl ScopeView {
     /// Draws the scope into all of `ui`'s available space.
     pub fn show(&mut self, ui: &mut Ui, display: &DisplayState) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        let frame = PlotFrame::new(response.rect);
-        let plot = frame.plot;
-        let scale = AmplitudeScale::new(plot);
-        painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
-        // Beyond full scale: a tinted zone, so an over stands out at once.
-        for zone in [
-            Rect::from_x_y_ranges(plot.x_range(), plot.top()..=scale.y(1.0)),
-            Rect::from_x_y_ranges(plot.x_range(), scale.y(-1.0)..=plot.bottom()),
-        ] {
-            painter.rect_filled(zone, 0.0, theme::OVER_ZONE);
-        }
+        let picture = self.render(display, response.rect, ui.ctx().pixels_per_point());
 
+        paint_background(&painter, &picture);
+        self.draw_axes(&painter, &picture);
+        self.draw_traces(&painter, &picture);
+        draw_markers(&painter, &picture, display.settings.scope.trigger);
+        self.draw_caption(&painter, &picture);
+        self.hover(&response, &painter, &picture);
+    }
+
+    /// Asks the analysis what to show in `rect` and renders every trace's columns.
+    fn render(&mut self, display: &DisplayState, rect: Rect, pixels_per_point: f32) -> Picture {
+        let frame = PlotFrame::new(rect);
         let window = display.scope.view();
-        let trigger = display.settings.scope.trigger;
+        // The grid depends only on the time signature, the part of the transport the display
+        // keeps.
+        let transport = analysis::TransportInfo {
+            time_signature: display.transport.time_signature(),
+            ..Default::default()
+        };
         let beats = BeatGrid::of(
             &window,
-            trigger.beat_sync,
-            display.transport.time_signature(),
+            display.settings.scope.trigger.beat_sync,
+            &transport,
         );
+        let channels = display.settings.channels();
+        let columns = frame.columns(pixels_per_point);
+        for (trace, &channel) in self.traces.iter_mut().zip(channels) {
+            trace.resize(columns, ColumnMinMax::default());
+            display.scope.render(&window, channel, trace);
+        }
+        Picture {
+            frame,
+            scale: AmplitudeScale::new(frame.plot),
+            drawn: recorded_columns(&window, columns),
+            window,
+            beats,
+            channels: &channels[..channels.len().min(self.traces.len())],
+            columns,
+        }
+    }
 
-        let label_height = plot::label_height(&painter);
-        let digit = plot::digit_width(&painter);
+    /// The grid: amplitude up, time (or bars and beats) across.
+    fn draw_axes(&mut self, painter: &Painter, picture: &Picture) {
+        let Picture {
+            frame,
+            scale,
+            window,
+            ..
+        } = picture;
+        let plot = frame.plot;
+        let label_height = plot::label_height(painter);
+        let digit = plot::digit_width(painter);
         self.y_axis.ticks.amplitude(2.0 * scale.half, label_height);
         self.y_axis
-            .draw_y(&painter, plot, (scale.y(-1.0), scale.y(1.0)), frame.left);
-        match beats {
-            Some(grid) => self.x_axis.ticks.beats(
-                grid.sweep_quarters,
-                grid.beat_quarters,
-                grid.beats_per_bar,
-                plot.width(),
-                digit,
-            ),
+            .draw_y(painter, plot, (scale.y(-1.0), scale.y(1.0)), frame.left);
+        match &picture.beats {
+            Some(grid) => self.x_axis.ticks.beats(grid, plot.width(), digit),
             None => self.x_axis.ticks.time(
                 window.time_at(0.0),
                 window.time_at(1.0),
@@ -164,26 +160,28 @@ impl ScopeView {
                 digit,
             ),
         }
-        self.x_axis.draw_x(&painter, plot, frame.bottom);
+        self.x_axis.draw_x(painter, plot, frame.bottom);
+    }
 
-        let channels = display.settings.channels();
-        let columns = frame.columns(ui.ctx().pixels_per_point());
-        let drawn = recorded_columns(&window, columns);
-        let traces = channels.len().min(self.traces.len());
-        for (trace, &channel) in self.traces.iter_mut().zip(channels) {
-            trace.resize(columns, ColumnMinMax::default());
-            display.scope.render(&window, channel, trace);
-        }
+    /// Each trace as a zig-zag through its columns' extremes: a band where the signal is dense,
+    /// a line where it is not (min = max).
+    fn draw_traces(&mut self, painter: &Painter, picture: &Picture) {
+        let Picture {
+            frame,
+            scale,
+            channels,
+            columns,
+            drawn,
+            ..
+        } = *picture;
         // Where the first trace is a band (the zig-zag spans several points per column), it
         // draws as a filled envelope; elsewhere as a line.
         let dense = mean_span(&self.traces[0][..drawn]) * scale.half >= DENSE_EXTENT;
-        let clip = painter.with_clip_rect(plot);
-        for (i, &channel) in channels.iter().enumerate().take(traces) {
+        let clip = painter.with_clip_rect(frame.plot);
+        for (i, (trace, &channel)) in self.traces.iter().zip(channels).enumerate() {
             self.points.clear();
-            for (c, column) in self.traces[i][..drawn].iter().enumerate() {
+            for (c, column) in trace[..drawn].iter().enumerate() {
                 let x = frame.column_x(c, columns);
-                // Zig-zag through each column's extremes: a band where the signal is dense,
-                // a line where it is not (min = max).
                 let (a, b) = if c % 2 == 0 {
                     (column.min, column.max)
                 } else {
@@ -192,89 +190,43 @@ impl ScopeView {
                 self.points.push(pos2(x, scale.y(a)));
                 self.points.push(pos2(x, scale.y(b)));
             }
-            let stroke = theme::trace_stroke(channel, i, traces, dense);
+            let stroke = theme::trace_stroke(channel, i, channels.len(), dense);
             clip.add(Shape::line(self.points.clone(), stroke));
         }
+    }
 
-        self.draw_markers(&painter, &frame, scale, &window, display);
-        let legend_left = plot::legend(&painter, plot, channels, None);
+    /// The legend, and a caption with the window's length and the trigger's status.
+    fn draw_caption(&mut self, painter: &Painter, picture: &Picture) {
+        let plot = picture.frame.plot;
+        let legend_left = plot::legend(painter, plot, picture.channels, None);
         self.caption.clear();
-        write_seconds(window.length_seconds(), &mut self.caption);
-        self.caption.push_str(" · ");
-        self.caption.push_str(status_text(window.status));
-        plot::caption(&painter, plot, &self.caption, legend_left);
-
-        self.hover(
-            &response, &painter, &frame, scale, &window, beats, channels, drawn,
+        format::write_time(
+            picture.window.length_seconds(),
+            TimeStyle::LENGTH,
+            &mut self.caption,
         );
+        self.caption.push_str(" · ");
+        self.caption.push_str(status_text(picture.window.status));
+        plot::caption(painter, plot, &self.caption, legend_left);
     }
 
-    /// Trigger level and position, and the beat-sync playhead.
-    fn draw_markers(
-        &self,
-        painter: &egui::Painter,
-        frame: &PlotFrame,
-        scale: AmplitudeScale,
-        window: &Window,
-        display: &DisplayState,
-    ) {
-        let plot = frame.plot;
-        let trigger = display.settings.scope.trigger;
-        let uses_level = !matches!(trigger.mode, TriggerMode::FreeRun | TriggerMode::BeatSync);
-        if uses_level {
-            let y = painter.round_to_pixel_center(scale.y(trigger.level));
-            if (plot.top()..=plot.bottom()).contains(&y) {
-                painter.extend(Shape::dashed_line(
-                    &[pos2(plot.left(), y), pos2(plot.right(), y)],
-                    Stroke::new(1.0, theme::TRIGGER_LINE),
-                    6.0,
-                    4.0,
-                ));
-                // A flag at the right edge pointing at the level (the left gutter holds the
-                // labels), rimmed in the source channel's colour: it says which trace triggers.
-                let tip = pos2(plot.right() - 1.0, y);
-                let flag = vec![tip, tip + vec2(-9.0, 5.0), tip + vec2(-9.0, -5.0)];
-                painter.add(Shape::convex_polygon(
-                    flag,
-                    theme::TRIGGER_MARKER,
-                    Stroke::new(1.0, theme::channel_colour(trigger.source)),
-                ));
-            }
-        }
-        if let (Some(at), None) = (window.trigger, window.cursor) {
-            let x = plot.left() + at as f32 * plot.width();
-            let tip = pos2(x, plot.top() + 8.0);
-            let marker = vec![tip, tip + vec2(-5.0, -8.0), tip + vec2(5.0, -8.0)];
-            painter.add(Shape::convex_polygon(
-                marker,
-                theme::TRIGGER_MARKER,
-                Stroke::NONE,
-            ));
-        }
-        if let Some(at) = window.cursor {
-            let x = plot.left() + at as f32 * plot.width();
-            painter.vline(x, plot.y_range(), Stroke::new(1.5, theme::LABEL_DIM));
-        }
-    }
-
-    /// The crosshair and readout under the pointer.
-    #[allow(clippy::too_many_arguments)]
-    fn hover(
-        &mut self,
-        response: &Response,
-        painter: &egui::Painter,
-        frame: &PlotFrame,
-        scale: AmplitudeScale,
-        window: &Window,
-        beats: Option<BeatGrid>,
-        channels: &[Channel],
-        drawn: usize,
-    ) {
-        let plot = frame.plot;
-        let Some(pointer) = response.hover_pos().filter(|p| plot.contains(*p)) else {
+    /// The crosshair and readout under the pointer: time (or bar and beat), each trace's
+    /// value in the column there, and the level at the pointer's height.
+    fn hover(&mut self, response: &Response, painter: &Painter, picture: &Picture) {
+        let Picture {
+            frame,
+            scale,
+            window,
+            beats,
+            channels,
+            columns,
+            drawn,
+        } = *picture;
+        let Some(pointer) = frame.hovered(response) else {
             return;
         };
-        let fraction = f64::from((pointer.x - plot.left()) / plot.width());
+        let plot = frame.plot;
+        let fraction = frame.fraction_at(pointer.x);
         plot::crosshair(painter, plot, pointer);
 
         self.readout.clear();
@@ -282,53 +234,43 @@ impl ScopeView {
         let mut tag = String::new();
         match beats {
             Some(grid) => {
+                let position = grid.position_at(fraction);
                 self.readout.push_line(theme::READOUT_TEXT, |s| {
-                    readout::write_beats(
-                        fraction * grid.sweep_quarters,
-                        grid.beat_quarters,
-                        grid.beats_per_bar,
-                        s,
-                    );
+                    format::write_bar_and_beat(position, s);
                     s.push_str("  ");
-                    readout::write_time(seconds, s);
+                    format::write_time(seconds, TimeStyle::READING, s);
                 });
-                readout::write_bar_beat(
-                    fraction * grid.sweep_quarters,
-                    grid.beat_quarters,
-                    grid.beats_per_bar,
-                    &mut tag,
-                );
+                format::write_bar_beat(position, &mut tag);
             }
             None => {
                 self.readout.push_line(theme::READOUT_TEXT, |s| {
                     s.push_str("t ");
-                    readout::write_time(seconds, s);
+                    format::write_time(seconds, TimeStyle::READING, s);
                     if window.trigger.is_some() {
                         s.push_str(" from trigger");
                     }
                 });
-                readout::write_time(seconds, &mut tag);
+                format::write_time(seconds, TimeStyle::READING, &mut tag);
             }
         }
-        let columns = self.traces[0].len();
         let column = readout::column_at(fraction, columns).filter(|&c| c < drawn);
-        for (i, &channel) in channels.iter().enumerate().take(self.traces.len()) {
-            let value = column.and_then(|c| self.traces[i].get(c).copied());
-            self.readout.push_line(theme::channel_colour(channel), |s| {
+        for (trace, &channel) in self.traces.iter().zip(channels) {
+            let value = column.and_then(|c| trace.get(c).copied());
+            let colour = theme::channel_colour(channel);
+            self.readout.push_line(colour, |s| {
                 s.push_str(channel.label());
                 s.push(' ');
                 match value {
-                    Some(v) => readout::write_column(v, s),
+                    Some(v) => format::write_column(v, s),
                     None => s.push_str("no data"),
                 }
             });
             // Mark where the trace is in this column.
             if let (Some(c), Some(v)) = (column, value) {
                 let x = frame.column_x(c, columns);
-                let colour = theme::channel_colour(channel);
                 for y in [scale.y(v.min), scale.y(v.max)] {
                     if (plot.top()..=plot.bottom()).contains(&y) {
-                        painter.circle_stroke(pos2(x, y), 3.5, Stroke::new(1.5, colour));
+                        plot::value_mark(painter, pos2(x, y), colour);
                     }
                 }
             }
@@ -336,10 +278,64 @@ impl ScopeView {
         let level = scale.value(pointer.y);
         self.readout.push_line(theme::LABEL, |s| {
             s.push_str("y ");
-            readout::write_amplitude(level, s);
+            format::write_sample(level, s);
         });
         plot::readout_box(painter, plot, pointer, &self.readout);
-        plot::crosshair_tags(painter, frame, pointer, tag, format!("{level:+.2}"));
+        let mut level_tag = String::new();
+        format::write_amplitude(level, &mut level_tag);
+        plot::crosshair_tags(painter, &frame, pointer, tag, level_tag);
+    }
+}
+
+/// The plot's background, tinted beyond full scale so an over stands out at once.
+fn paint_background(painter: &Painter, picture: &Picture) {
+    let (plot, scale) = (picture.frame.plot, picture.scale);
+    painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
+    for zone in [
+        Rect::from_x_y_ranges(plot.x_range(), plot.top()..=scale.y(1.0)),
+        Rect::from_x_y_ranges(plot.x_range(), scale.y(-1.0)..=plot.bottom()),
+    ] {
+        painter.rect_filled(zone, 0.0, theme::OVER_ZONE);
+    }
+}
+
+/// Trigger level and position, and the beat-sync playhead.
+fn draw_markers(painter: &Painter, picture: &Picture, trigger: analysis::TriggerSettings) {
+    let (plot, scale, window) = (picture.frame.plot, picture.scale, &picture.window);
+    let uses_level = !matches!(trigger.mode, TriggerMode::FreeRun | TriggerMode::BeatSync);
+    if uses_level {
+        let y = painter.round_to_pixel_center(scale.y(trigger.level));
+        if (plot.top()..=plot.bottom()).contains(&y) {
+            painter.extend(Shape::dashed_line(
+                &[pos2(plot.left(), y), pos2(plot.right(), y)],
+                Stroke::new(1.0, theme::TRIGGER_LINE),
+                6.0,
+                4.0,
+            ));
+            // A flag at the right edge pointing at the level (the left gutter holds the
+            // labels), rimmed in the source channel's colour: it says which trace triggers.
+            let tip = pos2(plot.right() - 1.0, y);
+            let flag = vec![tip, tip + vec2(-9.0, 5.0), tip + vec2(-9.0, -5.0)];
+            painter.add(Shape::convex_polygon(
+                flag,
+                theme::TRIGGER_MARKER,
+                Stroke::new(1.0, theme::channel_colour(trigger.source)),
+            ));
+        }
+    }
+    if let (Some(at), None) = (window.trigger, window.cursor) {
+        let x = plot.left() + at as f32 * plot.width();
+        let tip = pos2(x, plot.top() + 8.0);
+        let marker = vec![tip, tip + vec2(-5.0, -8.0), tip + vec2(5.0, -8.0)];
+        painter.add(Shape::convex_polygon(
+            marker,
+            theme::TRIGGER_MARKER,
+            Stroke::NONE,
+        ));
+    }
+    if let Some(at) = window.cursor {
+        let x = plot.left() + at as f32 * plot.width();
+        painter.vline(x, plot.y_range(), Stroke::new(1.5, theme::LABEL_DIM));
     }
 }
 
@@ -359,7 +355,7 @@ fn mean_span(columns: &[ColumnMinMax]) -> f32 {
 /// Columns that hold recorded samples: right of the newest sample there is nothing to draw (a
 /// sweep still filling, or a view that reaches past the newest frame). In beat sync the columns
 /// right of the cursor show the previous sweep, so all are drawn.
-fn recorded_columns(window: &Window, columns: usize) -> usize {
+fn recorded_columns(window: &analysis::ScopeView, columns: usize) -> usize {
     if window.cursor.is_some() {
         return columns;
     }
@@ -448,7 +444,7 @@ mod tests {
 
     #[test]
     fn nothing_is_drawn_right_of_the_newest_sample() {
-        let window = Window {
+        let window = analysis::ScopeView {
             start: 1000.0,
             length: 480.0,
             newest: 1240.0,
@@ -460,7 +456,7 @@ mod tests {
         assert_eq!(recorded_columns(&window, 1000), 500);
         assert_eq!(
             recorded_columns(
-                &Window {
+                &analysis::ScopeView {
                     newest: 900.0,
                     ..window
                 },
@@ -470,7 +466,7 @@ mod tests {
         );
         assert_eq!(
             recorded_columns(
-                &Window {
+                &analysis::ScopeView {
                     newest: 9e9,
                     ..window
                 },
@@ -479,34 +475,10 @@ mod tests {
             1000
         );
         // In beat sync the previous sweep fills the rest.
-        let sweeping = Window {
+        let sweeping = analysis::ScopeView {
             cursor: Some(0.5),
             ..window
         };
         assert_eq!(recorded_columns(&sweeping, 1000), 1000);
-    }
-
-    #[test]
-    fn beat_grid_follows_the_time_signature() {
-        let window = Window {
-            start: 0.0,
-            length: 96_000.0,
-            newest: 48_000.0,
-            trigger: Some(0.0),
-            cursor: Some(0.5),
-            status: ScopeStatus::BeatSync,
-            sample_rate: 48_000.0,
-        };
-        let grid = BeatGrid::of(&window, BeatSyncLength::Bars(2), Some((6, 8))).unwrap();
-        assert_eq!(grid.sweep_quarters, 6.0);
-        assert_eq!(grid.beat_quarters, 0.5);
-        assert_eq!(grid.beats_per_bar, 6.0);
-        let grid = BeatGrid::of(&window, BeatSyncLength::Beats(1), None).unwrap();
-        assert_eq!((grid.sweep_quarters, grid.beats_per_bar), (1.0, 4.0));
-        let idle = Window {
-            cursor: None,
-            ..window
-        };
-        assert_eq!(BeatGrid::of(&idle, BeatSyncLength::Bars(1), None), None);
     }
 }

@@ -4,13 +4,12 @@
 //! under the pointer a crosshair reads frequency, nearest note and every curve's level, also
 //! while frozen.
 
-use std::fmt::Write;
-
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use ringscope::analysis::{Channel, FrequencyAxis, FrequencyScale, SpectrumCurve};
 
 use super::display::DisplayState;
+use super::format::{self, Sign};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
@@ -68,108 +67,147 @@ pub struct SpectrumView {
     caption: String,
 }
 
+/// What the spectrum shows this frame, and where: everything the axes, curves and hover
+/// readout read besides the rendered columns.
+struct Picture {
+    frame: PlotFrame,
+    axis: FrequencyAxis,
+    scale: LevelScale,
+    /// Whether the peak-hold curves are drawn.
+    peak_hold: bool,
+    /// The traces, in drawing order.
+    channels: &'static [Channel],
+    /// Pixel columns of every curve.
+    columns: usize,
+}
+
+impl Picture {
+    /// What to show in `rect` at `pixels_per_point`, as the parameters ask.
+    fn new(
+        rect: Rect,
+        pixels_per_point: f32,
+        display: &DisplayState,
+        params: &RingscopeParams,
+    ) -> Self {
+        let frame = PlotFrame::new(rect);
+        let (axis, (lo, hi)) = ranges(params, display.sample_rate);
+        Self {
+            frame,
+            axis,
+            scale: LevelScale {
+                top: frame.plot.top(),
+                height: frame.plot.height(),
+                lo,
+                hi,
+            },
+            peak_hold: params.peak_hold_s.value() > 0.0,
+            channels: display.settings.channels(),
+            columns: frame.columns(pixels_per_point),
+        }
+    }
+
+    /// The curves drawn per trace, in drawing order: the peak hold (when on) under the average.
+    fn curves(&self) -> &'static [SpectrumCurve] {
+        if self.peak_hold {
+            &[SpectrumCurve::PeakHold, SpectrumCurve::Average]
+        } else {
+            &[SpectrumCurve::Average]
+        }
+    }
+}
+
 impl SpectrumView {
     /// Draws the spectrum into all of `ui`'s available space.
     pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, params: &RingscopeParams) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        let frame = PlotFrame::new(response.rect);
-        let plot = frame.plot;
-        painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
-        let (axis, (db_lo, db_hi)) = ranges(params, display.sample_rate);
-        let scale = LevelScale {
-            top: plot.top(),
-            height: plot.height(),
-            lo: db_lo,
-            hi: db_hi,
-        };
+        let ppp = ui.ctx().pixels_per_point();
+        let picture = Picture::new(response.rect, ppp, display, params);
 
-        let label_height = plot::label_height(&painter);
+        painter.rect_filled(picture.frame.plot, 2.0, theme::PLOT_BACKGROUND);
+        self.draw_axes(&painter, &picture);
+        self.render(display, &picture);
+        self.draw_curves(&painter, &picture);
+        self.draw_caption(&painter, display, &picture);
+        self.hover(&response, &painter, &picture);
+    }
+
+    /// The grid: level up, frequency across.
+    fn draw_axes(&mut self, painter: &Painter, picture: &Picture) {
+        let Picture { frame, scale, .. } = picture;
+        let plot = frame.plot;
+        let label_height = plot::label_height(painter);
         self.y_axis.ticks.decibels(
-            f64::from(db_lo),
-            f64::from(db_hi),
+            f64::from(scale.lo),
+            f64::from(scale.hi),
             plot.height(),
             label_height,
         );
         self.y_axis
-            .draw_y(&painter, plot, (plot.bottom(), plot.top()), frame.left);
+            .draw_y(painter, plot, (plot.bottom(), plot.top()), frame.left);
         self.x_axis
             .ticks
-            .frequency(&axis, plot.width(), plot::digit_width(&painter));
-        self.x_axis.draw_x(&painter, plot, frame.bottom);
-
-        let columns = frame.columns(ui.ctx().pixels_per_point());
-        for curve in &mut self.curves {
-            curve.resize(columns, 0.0);
-        }
-        let peak_hold = params.peak_hold_s.value() > 0.0;
-        let channels = display.settings.channels();
-        let clip = painter.with_clip_rect(plot);
-        for (i, &channel) in channels.iter().enumerate() {
-            // Peak hold first, so the average is drawn over it.
-            if peak_hold {
-                self.render(
-                    display,
-                    (i, channel),
-                    SpectrumCurve::PeakHold,
-                    &axis,
-                    &frame,
-                    scale,
-                );
-                clip.add(Shape::line(
-                    self.points.clone(),
-                    theme::peak_hold_stroke(channel),
-                ));
-            }
-            self.render(
-                display,
-                (i, channel),
-                SpectrumCurve::Average,
-                &axis,
-                &frame,
-                scale,
-            );
-            clip.add(fill_under(
-                &self.points,
-                plot.bottom(),
-                theme::spectrum_fill(channel),
-            ));
-            clip.add(Shape::line(
-                self.points.clone(),
-                theme::trace_stroke(channel, i, channels.len(), false),
-            ));
-        }
-
-        let hold_legend = peak_hold.then_some(("peak hold", theme::LABEL_DIM));
-        let legend_left = plot::legend(&painter, plot, channels, hold_legend);
-        if self.draw_peak(&painter, plot, display, &axis, scale) {
-            plot::caption(&painter, plot, &self.caption, legend_left);
-        }
-        self.hover(
-            &response, &painter, &frame, display, &axis, scale, peak_hold,
-        );
+            .frequency(&picture.axis, plot.width(), plot::digit_width(painter));
+        self.x_axis.draw_x(painter, plot, frame.bottom);
     }
 
-    /// Renders one curve of trace `index` (showing `channel`) into its columns and
-    /// `self.points`.
-    fn render(
-        &mut self,
-        display: &mut DisplayState,
-        (index, channel): (usize, Channel),
-        curve: SpectrumCurve,
-        axis: &FrequencyAxis,
-        frame: &PlotFrame,
-        scale: LevelScale,
-    ) {
-        let values = &mut self.curves[curve_slot(index, curve)];
-        display.spectrum.render(channel, curve, axis, values);
+    /// Asks the analysis for every curve drawn, one level per pixel column.
+    fn render(&mut self, display: &mut DisplayState, picture: &Picture) {
+        for curve in &mut self.curves {
+            curve.resize(picture.columns, 0.0);
+        }
+        for (index, &channel) in picture.channels.iter().enumerate() {
+            for &curve in picture.curves() {
+                let values = &mut self.curves[curve_slot(index, curve)];
+                display
+                    .spectrum
+                    .render(channel, curve, &picture.axis, values);
+            }
+        }
+    }
+
+    /// Per trace the peak hold as a thin line, then the average filled underneath, so the
+    /// average is drawn over the hold.
+    fn draw_curves(&mut self, painter: &Painter, picture: &Picture) {
+        let plot = picture.frame.plot;
+        let clip = painter.with_clip_rect(plot);
+        let count = picture.channels.len();
+        for (index, &channel) in picture.channels.iter().enumerate() {
+            for &curve in picture.curves() {
+                self.curve_points(index, curve, picture);
+                if curve == SpectrumCurve::Average {
+                    let fill = theme::spectrum_fill(channel);
+                    clip.add(fill_under(&self.points, plot.bottom(), fill));
+                }
+                let stroke = match curve {
+                    SpectrumCurve::PeakHold => theme::peak_hold_stroke(channel),
+                    SpectrumCurve::Average => theme::trace_stroke(channel, index, count, false),
+                };
+                clip.add(Shape::line(self.points.clone(), stroke));
+            }
+        }
+    }
+
+    /// Trace `index`'s rendered `curve` as points on the plot, into `self.points`.
+    fn curve_points(&mut self, index: usize, curve: SpectrumCurve, picture: &Picture) {
+        let values = &self.curves[curve_slot(index, curve)];
         let columns = values.len();
         self.points.clear();
         self.points.extend(
             values
                 .iter()
                 .enumerate()
-                .map(|(c, &db)| pos2(frame.column_x(c, columns), scale.y(db))),
+                .map(|(c, &db)| pos2(picture.frame.column_x(c, columns), picture.scale.y(db))),
         );
+    }
+
+    /// The legend, and the loudest peak marked and read out in the caption.
+    fn draw_caption(&mut self, painter: &Painter, display: &DisplayState, picture: &Picture) {
+        let plot = picture.frame.plot;
+        let hold_legend = picture.peak_hold.then_some(("peak hold", theme::LABEL_DIM));
+        let legend_left = plot::legend(painter, plot, picture.channels, hold_legend);
+        if self.draw_peak(painter, display, picture) {
+            plot::caption(painter, plot, &self.caption, legend_left);
+        }
     }
 
     /// The level trace `index`'s `curve` was drawn at, `fraction` across the plot (dBFS).
@@ -180,15 +218,12 @@ impl SpectrumView {
 
     /// Marks the loudest peak of the first trace and writes its readout into `self.caption`;
     /// whether there is one.
-    fn draw_peak(
-        &mut self,
-        painter: &egui::Painter,
-        plot: Rect,
-        display: &DisplayState,
-        axis: &FrequencyAxis,
-        scale: LevelScale,
-    ) -> bool {
-        let Some(&channel) = display.settings.channels().first() else {
+    fn draw_peak(&mut self, painter: &Painter, display: &DisplayState, picture: &Picture) -> bool {
+        let Picture {
+            frame, axis, scale, ..
+        } = picture;
+        let plot = frame.plot;
+        let Some(&channel) = picture.channels.first() else {
             return false;
         };
         let Some(peak) = display.spectrum.peak(channel, axis.min_hz, axis.max_hz) else {
@@ -207,41 +242,39 @@ impl SpectrumView {
         ));
         self.caption.clear();
         self.caption.push_str("peak ");
-        readout::write_frequency(peak.frequency_hz, &mut self.caption);
+        format::write_hz(peak.frequency_hz, &mut self.caption);
         self.caption.push_str("  ");
-        readout::write_note(peak.frequency_hz, &mut self.caption);
+        format::write_note(peak.frequency_hz, &mut self.caption);
         self.caption.push_str("  ");
-        readout::write_db(peak.level_db as f32, "dBFS", &mut self.caption);
+        format::write_db(peak.level_db as f32, "dBFS", &mut self.caption);
         true
     }
 
-    /// The crosshair and readout under the pointer.
-    #[allow(clippy::too_many_arguments)]
-    fn hover(
-        &mut self,
-        response: &Response,
-        painter: &egui::Painter,
-        frame: &PlotFrame,
-        display: &DisplayState,
-        axis: &FrequencyAxis,
-        scale: LevelScale,
-        peak_hold: bool,
-    ) {
-        let plot = frame.plot;
-        let Some(pointer) = response.hover_pos().filter(|p| plot.contains(*p)) else {
+    /// The crosshair and readout under the pointer: frequency and nearest note, each trace's
+    /// drawn levels there, and the level at the pointer's height.
+    fn hover(&mut self, response: &Response, painter: &Painter, picture: &Picture) {
+        let Picture {
+            frame,
+            axis,
+            scale,
+            peak_hold,
+            channels,
+            ..
+        } = *picture;
+        let Some(pointer) = frame.hovered(response) else {
             return;
         };
+        let plot = frame.plot;
         plot::crosshair(painter, plot, pointer);
-        let fraction = f64::from((pointer.x - plot.left()) / plot.width());
+        let fraction = frame.fraction_at(pointer.x);
         let hz = axis.frequency_at(fraction);
 
         self.readout.clear();
         self.readout.push_line(theme::READOUT_TEXT, |s| {
-            readout::write_frequency(hz, s);
+            format::write_hz(hz, s);
             s.push_str("  ");
-            readout::write_note(hz, s);
+            format::write_note(hz, s);
         });
-        let channels = display.settings.channels();
         for (i, &channel) in channels.iter().enumerate() {
             let average = self.level_under(i, SpectrumCurve::Average, fraction);
             let held = peak_hold
@@ -252,35 +285,32 @@ impl SpectrumView {
                 s.push_str(channel.label());
                 s.push(' ');
                 match average {
-                    Some(db) => readout::write_db(db, "dB", s),
+                    Some(db) => format::write_db(db, "dB", s),
                     None => s.push_str("no data"),
                 }
                 if let Some(db) = held {
                     s.push_str("  hold ");
-                    readout::write_db(db, "dB", s);
+                    format::write_db(db, "dB", s);
                 }
             });
             if let Some(db) = average {
                 let y = scale.y(db);
                 if (plot.top()..=plot.bottom()).contains(&y) {
-                    let stroke = theme::trace_stroke(channel, i, channels.len(), false);
-                    painter.circle_stroke(pos2(pointer.x, y), 3.5, Stroke::new(1.5, stroke.color));
+                    plot::value_mark(painter, pos2(pointer.x, y), colour);
                 }
             }
         }
         let level = scale.db(pointer.y);
         self.readout.push_line(theme::LABEL, |s| {
             s.push_str("y ");
-            readout::write_db(level, "dB", s);
+            format::write_db(level, "dB", s);
         });
         plot::readout_box(painter, plot, pointer, &self.readout);
-        let mut tag = String::new();
-        if hz >= 1000.0 {
-            let _ = write!(tag, "{:.2}k", hz / 1000.0);
-        } else {
-            let _ = write!(tag, "{hz:.0}");
-        }
-        plot::crosshair_tags(painter, frame, pointer, tag, format!("{level:.1}"));
+        let mut hz_tag = String::new();
+        format::write_hz_tag(hz, &mut hz_tag);
+        let mut level_tag = String::new();
+        format::write_number(f64::from(level), 1, Sign::Negative, &mut level_tag);
+        plot::crosshair_tags(painter, &frame, pointer, hz_tag, level_tag);
     }
 }
 
@@ -369,34 +399,29 @@ mod tests {
             .collect();
         display.spectrum.feed(&tones);
 
-        let axis = FrequencyAxis::default();
         let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
-        let scale = LevelScale {
-            top: frame.plot.top(),
-            height: frame.plot.height(),
-            lo: -96.0,
-            hi: 6.0,
+        let picture = Picture {
+            frame,
+            axis: FrequencyAxis::default(),
+            scale: LevelScale {
+                top: frame.plot.top(),
+                height: frame.plot.height(),
+                lo: -96.0,
+                hi: 6.0,
+            },
+            peak_hold: false,
+            channels: &[Channel::Left, Channel::Right],
+            columns: frame.columns(1.0),
         };
+        let (axis, scale) = (picture.axis, picture.scale);
         let mut view = SpectrumView::default();
-        for curve in &mut view.curves {
-            curve.resize(frame.columns(1.0), 0.0);
-        }
-        for (i, channel) in [Channel::Left, Channel::Right].into_iter().enumerate() {
-            view.render(
-                &mut display,
-                (i, channel),
-                SpectrumCurve::Average,
-                &axis,
-                &frame,
-                scale,
-            );
-        }
+        view.render(&mut display, &picture);
         // The pointer over a frequency: its note, and each trace's level there.
         let at = |hz: f64| axis.fraction_of(hz);
         let hz = axis.frequency_at(at(1000.0));
         assert!((hz - 1000.0).abs() < 0.01);
         let mut note = String::new();
-        readout::write_note(hz, &mut note);
+        format::write_note(hz, &mut note);
         assert_eq!(note, "B5 +21 ct");
         let left = view
             .level_under(0, SpectrumCurve::Average, at(1000.0))
@@ -414,7 +439,8 @@ mod tests {
         assert_eq!(view.level_under(0, SpectrumCurve::Average, 1.5), None);
         // The reading is the drawn curve's height under the pointer.
         let c = readout::column_at(at(1000.0), frame.columns(1.0)).unwrap();
-        let drawn_y = view.points[c].y; // the last curve rendered: R
+        view.curve_points(1, SpectrumCurve::Average, &picture);
+        let drawn_y = view.points[c].y;
         let right_here = view
             .level_under(1, SpectrumCurve::Average, at(1000.0))
             .unwrap();

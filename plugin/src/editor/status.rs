@@ -1,12 +1,14 @@
 //! The status line under the plots: what the input is doing and anything the user must know
 //! (frames lost, NaN/Inf in the input, no input at all).
 
+use std::fmt::Write;
 use std::time::Instant;
 
 use egui::{RichText, Ui};
 use nice_plug::prelude::Enum;
 
 use super::display::{DisplayState, InputState};
+use super::format;
 use super::theme;
 use crate::params::{RingscopeParams, TestSignalKind};
 
@@ -132,14 +134,10 @@ pub fn messages(display: &DisplayState, context: Context, now: Instant) -> Vec<M
 /// Draws the status line.
 pub fn show(ui: &mut Ui, display: &DisplayState, context: Context, now: Instant) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(
-            RichText::new(format!(
-                "{:.1} kHz · {} ch",
-                display.sample_rate / 1000.0,
-                display.input_channels
-            ))
-            .color(theme::LABEL),
-        );
+        let mut stream = String::new();
+        format::write_sample_rate(display.sample_rate, &mut stream);
+        let _ = write!(stream, " · {} ch", display.input_channels);
+        ui.label(RichText::new(stream).color(theme::LABEL));
         for message in messages(display, context, now) {
             ui.separator();
             let colour = if message.warning {
@@ -157,12 +155,11 @@ pub fn show(ui: &mut Ui, display: &DisplayState, context: Context, now: Instant)
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use super::*;
     use crate::editor::display::{AnalysisSettings, WARNING_HOLD};
-    use crate::tap::{BlockInfo, TapSwitch, tap_channel};
+    use crate::tap::{BlockInfo, open_channel};
 
     fn texts(messages: &[Message]) -> Vec<(&str, bool)> {
         messages
@@ -191,8 +188,7 @@ mod tests {
         let shown = messages(&display, context(false, false), now);
         assert_eq!(texts(&shown), [("Waiting for audio…", false)]);
 
-        let (mut tap, mut reader) = tap_channel(4096, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
+        let (mut tap, mut reader) = open_channel(4096);
         let info = BlockInfo {
             sample_rate: 48_000.0,
             ..Default::default()
@@ -225,8 +221,7 @@ mod tests {
     #[test]
     fn lost_frames_and_invalid_samples_are_warnings_that_stay_visible() {
         let mut display = display();
-        let (mut tap, mut reader) = tap_channel(64, Arc::new(TapSwitch::default()));
-        reader.set_on(true);
+        let (mut tap, mut reader) = open_channel(64);
         let info = BlockInfo {
             sample_rate: 48_000.0,
             ..Default::default()

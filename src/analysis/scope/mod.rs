@@ -14,8 +14,13 @@ use super::channel::{Channel, Frame};
 use super::decimate::{ColumnMinMax, SampleSource, decimate_source};
 use super::health::InputHealth;
 use super::history::{History, HistoryChannel};
+use super::sample_rate::valid_sample_rate;
 use super::transport::TransportInfo;
 use super::trigger::{TriggerFinder, TriggerMode, TriggerSettings};
+
+mod view;
+
+pub use self::view::{ScopeStatus, ScopeView};
 
 /// Shortest time window.
 pub const MIN_WINDOW_SECONDS: f64 = 1e-3;
@@ -56,82 +61,6 @@ impl Default for ScopeSettings {
             trigger_position: 0.0,
             trigger: TriggerSettings::default(),
         }
-    }
-}
-
-/// Why the view shows what it shows; the editor can print it.
-///
-/// ```
-/// use ringscope::analysis::{Scope, ScopeSettings, ScopeStatus};
-/// let mut scope = Scope::new(48_000.0, ScopeSettings::default()); // auto trigger
-/// scope.feed(&[[0.3, 0.3]; 48_000]); // DC: no trigger, so auto mode free-runs
-/// assert_eq!(scope.view().status, ScopeStatus::AutoFreeRun);
-/// scope.set_frozen(true);
-/// assert_eq!(scope.view().status, ScopeStatus::Frozen);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ScopeStatus {
-    /// Trigger mode is free run.
-    FreeRun,
-    /// The view is aligned to a trigger.
-    Triggered,
-    /// Normal or single mode with no trigger yet: the view shows the newest samples.
-    Waiting,
-    /// Auto mode timed out and free-runs until a trigger arrives.
-    AutoFreeRun,
-    /// Single shot captured a sweep and stopped recording; [`Scope::arm_single`] re-arms.
-    Stopped,
-    /// Beat sync on a rolling transport.
-    BeatSync,
-    /// Beat sync without a tempo or with the transport stopped: free run.
-    BeatSyncIdle,
-    /// The display is frozen by [`Scope::set_frozen`].
-    Frozen,
-}
-
-/// What the next picture shows: the window to draw, where the trigger and the playhead are.
-///
-/// It is a plain value, so every trace of one picture (e.g. L and R overlaid) is rendered from the
-/// same window. Positions are in the history clock (see the [module docs](self)).
-///
-/// ```
-/// use ringscope::analysis::{ColumnMinMax, Scope, ScopeSettings, Channel};
-/// let mut scope = Scope::new(48_000.0, ScopeSettings::default());
-/// scope.feed(&[[0.5, -0.5]; 2000]);
-/// let view = scope.view();
-/// let mut columns = [ColumnMinMax::default(); 100];
-/// scope.render(&view, Channel::Left, &mut columns);
-/// assert_eq!(columns[99], ColumnMinMax { min: 0.5, max: 0.5 });
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ScopeView {
-    /// Position of the window's left edge (fractional: the trigger is sub-sample).
-    pub start: f64,
-    /// Window length in samples.
-    pub length: f64,
-    /// One past the newest recorded sample.
-    pub newest: f64,
-    /// Where the trigger point is in the window (0…1), when the view is triggered.
-    pub trigger: Option<f64>,
-    /// Where the newest sample is in the window (0…1) in beat sync, where samples right of it
-    /// are the previous sweep's.
-    pub cursor: Option<f64>,
-    /// Why the view is what it is.
-    pub status: ScopeStatus,
-    /// Sample rate, to turn positions into seconds.
-    pub sample_rate: f64,
-}
-
-impl ScopeView {
-    /// Window length in seconds.
-    pub fn length_seconds(&self) -> f64 {
-        self.length / self.sample_rate
-    }
-
-    /// Seconds from the trigger point (or from the window start when untriggered) to the point
-    /// at `fraction` (0…1) of the window: the time readout under the mouse.
-    pub fn time_at(&self, fraction: f64) -> f64 {
-        (fraction - self.trigger.unwrap_or(0.0)) * self.length_seconds()
     }
 }
 
@@ -192,14 +121,14 @@ impl Scope {
 
     /// A scope at `sample_rate` keeping [`Scope::DEFAULT_HISTORY_SECONDS`] of history.
     ///
-    /// A non-finite or non-positive sample rate falls back to 48 kHz.
+    /// A sample rate that is not real falls back to 48 kHz (see [`valid_sample_rate`]).
     pub fn new(sample_rate: f64, settings: ScopeSettings) -> Self {
         Self::with_history(sample_rate, Self::DEFAULT_HISTORY_SECONDS, settings)
     }
 
     /// A scope keeping at least `history_seconds` (at least the longest window) of history.
     pub fn with_history(sample_rate: f64, history_seconds: f64, settings: ScopeSettings) -> Self {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         let history_seconds = sanitize_history(history_seconds);
         let settings = sanitize_settings(settings);
         let trigger = settings.trigger;
@@ -223,7 +152,7 @@ impl Scope {
 
     /// Changes the sample rate: reallocates the history and forgets everything recorded.
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         if sample_rate != self.sample_rate {
             self.sample_rate = sample_rate;
             self.reallocate_history();
@@ -323,9 +252,38 @@ impl Scope {
         self.health
     }
 
-    /// Forgets the bad-sample counts.
-    pub fn reset_input_health(&mut self) {
-        self.health.reset();
+    /// How long the picture keeps changing once the input turns silent, in seconds of fed
+    /// audio: the newest window fills with silence in free run (and in normal and single-shot
+    /// mode while they wait; a triggered sweep holds); auto mode first waits out its patience
+    /// (holdoff and timeout); a beat-synced sweep on a rolling transport redraws both of the
+    /// sweeps it shows.
+    ///
+    /// ```
+    /// use ringscope::analysis::{Scope, ScopeSettings, TriggerMode};
+    /// let mut settings = ScopeSettings { window_seconds: 0.5, ..ScopeSettings::default() };
+    /// settings.trigger.mode = TriggerMode::FreeRun;
+    /// let settle = Scope::new(48_000.0, settings).settle_seconds();
+    /// assert!(settle > 0.5 && settle < 0.501);
+    /// ```
+    pub fn settle_seconds(&self) -> f64 {
+        // The drawn window ends the interpolation margin before the newest sample, and its
+        // kernel reaches as far again on either side.
+        let window = self.settings.window_seconds + 2.0 * INTERPOLATION_MARGIN / self.sample_rate;
+        let trigger = self.settings.trigger;
+        match trigger.mode {
+            TriggerMode::FreeRun | TriggerMode::Normal | TriggerMode::Single => window,
+            TriggerMode::Auto => {
+                2.0 * window + trigger.holdoff_seconds + trigger.auto_timeout_seconds
+            }
+            TriggerMode::BeatSync => {
+                let view = self.view();
+                if view.status == ScopeStatus::BeatSync {
+                    2.0 * view.length / self.sample_rate
+                } else {
+                    window
+                }
+            }
+        }
     }
 
     /// The feed clock: frames fed since creation, i.e. the [`TransportInfo::frame_position`] of
@@ -569,14 +527,6 @@ fn sanitize_history(history_seconds: f64) -> f64 {
         history_seconds.max(MAX_WINDOW_SECONDS)
     } else {
         Scope::DEFAULT_HISTORY_SECONDS
-    }
-}
-
-fn sanitize_rate(sample_rate: f64) -> f64 {
-    if sample_rate.is_finite() && sample_rate >= 1.0 {
-        sample_rate
-    } else {
-        48_000.0
     }
 }
 

@@ -24,119 +24,23 @@
 //! - **Slope** adds `slope · log2(f / 1 kHz)` dB (pivot 1 kHz) to the displayed curves only;
 //!   [`Spectrum::peak`] reads untilted levels.
 
-use super::axis::{FLOOR_POWER, FrequencyAxis, map_power_to_columns, power_to_db};
-use super::channel::{Channel, ChannelMode, Frame};
+use super::axis::{FLOOR_POWER, FrequencyAxis, decay_seconds, map_power_to_columns, power_to_db};
+use super::channel::{Channel, Frame};
 use super::health::InputHealth;
 use super::peak::{SpectralPeak, fit_peak};
-use super::smoothing::{OctaveSmoother, Smoothing};
-use super::window::WindowKind;
+use super::sample_rate::valid_sample_rate;
+use super::smoothing::OctaveSmoother;
 use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
+mod settings;
+
+use self::settings::sanitize_settings;
+pub use self::settings::{FftSize, SpectrumSettings};
+
 /// Largest power a bin may hold: keeps averages finite whatever (finite) input arrives.
 const MAX_POWER: f32 = 1e30;
-
-/// FFT length.
-///
-/// ```
-/// use ringscope::analysis::FftSize;
-/// assert_eq!(FftSize::N8192.len(), 8192);
-/// assert_eq!(FftSize::from_len(4096), Some(FftSize::N4096));
-/// assert_eq!(FftSize::from_len(1000), None);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum FftSize {
-    /// 512 points.
-    N512,
-    /// 1024 points.
-    N1024,
-    /// 2048 points.
-    N2048,
-    /// 4096 points.
-    N4096,
-    /// 8192 points.
-    #[default]
-    N8192,
-    /// 16384 points.
-    N16384,
-    /// 32768 points.
-    N32768,
-}
-
-impl FftSize {
-    /// All sizes, smallest first.
-    pub const ALL: [FftSize; 7] = [
-        FftSize::N512,
-        FftSize::N1024,
-        FftSize::N2048,
-        FftSize::N4096,
-        FftSize::N8192,
-        FftSize::N16384,
-        FftSize::N32768,
-    ];
-
-    /// Number of points.
-    #[allow(clippy::len_without_is_empty)]
-    pub fn len(self) -> usize {
-        512 << (self as usize)
-    }
-
-    /// The size with `len` points, if it is one of the supported powers of two.
-    pub fn from_len(len: usize) -> Option<FftSize> {
-        FftSize::ALL.into_iter().find(|s| s.len() == len)
-    }
-}
-
-/// What the user sets on the spectrum analyzer.
-///
-/// ```
-/// use ringscope::analysis::{FftSize, Smoothing, SpectrumSettings, WindowKind};
-/// let settings = SpectrumSettings {
-///     fft_size: FftSize::N16384,
-///     window: WindowKind::BlackmanHarris,
-///     smoothing: Smoothing::OctaveFraction(6),
-///     ..SpectrumSettings::default()
-/// };
-/// assert_eq!(settings.overlap, 0.75);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SpectrumSettings {
-    /// FFT length.
-    pub fft_size: FftSize,
-    /// Window function.
-    pub window: WindowKind,
-    /// Overlap between successive FFTs, 0 … 0.875 (clamped).
-    pub overlap: f64,
-    /// Which traces are analysed.
-    pub channel_mode: ChannelMode,
-    /// Averaging time constant in seconds; 0 shows every FFT as it is.
-    pub averaging_seconds: f64,
-    /// How long a peak-hold value stays before it falls, seconds (`f64::INFINITY`: forever).
-    pub peak_hold_seconds: f64,
-    /// How fast a peak-hold value falls after its hold time, dB per second.
-    pub peak_fall_db_per_second: f64,
-    /// Display tilt in dB per octave, pivoting at 1 kHz (e.g. 4.5 to flatten pink-ish music).
-    pub slope_db_per_octave: f64,
-    /// Fractional-octave smoothing of the displayed curves.
-    pub smoothing: Smoothing,
-}
-
-impl Default for SpectrumSettings {
-    fn default() -> Self {
-        Self {
-            fft_size: FftSize::N8192,
-            window: WindowKind::Hann,
-            overlap: 0.75,
-            channel_mode: ChannelMode::Mid,
-            averaging_seconds: 0.3,
-            peak_hold_seconds: 1.0,
-            peak_fall_db_per_second: 20.0,
-            slope_db_per_octave: 0.0,
-            smoothing: Smoothing::Off,
-        }
-    }
-}
 
 /// Which curve to read.
 ///
@@ -248,7 +152,7 @@ impl core::fmt::Debug for Spectrum {
 }
 
 impl Spectrum {
-    /// An analyzer at `sample_rate` (non-finite or non-positive: 48 kHz).
+    /// An analyzer at `sample_rate` (one that is not real: 48 kHz, see [`valid_sample_rate`]).
     pub fn new(sample_rate: f64, settings: SpectrumSettings) -> Self {
         let settings = sanitize_settings(settings);
         let mut planner = RealFftPlanner::new();
@@ -256,7 +160,7 @@ impl Spectrum {
         let fft = planner.plan_fft_forward(len);
         let bins = len / 2 + 1;
         let mut spectrum = Self {
-            sample_rate: sanitize_rate(sample_rate),
+            sample_rate: valid_sample_rate(sample_rate),
             settings,
             fft_in: fft.make_input_vec(),
             fft_out: fft.make_output_vec(),
@@ -304,7 +208,7 @@ impl Spectrum {
 
     /// Changes the sample rate; clears the analysis (no allocation).
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
-        let sample_rate = sanitize_rate(sample_rate);
+        let sample_rate = valid_sample_rate(sample_rate);
         if sample_rate != self.sample_rate {
             self.sample_rate = sample_rate;
             self.apply_settings();
@@ -399,9 +303,37 @@ impl Spectrum {
         self.health
     }
 
-    /// Forgets the bad-sample counts.
-    pub fn reset_input_health(&mut self) {
-        self.health.reset();
+    /// How long the picture keeps changing once the input turns silent, in seconds of fed
+    /// audio, on a level axis `range_db` deep: the last FFT frame holding signal passes, the
+    /// average decays from the top of the axis through it, and a peak-hold value holds, then
+    /// falls through it (a hold that never ends, or never falls, changes nothing). Levels are
+    /// taken untilted.
+    ///
+    /// ```
+    /// use ringscope::analysis::{FftSize, Spectrum, SpectrumSettings};
+    /// let settings = SpectrumSettings {
+    ///     fft_size: FftSize::N4096,
+    ///     averaging_seconds: 0.0,
+    ///     peak_hold_seconds: 1.0,
+    ///     peak_fall_db_per_second: 20.0,
+    ///     ..SpectrumSettings::default()
+    /// };
+    /// let spectrum = Spectrum::new(48_000.0, settings);
+    /// // One 4096-point frame, then a 1 s hold and 100 dB at 20 dB/s.
+    /// assert!((spectrum.settle_seconds(100.0) - (4096.0 / 48_000.0 + 6.0)).abs() < 1e-9);
+    /// ```
+    pub fn settle_seconds(&self, range_db: f64) -> f64 {
+        let range_db = range_db.max(0.0);
+        let settings = &self.settings;
+        let frame = settings.fft_size.len() as f64 / self.sample_rate;
+        let average = decay_seconds(settings.averaging_seconds, range_db);
+        let fall = settings.peak_fall_db_per_second;
+        let held = if settings.peak_hold_seconds.is_finite() && fall > 0.0 {
+            settings.peak_hold_seconds + range_db / fall
+        } else {
+            0.0
+        };
+        frame + average.max(held)
     }
 
     /// Width of one bin, Hz.
@@ -632,27 +564,4 @@ impl Spectrum {
             bin,
         })
     }
-}
-
-fn sanitize_rate(sample_rate: f64) -> f64 {
-    if sample_rate.is_finite() && sample_rate >= 1.0 {
-        sample_rate
-    } else {
-        48_000.0
-    }
-}
-
-fn sanitize_settings(mut settings: SpectrumSettings) -> SpectrumSettings {
-    let finite_or = |x: f64, fallback: f64| if x.is_finite() { x } else { fallback };
-    settings.overlap = finite_or(settings.overlap, 0.75).clamp(0.0, 0.875);
-    settings.averaging_seconds = finite_or(settings.averaging_seconds, 0.0).clamp(0.0, 60.0);
-    settings.peak_hold_seconds = if settings.peak_hold_seconds.is_nan() {
-        1.0
-    } else {
-        settings.peak_hold_seconds.clamp(0.0, 1e9)
-    };
-    settings.peak_fall_db_per_second =
-        finite_or(settings.peak_fall_db_per_second, 20.0).clamp(0.0, 1e6);
-    settings.slope_db_per_octave = finite_or(settings.slope_db_per_octave, 0.0).clamp(-24.0, 24.0);
-    settings
 }
