@@ -4,6 +4,9 @@
 #   --app:     build + what the editor window loads at run time (X11, OpenGL via Mesa through
 #              EGL or GLX, libxkbcommon for baseview's keyboard handling)
 #   --gui:     --app + GUI tests: Xvfb, xauth, ImageMagick (window capture)
+#   --hosts:   --gui + the host tests' real hosts (issue 12): JACK's server and tools (jackd2:
+#              `jackd -d dummy`, `jack_lsp`) and Ardour 7 (ardour: `ardour7-lua`,
+#              `ardour-vst3-scanner`; ~53 MB, about a minute to install)
 #   --python:  the Python package's tests and bench (python/): PortAudio (its JACK host API for
 #              the callback test, and libportaudio.a, whose pa_ringbuffer.o is the reference of
 #              ringscope.pa), a JACK server (jackd -d dummy), Boost (to build ringbuf 2.6 from
@@ -18,6 +21,7 @@ app_runtime=(libgl1-mesa-dri libglx-mesa0 libgl1 libx11-xcb1 libxcursor1 libxran
 case "${1:-}" in
     --app) packages+=("${app_runtime[@]}") ;;
     --gui) packages+=("${app_runtime[@]}" xvfb xauth imagemagick) ;;
+    --hosts) packages+=("${app_runtime[@]}" xvfb xauth imagemagick jackd2 ardour) ;;
 esac
 # --python (issue 10), accepted anywhere among the arguments.
 python_packages=(libportaudio2 portaudio19-dev jackd2 libboost-dev libboost-system-dev

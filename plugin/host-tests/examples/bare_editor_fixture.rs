@@ -1,9 +1,10 @@
 //! A test fixture, not a product: a CLAP plugin with the barest nice-plug-egui editor (one label,
 //! repainting continuously), built with the same nice-plug, nice-plug-egui and egui as Ringscope.
 //!
-//! The editor test opens and closes it exactly as it does Ringscope's editor: whatever memory the
-//! framework itself (nice-plug-egui, egui-baseview, baseview, Mesa) keeps per opening shows up
-//! here too, so the test can hold Ringscope's editor to "no growth beyond the framework's own".
+//! The profiling harness (`examples/editor_cycles.rs bare`) opens and closes it as the host tests
+//! do Ringscope's editor: whatever memory the framework stack itself (nice-plug-egui,
+//! egui-baseview, baseview, Mesa) keeps per opening shows up here without Ringscope's own code.
+//! That is how the leaks patched in `vendor/` were told apart from Ringscope's.
 //!
 //! Built as a `cdylib` example so `cargo test -p ringscope-host-tests` always builds it.
 

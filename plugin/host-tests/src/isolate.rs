@@ -24,6 +24,10 @@ pub const CHILD_ENV: &str = "RINGSCOPE_HOST_TEST_CHILD";
 /// nice-plug's marker for a failed `nice_debug_assert!` (logged, not panicking, in debug builds).
 pub const DEBUG_ASSERTION_MARKER: &str = "Debug assertion failed";
 
+/// baseview's warning when closing a window did not wait for its thread (the unpatched
+/// `WindowThreadHandle::drop`, vendor/README.md): the window and Mesa were still running.
+pub const UNJOINED_WINDOW_MARKER: &str = "Error while closing window";
+
 /// Whether this process is the child running `name`.
 pub fn is_child(name: &str) -> bool {
     std::env::var_os(CHILD_ENV).is_some_and(|v| v == name)
@@ -119,6 +123,17 @@ impl ChildOutcome {
                     .any(|e| l.contains(e))
             })
             .collect();
+        let unjoined = self
+            .stderr
+            .lines()
+            .filter(|l| l.contains(UNJOINED_WINDOW_MARKER))
+            .count();
+        if unjoined > 0 {
+            problems.push(format!(
+                "{unjoined} editor window(s) closed without waiting for their thread \
+                 (\"{UNJOINED_WINDOW_MARKER}\")"
+            ));
+        }
         if !assertion_lines.is_empty() {
             problems.push(format!(
                 "the plugin logged {} debug assertion failure(s):\n    {}",

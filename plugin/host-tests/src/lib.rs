@@ -10,8 +10,9 @@
 //! - [`isolate`] and [`crash`]: each test runs in a child process, and a plugin that aborts or
 //!   crashes (an allocation on the audio thread, a segfault) turns into a test failure that names
 //!   the call responsible;
-//! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats, and [`editor`]: driving a
-//!   plugin's editor from the CLAP host;
+//! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats (VST3 with a host
+//!   `IPlugFrame`/`IRunLoop`), and [`editor`]: driving either format's editor in an X11 window,
+//!   and the baselines of threads, file descriptors and memory it must return to;
 //! - [`signals`]: deterministic test signals and bit-exact comparison;
 //! - [`x11`], [`screenshot`] and [`memory`]: a virtual display's windows, pictures of them, and the
 //!   process's resident memory.

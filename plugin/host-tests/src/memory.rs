@@ -24,6 +24,16 @@ pub fn trimmed_resident_bytes() -> u64 {
     resident_bytes()
 }
 
+/// Bytes glibc's malloc has handed out and not had back, over all arenas (`mallinfo2`: in-use
+/// chunks plus mmapped ones): every allocation of the plugin, its frameworks and the C libraries
+/// below them (Mesa, libX11, xkbcommon), without the allocator's free memory that resident size
+/// also counts.
+pub fn heap_in_use_bytes() -> u64 {
+    // SAFETY: mallinfo2 only reads the allocator's statistics.
+    let info = unsafe { libc::mallinfo2() };
+    (info.uordblks + info.hblkhd) as u64
+}
+
 /// Formats a byte count in MiB.
 pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))

@@ -1,11 +1,17 @@
 //! A minimal VST3 host on the `vst3` crate's COM bindings: it loads the module inside
 //! `Ringscope.vst3` with `libloading`, calls `ModuleEntry` and `GetPluginFactory` as the SDK's
-//! Linux hosting code does, and drives `IComponent` / `IAudioProcessor` / `IEditController`.
+//! Linux hosting code does, and drives `IComponent` / `IAudioProcessor` / `IEditController`, and
+//! the editor's `IPlugView` with a host [`Frame`] (`IPlugFrame` and Linux's `IRunLoop`).
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_void};
 use std::marker::PhantomData;
+use std::time::{Duration, Instant};
 use vst3::Steinberg::IBStream_::IStreamSeekMode_::{kIBSeekCur, kIBSeekEnd, kIBSeekSet};
+use vst3::Steinberg::Linux::{
+    FileDescriptor, IEventHandler, IEventHandlerTrait, IRunLoop, IRunLoopTrait, ITimerHandler,
+    ITimerHandlerTrait, TimerInterval,
+};
 use vst3::Steinberg::Vst::ProcessContext_::StatesAndFlags_::{
     kBarPositionValid, kPlaying, kProjectTimeMusicValid, kTempoValid, kTimeSigValid,
 };
@@ -16,11 +22,12 @@ use vst3::Steinberg::Vst::{
     SpeakerArrangement, String128, TChar,
 };
 use vst3::Steinberg::{
-    FUnknown, IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactory2,
-    IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo, PClassInfo2, PFactoryInfo, TUID, int32,
-    int64, kInvalidArgument, kNotImplemented, kResultFalse, kResultOk, tresult,
+    FUnknown, IBStream, IBStreamTrait, IPlugFrame, IPlugFrameTrait, IPlugView, IPluginBaseTrait,
+    IPluginFactory, IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo,
+    PClassInfo2, PFactoryInfo, TUID, ViewRect, int32, int64, kInvalidArgument, kNotImplemented,
+    kResultFalse, kResultOk, tresult,
 };
-use vst3::{Class, ComPtr, ComWrapper, Interface};
+use vst3::{Class, ComPtr, ComRef, ComWrapper, Interface};
 
 /// `Steinberg::Vst::SpeakerArr::kMono`.
 pub const SPEAKER_MONO: SpeakerArrangement = vst3::Steinberg::Vst::SpeakerArr::kMono;
@@ -338,7 +345,7 @@ pub struct Vst3Param {
 /// One plugin instance: its component, processor and edit controller.
 pub struct Instance<'m> {
     component: ComPtr<IComponent>,
-    processor: ComPtr<IAudioProcessor>,
+    processor: AudioProcessor,
     controller: ComPtr<IEditController>,
     /// Whether the controller is a separate object that was initialized on its own.
     separate_controller: bool,
@@ -399,7 +406,7 @@ impl<'m> Instance<'m> {
             };
             Self {
                 component,
-                processor,
+                processor: AudioProcessor(processor),
                 controller,
                 separate_controller,
                 _host: host,
@@ -415,6 +422,7 @@ impl<'m> Instance<'m> {
         // SAFETY: one arrangement per direction, valid for the call.
         unsafe {
             self.processor
+                .0
                 .setBusArrangements(&mut input, 1, &mut output, 1)
         }
     }
@@ -431,98 +439,46 @@ impl<'m> Instance<'m> {
         unsafe {
             assert_eq!(
                 self.processor
+                    .0
                     .canProcessSampleSize(setup.symbolicSampleSize),
                 kResultOk,
                 "32-bit processing"
             );
             assert_eq!(
-                self.processor.setupProcessing(&mut setup),
+                self.processor.0.setupProcessing(&mut setup),
                 kResultOk,
                 "setupProcessing({sample_rate} Hz, {max_block})"
             );
         }
     }
 
+    /// `IComponent::setActive`.
+    pub fn set_active(&self, active: bool) -> tresult {
+        // SAFETY: plain COM call.
+        unsafe { self.component.setActive(u8::from(active)) }
+    }
+
+    /// `IAudioProcessor::setProcessing`; fails on anything but `kResultOk` or the
+    /// `kNotImplemented` the SDK allows.
+    pub fn set_processing(&self, processing: bool) {
+        // SAFETY: plain COM call.
+        let result = unsafe { self.processor.0.setProcessing(u8::from(processing)) };
+        assert!(
+            result == kResultOk || result == kNotImplemented,
+            "setProcessing({processing}) = {result}"
+        );
+    }
+
     /// `setActive(true)` then `setProcessing(true)`.
     pub fn start(&self) {
-        // SAFETY: plain COM calls.
-        unsafe {
-            assert_eq!(self.component.setActive(1), kResultOk, "setActive(true)");
-            let result = self.processor.setProcessing(1);
-            // The SDK allows kNotImplemented here.
-            assert!(
-                result == kResultOk || result == kNotImplemented,
-                "setProcessing(true) = {result}"
-            );
-        }
+        assert_eq!(self.set_active(true), kResultOk, "setActive(true)");
+        self.set_processing(true);
     }
 
     /// `setProcessing(false)` then `setActive(false)`.
     pub fn stop(&self) {
-        // SAFETY: plain COM calls.
-        unsafe {
-            let result = self.processor.setProcessing(0);
-            assert!(result == kResultOk || result == kNotImplemented);
-            assert_eq!(self.component.setActive(0), kResultOk, "setActive(false)");
-        }
-    }
-
-    fn run(
-        &self,
-        inputs: &mut [*mut f32],
-        outputs: &mut [*mut f32],
-        frames: usize,
-        playing_at: Option<(f64, i64)>,
-    ) -> tresult {
-        let mut input_bus = AudioBusBuffers {
-            numChannels: inputs.len() as i32,
-            silenceFlags: 0,
-            __field0: AudioBusBuffers__type0 {
-                channelBuffers32: inputs.as_mut_ptr(),
-            },
-        };
-        let mut output_bus = AudioBusBuffers {
-            numChannels: outputs.len() as i32,
-            silenceFlags: 0,
-            __field0: AudioBusBuffers__type0 {
-                channelBuffers32: outputs.as_mut_ptr(),
-            },
-        };
-        // SAFETY: ProcessContext is plain data.
-        let mut context: ProcessContext = unsafe { std::mem::zeroed() };
-        if let Some((sample_rate, position)) = playing_at {
-            let quarter_notes = position as f64 / sample_rate * 2.0; // 120 BPM
-            context.state =
-                kPlaying | kTempoValid | kTimeSigValid | kProjectTimeMusicValid | kBarPositionValid;
-            context.sampleRate = sample_rate;
-            context.projectTimeSamples = position;
-            context.continousTimeSamples = position;
-            context.projectTimeMusic = quarter_notes;
-            context.barPositionMusic = (quarter_notes / 4.0).floor() * 4.0;
-            context.tempo = 120.0;
-            context.timeSigNumerator = 4;
-            context.timeSigDenominator = 4;
-        }
-        let mut data = ProcessData {
-            processMode: vst3::Steinberg::Vst::ProcessModes_::kRealtime as i32,
-            symbolicSampleSize: vst3::Steinberg::Vst::SymbolicSampleSizes_::kSample32 as i32,
-            numSamples: frames as i32,
-            numInputs: 1,
-            numOutputs: 1,
-            inputs: &mut input_bus,
-            outputs: &mut output_bus,
-            inputParameterChanges: std::ptr::null_mut(),
-            outputParameterChanges: std::ptr::null_mut(),
-            inputEvents: std::ptr::null_mut(),
-            outputEvents: std::ptr::null_mut(),
-            processContext: if playing_at.is_some() {
-                &mut context
-            } else {
-                std::ptr::null_mut()
-            },
-        };
-        // SAFETY: every pointer in `data` is valid for the call; channel buffers hold `frames`.
-        unsafe { self.processor.process(&mut data) }
+        self.set_processing(false);
+        assert_eq!(self.set_active(false), kResultOk, "setActive(false)");
     }
 
     /// Processes `frames` frames from separate input and output buffers. `playing_at` gives the
@@ -534,10 +490,7 @@ impl<'m> Instance<'m> {
         frames: usize,
         playing_at: Option<(f64, i64)>,
     ) -> tresult {
-        assert!(input.iter().chain(output.iter()).all(|c| c.len() >= frames));
-        let mut inputs: Vec<*mut f32> = input.iter_mut().map(|c| c.as_mut_ptr()).collect();
-        let mut outputs: Vec<*mut f32> = output.iter_mut().map(|c| c.as_mut_ptr()).collect();
-        self.run(&mut inputs, &mut outputs, frames, playing_at)
+        self.processor.process(input, output, frames, playing_at)
     }
 
     /// Processes `frames` frames in place (input and output buses share channel memory).
@@ -547,10 +500,21 @@ impl<'m> Instance<'m> {
         frames: usize,
         playing_at: Option<(f64, i64)>,
     ) -> tresult {
-        assert!(buffers.iter().all(|c| c.len() >= frames));
-        let mut inputs: Vec<*mut f32> = buffers.iter_mut().map(|c| c.as_mut_ptr()).collect();
-        let mut outputs = inputs.clone();
-        self.run(&mut inputs, &mut outputs, frames, playing_at)
+        self.processor.process_in_place(buffers, frames, playing_at)
+    }
+
+    /// The processor, for an audio thread of its own. Stop that thread before the instance goes.
+    pub fn audio_processor(&self) -> AudioProcessor {
+        AudioProcessor(self.processor.0.clone())
+    }
+
+    /// `IEditController::createView("editor")`: the editor's view, not attached yet.
+    pub fn create_view(&self) -> Option<ComPtr<IPlugView>> {
+        // SAFETY: `createView` returns an owned reference or null.
+        unsafe {
+            let view = self.controller.createView(c"editor".as_ptr());
+            ComPtr::from_raw(view)
+        }
     }
 
     /// `IComponent::getState`.
@@ -634,6 +598,103 @@ impl<'m> Instance<'m> {
     }
 }
 
+/// An instance's `IAudioProcessor`, which the audio thread calls while the host's UI thread
+/// drives the rest of the instance.
+pub struct AudioProcessor(ComPtr<IAudioProcessor>);
+
+// SAFETY: VST3 calls `IAudioProcessor::process` on the host's audio thread, not the thread that
+// created the instance; plugins are built for that. The instance outlives every use (the tests
+// join their audio threads before dropping it).
+unsafe impl Send for AudioProcessor {}
+
+impl AudioProcessor {
+    fn run(
+        &self,
+        inputs: &mut [*mut f32],
+        outputs: &mut [*mut f32],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+    ) -> tresult {
+        let mut input_bus = AudioBusBuffers {
+            numChannels: inputs.len() as i32,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: inputs.as_mut_ptr(),
+            },
+        };
+        let mut output_bus = AudioBusBuffers {
+            numChannels: outputs.len() as i32,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: outputs.as_mut_ptr(),
+            },
+        };
+        // SAFETY: ProcessContext is plain data.
+        let mut context: ProcessContext = unsafe { std::mem::zeroed() };
+        if let Some((sample_rate, position)) = playing_at {
+            let quarter_notes = position as f64 / sample_rate * 2.0; // 120 BPM
+            context.state =
+                kPlaying | kTempoValid | kTimeSigValid | kProjectTimeMusicValid | kBarPositionValid;
+            context.sampleRate = sample_rate;
+            context.projectTimeSamples = position;
+            context.continousTimeSamples = position;
+            context.projectTimeMusic = quarter_notes;
+            context.barPositionMusic = (quarter_notes / 4.0).floor() * 4.0;
+            context.tempo = 120.0;
+            context.timeSigNumerator = 4;
+            context.timeSigDenominator = 4;
+        }
+        let mut data = ProcessData {
+            processMode: vst3::Steinberg::Vst::ProcessModes_::kRealtime as i32,
+            symbolicSampleSize: vst3::Steinberg::Vst::SymbolicSampleSizes_::kSample32 as i32,
+            numSamples: frames as i32,
+            numInputs: 1,
+            numOutputs: 1,
+            inputs: &mut input_bus,
+            outputs: &mut output_bus,
+            inputParameterChanges: std::ptr::null_mut(),
+            outputParameterChanges: std::ptr::null_mut(),
+            inputEvents: std::ptr::null_mut(),
+            outputEvents: std::ptr::null_mut(),
+            processContext: if playing_at.is_some() {
+                &mut context
+            } else {
+                std::ptr::null_mut()
+            },
+        };
+        // SAFETY: every pointer in `data` is valid for the call; channel buffers hold `frames`.
+        unsafe { self.0.process(&mut data) }
+    }
+
+    /// Processes `frames` frames from separate input and output buffers. `playing_at` gives the
+    /// sample rate and the song position to report a playing transport.
+    pub fn process(
+        &self,
+        input: &mut [Vec<f32>],
+        output: &mut [Vec<f32>],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+    ) -> tresult {
+        assert!(input.iter().chain(output.iter()).all(|c| c.len() >= frames));
+        let mut inputs: Vec<*mut f32> = input.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut outputs: Vec<*mut f32> = output.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        self.run(&mut inputs, &mut outputs, frames, playing_at)
+    }
+
+    /// Processes `frames` frames in place (input and output buses share channel memory).
+    pub fn process_in_place(
+        &self,
+        buffers: &mut [Vec<f32>],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+    ) -> tresult {
+        assert!(buffers.iter().all(|c| c.len() >= frames));
+        let mut inputs: Vec<*mut f32> = buffers.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut outputs = inputs.clone();
+        self.run(&mut inputs, &mut outputs, frames, playing_at)
+    }
+}
+
 impl Drop for Instance<'_> {
     fn drop(&mut self) {
         // SAFETY: plain COM calls; the instance is not processing (tests stop it first).
@@ -642,6 +703,159 @@ impl Drop for Instance<'_> {
                 self.controller.terminate();
             }
             self.component.terminate();
+        }
+    }
+}
+
+/// The host's side of an embedded editor, passed to `IPlugView::setFrame`: `IPlugFrame` (the
+/// plugin asks for a new size) and, as on Linux every host must offer, `IRunLoop`: the plugin
+/// registers file descriptors and timers, and the host calls them back on its UI thread from
+/// [`Frame::pump`]. Like a real host it keeps a reference to each registered handler until the
+/// plugin unregisters it, so a registration the plugin forgets stays visible in
+/// [`Frame::registrations`].
+#[derive(Default)]
+pub struct Frame {
+    event_handlers: RefCell<Vec<(ComPtr<IEventHandler>, FileDescriptor)>>,
+    timers: RefCell<Vec<Timer>>,
+    resize_requests: Cell<usize>,
+}
+
+struct Timer {
+    handler: ComPtr<ITimerHandler>,
+    interval: Duration,
+    due: Instant,
+}
+
+impl Class for Frame {
+    type Interfaces = (IPlugFrame, IRunLoop);
+}
+
+impl Frame {
+    /// A frame with nothing registered.
+    pub fn new() -> ComWrapper<Self> {
+        ComWrapper::new(Self::default())
+    }
+
+    /// Event handlers plus timers the plugin has registered and not unregistered.
+    pub fn registrations(&self) -> usize {
+        self.event_handlers.borrow().len() + self.timers.borrow().len()
+    }
+
+    /// How often the plugin asked for a new size.
+    pub fn resize_requests(&self) -> usize {
+        self.resize_requests.get()
+    }
+
+    /// One turn of the host's UI loop: calls every handler whose descriptor is readable and every
+    /// timer that is due. (Copies of the lists are walked: a callback may register or unregister.)
+    pub fn pump(&self) {
+        let handlers: Vec<_> = self.event_handlers.borrow().clone();
+        for (handler, fd) in handlers {
+            let mut poll = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd; a zero timeout only checks.
+            let ready = unsafe { libc::poll(&mut poll, 1, 0) } == 1;
+            if ready {
+                // SAFETY: the handler is registered (we hold a reference), on the UI thread.
+                unsafe { handler.onFDIsSet(fd) };
+            }
+        }
+        let now = Instant::now();
+        let due: Vec<_> = self
+            .timers
+            .borrow_mut()
+            .iter_mut()
+            .filter(|t| t.due <= now)
+            .map(|t| {
+                t.due = now + t.interval;
+                t.handler.clone()
+            })
+            .collect();
+        for handler in due {
+            // SAFETY: as above.
+            unsafe { handler.onTimer() };
+        }
+    }
+}
+
+impl IPlugFrameTrait for Frame {
+    unsafe fn resizeView(&self, view: *mut IPlugView, new_size: *mut ViewRect) -> tresult {
+        if view.is_null() || new_size.is_null() {
+            return kInvalidArgument;
+        }
+        // Granted: these tests do not resize the host window, so the editor keeps its frame.
+        self.resize_requests.set(self.resize_requests.get() + 1);
+        kResultOk
+    }
+}
+
+impl IRunLoopTrait for Frame {
+    unsafe fn registerEventHandler(
+        &self,
+        handler: *mut IEventHandler,
+        fd: FileDescriptor,
+    ) -> tresult {
+        // SAFETY: the plugin passes a live handler; `to_com_ptr` takes our own reference.
+        let Some(handler) = (unsafe { ComRef::from_raw(handler) }) else {
+            return kInvalidArgument;
+        };
+        self.event_handlers
+            .borrow_mut()
+            .push((handler.to_com_ptr(), fd));
+        kResultOk
+    }
+
+    unsafe fn unregisterEventHandler(&self, handler: *mut IEventHandler) -> tresult {
+        // Our references are released after the borrow ends: the release may run the handler's
+        // destructor, which may call back.
+        let removed: Vec<_> = {
+            let mut handlers = self.event_handlers.borrow_mut();
+            let (gone, kept) = handlers.drain(..).partition(|(h, _)| h.as_ptr() == handler);
+            *handlers = kept;
+            gone
+        };
+        if removed.is_empty() {
+            kInvalidArgument
+        } else {
+            kResultOk
+        }
+    }
+
+    unsafe fn registerTimer(
+        &self,
+        handler: *mut ITimerHandler,
+        milliseconds: TimerInterval,
+    ) -> tresult {
+        // SAFETY: as in `registerEventHandler`.
+        let Some(handler) = (unsafe { ComRef::from_raw(handler) }) else {
+            return kInvalidArgument;
+        };
+        let interval = Duration::from_millis(milliseconds.max(1));
+        self.timers.borrow_mut().push(Timer {
+            handler: handler.to_com_ptr(),
+            interval,
+            due: Instant::now() + interval,
+        });
+        kResultOk
+    }
+
+    unsafe fn unregisterTimer(&self, handler: *mut ITimerHandler) -> tresult {
+        // Released after the borrow, as above.
+        let removed: Vec<Timer> = {
+            let mut timers = self.timers.borrow_mut();
+            let (gone, kept) = timers
+                .drain(..)
+                .partition(|t| t.handler.as_ptr() == handler);
+            *timers = kept;
+            gone
+        };
+        if removed.is_empty() {
+            kInvalidArgument
+        } else {
+            kResultOk
         }
     }
 }

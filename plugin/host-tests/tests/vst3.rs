@@ -142,6 +142,60 @@ host_test!(
     }
 );
 
+host_test!(
+    timeout_s = 120;
+    /// Some hosts' scanners call `setActive(true)` before `setupProcessing` (or never set up at
+    /// all). The plugin activates with defaults (the VST3 SDK's 44.1 kHz, 1024 samples) instead
+    /// of failing, processes, and a setup that follows while active takes effect.
+    fn vst3_set_active_before_setup_processing_activates_with_defaults() {
+        let module = Module::load();
+        // Never set up: activated, processing, passing audio through.
+        let instance = create(&module);
+        assert_eq!(instance.set_arrangement(SPEAKER_STEREO), kResultOk);
+        assert_eq!(
+            instance.set_active(true),
+            kResultOk,
+            "setActive(true) before any setupProcessing"
+        );
+        instance.set_processing(true);
+        for signal in TestSignal::ALL {
+            let run = Run {
+                signal,
+                sample_rate: 44_100.0,
+                channels: 2,
+                max_block: 1024,
+                total_frames: 4096,
+                in_place: false,
+            };
+            check_passthrough(&instance, run).unwrap();
+        }
+        instance.stop();
+        drop(instance);
+
+        // Set up only once active, as such a scanner goes on: the setup's larger blocks and rate
+        // are processed; and afterwards the usual order works on the same instance.
+        let instance = create(&module);
+        assert_eq!(instance.set_arrangement(SPEAKER_STEREO), kResultOk);
+        assert_eq!(instance.set_active(true), kResultOk, "setActive(true) before setup");
+        instance.setup_processing(96_000.0, 4096);
+        instance.set_processing(true);
+        let run = |sample_rate, max_block| Run {
+            signal: TestSignal::Sine,
+            sample_rate,
+            channels: 2,
+            max_block,
+            total_frames: 3 * max_block,
+            in_place: true,
+        };
+        check_passthrough(&instance, run(96_000.0, 4096)).unwrap();
+        instance.stop();
+        instance.setup_processing(48_000.0, 512);
+        instance.start();
+        check_passthrough(&instance, run(48_000.0, 512)).unwrap();
+        instance.stop();
+    }
+);
+
 /// A normalized value for each parameter that differs from its default.
 fn non_default_values(params: &[Vst3Param]) -> Vec<(u32, f64)> {
     params
