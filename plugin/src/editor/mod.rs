@@ -12,10 +12,8 @@
 //! while frozen; not at all once the input has been silent for the analysis' settle time, the
 //! tap resting until a block with signal wakes the window through the shared repaint flag.
 
-mod beats;
 mod controls;
 pub mod display;
-mod format;
 mod meters_view;
 mod plot;
 mod readout;
@@ -39,6 +37,10 @@ use nice_plug_egui::{
     EguiEditorHandle, EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
     resizable_window::ResizableWindow,
 };
+
+// The views' text writers and beat grid live at the crate's top: the parameters' texts share
+// the writers, and the parameters must not depend on the editor.
+use crate::{beats, format};
 
 use self::display::{AnalysisSettings, DisplayState, Pace};
 use self::meters_view::MetersView;

@@ -15,10 +15,11 @@ use crossbeam_utils::atomic::AtomicCell;
 use nice_plug::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use self::format::{TimeUnit, with_frequency_text, with_percent_text, with_time_text};
+use self::format::{with_frequency_text, with_percent_text, with_time_text};
+use crate::format::TimeUnit;
 
 pub mod choices;
-pub mod format;
+mod format;
 
 pub use self::choices::{
     BeatSyncLength, ChannelMode, FftSize, FrequencyScale, Smoothing, TestSignalKind, TriggerEdge,
