@@ -13,11 +13,11 @@
 //! tap resting until a block with signal wakes the window through the shared repaint flag.
 
 mod controls;
-pub mod display;
+mod display;
 mod meters_view;
 mod plot;
 mod readout;
-pub mod scope_view;
+mod scope_view;
 mod spectrum_view;
 mod status;
 mod theme;
@@ -341,10 +341,10 @@ impl EditorApp {
                     View::Split => {
                         let half = (ui.available_height() - ui.spacing().item_spacing.y) / 2.0;
                         let width = ui.available_width();
-                        ui.allocate_ui(egui::vec2(width, half), |ui| {
+                        let scope = ui.allocate_ui(egui::vec2(width, half), |ui| {
                             self.scope.show(ui, &self.display)
                         });
-                        self.spectrum.show(ui, &mut self.display, params);
+                        scope.inner | self.spectrum.show(ui, &mut self.display, params)
                     }
                 });
             });
