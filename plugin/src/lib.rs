@@ -7,13 +7,16 @@
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
 //! [`shared`] (what the plugin shares with its editor windows), [`test_signal`] (the
-//! display-only test signal), [`editor`] (the egui editor). `docs/architecture.md` follows one
-//! block from the host to the screen.
+//! display-only test signal), [`editor`] (the egui editor), and two the editor and the
+//! parameters share: `format` (every number written as text) and `beats` (bars and beats of a
+//! beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
 
 #![warn(missing_docs)]
 
+mod beats;
 pub mod cli;
 pub mod editor;
+mod format;
 #[doc(hidden)]
 pub mod harness;
 pub mod params;

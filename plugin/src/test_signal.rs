@@ -31,18 +31,6 @@ pub struct TestSignalSettings {
     pub sweep_seconds: f32,
 }
 
-impl Default for TestSignalSettings {
-    fn default() -> Self {
-        Self {
-            kind: TestSignalKind::Sine,
-            frequency_hz: 440.0,
-            frequency2_hz: 1000.0,
-            amplitude: 0.5,
-            sweep_seconds: 5.0,
-        }
-    }
-}
-
 /// Log sweep limits; the top is lowered to 90 % of Nyquist at low sample rates.
 const SWEEP_START_HZ: f64 = 20.0;
 const SWEEP_END_HZ: f64 = 20_000.0;
@@ -285,6 +273,19 @@ fn wrap(phase: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the tests start from (the plugin always reads every field from the parameters).
+    impl Default for TestSignalSettings {
+        fn default() -> Self {
+            Self {
+                kind: TestSignalKind::Sine,
+                frequency_hz: 440.0,
+                frequency2_hz: 1000.0,
+                amplitude: 0.5,
+                sweep_seconds: 5.0,
+            }
+        }
+    }
 
     const RATE: f32 = 48_000.0;
 

@@ -14,7 +14,7 @@ use ringscope::analysis::{
 };
 
 use crate::params::RingscopeParams;
-use crate::tap::{BlockInfo, Demand, PackedTransport, TapReader};
+use crate::tap::{BlockInfo, Demand, TapReader};
 
 /// How long a warning (dropped frames, NaN/Inf) stays on screen after the last occurrence.
 pub const WARNING_HOLD: Duration = Duration::from_secs(3);
@@ -28,9 +28,10 @@ pub const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
 /// Repaint interval while no block arrives (host not processing), before the window rests.
 pub const IDLE_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Depth of the meters strip's scale, dB: −60 … +6 dBFS (`FLOOR_DB`, `CEILING_DB` in
-/// `meters_view.rs`).
-pub const METER_RANGE_DB: f64 = 66.0;
+/// Bottom of the meters strip's scale, dBFS.
+pub const METER_BOTTOM_DB: f32 = -60.0;
+/// Top of the meters strip's scale, dBFS (room to show overs).
+pub const METER_TOP_DB: f32 = 6.0;
 
 /// Added to the analysis' settle time: the input's last signal reaches the display up to a few
 /// frames after it was played, and a curve that has just settled should be drawn once more.
@@ -43,7 +44,7 @@ pub struct AnalysisSettings {
     pub scope: ScopeSettings,
     /// Spectrum settings.
     pub spectrum: SpectrumSettings,
-    /// Depth of the spectrum's level axis, dB.
+    /// Depth of the spectrum's level axis, dB ([`RingscopeParams::spectrum_levels`]).
     pub spectrum_range_db: f64,
     /// Whether the picture is frozen.
     pub frozen: bool,
@@ -81,10 +82,11 @@ impl AnalysisSettings {
             smoothing: params.smoothing.value().into(),
             ..SpectrumSettings::default()
         };
+        let (bottom_db, top_db) = params.spectrum_levels();
         Self {
             scope,
             spectrum,
-            spectrum_range_db: f64::from(params.db_max.value() - params.db_min.value()),
+            spectrum_range_db: f64::from(top_db - bottom_db),
             frozen: params.freeze.value(),
         }
     }
@@ -145,7 +147,7 @@ pub struct DisplayState {
     /// Sample rate of the newest block.
     pub sample_rate: f32,
     /// Host transport at the newest block.
-    pub transport: PackedTransport,
+    pub transport: TransportInfo,
     /// Whether the newest block held the built-in test signal.
     pub test_signal: bool,
     /// Input channels of the newest block.
@@ -191,7 +193,7 @@ impl DisplayState {
             meters: Meters::new(rate, MeterSettings::default()),
             settings,
             sample_rate: rate as f32,
-            transport: PackedTransport::default(),
+            transport: TransportInfo::default(),
             test_signal: false,
             input_channels: 0,
             stream_end: None,
@@ -290,10 +292,10 @@ impl DisplayState {
         // The scope's feed clock follows the tap's stream position, so transport positions and
         // frames agree even after losses.
         self.scope.set_clock(info.stream_pos);
-        self.scope.feed_transport(TransportInfo::from(info));
+        self.transport = TransportInfo::from(info);
+        self.scope.feed_transport(self.transport);
         // A dropped tail means the next block starts after a gap.
         self.stream_end = Some(info.stream_pos + u64::from(info.written));
-        self.transport = info.transport;
         self.test_signal = info.test_signal;
         self.input_channels = info.input_channels;
     }
@@ -332,7 +334,10 @@ impl DisplayState {
                 self.spectrum
                     .settle_seconds(self.settings.spectrum_range_db),
             )
-            .max(self.meters.settle_seconds(METER_RANGE_DB));
+            .max(
+                self.meters
+                    .settle_seconds(f64::from(METER_TOP_DB - METER_BOTTOM_DB)),
+            );
         SETTLE_MARGIN + Duration::try_from_secs_f64(analysis).unwrap_or(Duration::MAX)
     }
 
@@ -372,6 +377,7 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::Ordering;
 
+    use nice_plug::params::InternalParamMut;
     use ringscope::analysis::{ColumnMinMax, FftSize, SpectrumCurve, TriggerMode};
 
     use super::*;
@@ -402,6 +408,17 @@ mod tests {
         assert_eq!(s.spectrum_range_db, 102.0);
         assert_eq!(s.channels(), &[Channel::Left, Channel::Right]);
         assert!(!s.frozen);
+        // The level span the view draws, never the parameters' difference.
+        let params = RingscopeParams::default();
+        // SAFETY: no other thread sees these parameters.
+        unsafe {
+            params.db_min._internal_set_plain_value(-12.0);
+            params.db_max._internal_set_plain_value(-60.0);
+        }
+        assert_eq!(
+            AnalysisSettings::from_params(&params).spectrum_range_db,
+            6.0
+        );
     }
 
     /// One window's frames at 60 Hz from `start` for `seconds`, each after the audio side

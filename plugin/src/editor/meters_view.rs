@@ -6,19 +6,15 @@
 
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, CornerRadius, Painter, Rect, Sense, Stroke, Ui, pos2};
+use egui::{Align2, Color32, CornerRadius, Painter, Rect, Response, Sense, Stroke, Ui, pos2};
 use ringscope::analysis::Channel;
 
-use super::display::DisplayState;
+use super::display::{DisplayState, METER_BOTTOM_DB, METER_TOP_DB};
 use super::format::{self, Sign};
 use super::plot;
 use super::theme;
 use super::ticks::{Ticks, label_span};
 
-/// Meter scale bottom, dBFS.
-const SCALE_BOTTOM_DB: f32 = -60.0;
-/// Meter scale top, dBFS (room to show overs).
-const SCALE_TOP_DB: f32 = 6.0;
 /// How long the peak-hold tick stays before it drops to the current peak.
 const TICK_HOLD: Duration = Duration::from_secs(3);
 /// Correlation fill when the channels agree.
@@ -75,7 +71,7 @@ pub struct MetersView {
 
 /// Where a level lies on a bar from `bottom` to `top`.
 fn level_y(db: f32, bottom: f32, top: f32) -> f32 {
-    let t = (db - SCALE_BOTTOM_DB) / (SCALE_TOP_DB - SCALE_BOTTOM_DB);
+    let t = (db - METER_BOTTOM_DB) / (METER_TOP_DB - METER_BOTTOM_DB);
     bottom - t.clamp(0.0, 1.0) * (bottom - top)
 }
 
@@ -178,12 +174,12 @@ impl Layout {
 
 impl MetersView {
     /// Draws the strip into all of `ui`'s available space; `now` is the frame time.
-    pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, now: Instant) {
+    pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, now: Instant) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
         painter.rect_filled(response.rect, 2.0, theme::PLOT_BACKGROUND);
         self.follow(display, now, response.clicked());
         let rect = response.rect;
-        response.on_hover_text(
+        let response = response.on_hover_text(
             "Click to reset the clip indicators, peak holds, maximum true peak and integrated \
              loudness",
         );
@@ -197,6 +193,7 @@ impl MetersView {
             self.draw_readings(&painter, display, &layout, top);
         }
         self.draw_correlation(&painter, &layout, display.meters.correlation());
+        response
     }
 
     /// Takes the newest peaks into the latches (not while frozen); a click resets them, with
@@ -219,8 +216,8 @@ impl MetersView {
         let (bottom, top) = layout.scale_span();
         let (height, length) = (layout.line, bottom - top);
         self.scale.decibels(
-            f64::from(SCALE_BOTTOM_DB),
-            f64::from(SCALE_TOP_DB),
+            f64::from(METER_BOTTOM_DB),
+            f64::from(METER_TOP_DB),
             length,
             height,
         );
@@ -422,7 +419,7 @@ fn draw_bar(
     painter.rect_filled(column, 0.0, theme::GRID_FAINT.gamma_multiply(0.8));
     bar(levels.peak_db, colour.gamma_multiply(0.4));
     bar(levels.rms_db, colour.gamma_multiply(0.9));
-    if tick_db > SCALE_BOTTOM_DB {
+    if tick_db > METER_BOTTOM_DB {
         let y = level_y(tick_db, bottom, top);
         let tick_colour = if tick_db > 0.0 {
             theme::CLIP
@@ -502,8 +499,8 @@ mod tests {
 
     #[test]
     fn levels_map_onto_the_bar() {
-        assert_eq!(level_y(SCALE_TOP_DB, 100.0, 0.0), 0.0);
-        assert_eq!(level_y(SCALE_BOTTOM_DB, 100.0, 0.0), 100.0);
+        assert_eq!(level_y(METER_TOP_DB, 100.0, 0.0), 0.0);
+        assert_eq!(level_y(METER_BOTTOM_DB, 100.0, 0.0), 100.0);
         assert_eq!(level_y(-240.0, 100.0, 0.0), 100.0);
         assert_eq!(level_y(20.0, 100.0, 0.0), 0.0);
         let zero = level_y(0.0, 100.0, 0.0);

@@ -12,14 +12,12 @@
 //! while frozen; not at all once the input has been silent for the analysis' settle time, the
 //! tap resting until a block with signal wakes the window through the shared repaint flag.
 
-mod beats;
 mod controls;
-pub mod display;
-mod format;
+mod display;
 mod meters_view;
 mod plot;
 mod readout;
-pub mod scope_view;
+mod scope_view;
 mod spectrum_view;
 mod status;
 mod theme;
@@ -39,6 +37,10 @@ use nice_plug_egui::{
     EguiEditorHandle, EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
     resizable_window::ResizableWindow,
 };
+
+// The views' text writers and beat grid live at the crate's top: the parameters' texts share
+// the writers, and the parameters must not depend on the editor.
+use crate::{beats, format};
 
 use self::display::{AnalysisSettings, DisplayState, Pace};
 use self::meters_view::MetersView;
@@ -339,10 +341,10 @@ impl EditorApp {
                     View::Split => {
                         let half = (ui.available_height() - ui.spacing().item_spacing.y) / 2.0;
                         let width = ui.available_width();
-                        ui.allocate_ui(egui::vec2(width, half), |ui| {
+                        let scope = ui.allocate_ui(egui::vec2(width, half), |ui| {
                             self.scope.show(ui, &self.display)
                         });
-                        self.spectrum.show(ui, &mut self.display, params);
+                        scope.inner | self.spectrum.show(ui, &mut self.display, params)
                     }
                 });
             });

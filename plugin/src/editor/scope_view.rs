@@ -93,7 +93,7 @@ struct Picture {
 
 impl ScopeView {
     /// Draws the scope into all of `ui`'s available space.
-    pub fn show(&mut self, ui: &mut Ui, display: &DisplayState) {
+    pub fn show(&mut self, ui: &mut Ui, display: &DisplayState) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
         let picture = self.render(display, response.rect, ui.ctx().pixels_per_point());
 
@@ -103,22 +103,17 @@ impl ScopeView {
         draw_markers(&painter, &picture, display.settings.scope.trigger);
         self.draw_caption(&painter, &picture);
         self.hover(&response, &painter, &picture);
+        response
     }
 
     /// Asks the analysis what to show in `rect` and renders every trace's columns.
     fn render(&mut self, display: &DisplayState, rect: Rect, pixels_per_point: f32) -> Picture {
         let frame = PlotFrame::new(rect);
         let window = display.scope.view();
-        // The grid depends only on the time signature, the part of the transport the display
-        // keeps.
-        let transport = analysis::TransportInfo {
-            time_signature: display.transport.time_signature(),
-            ..Default::default()
-        };
         let beats = BeatGrid::of(
             &window,
             display.settings.scope.trigger.beat_sync,
-            &transport,
+            &display.transport,
         );
         let channels = display.settings.channels();
         let columns = frame.columns(pixels_per_point);

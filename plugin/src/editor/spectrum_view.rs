@@ -6,31 +6,26 @@
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
-use ringscope::analysis::{Channel, FrequencyAxis, FrequencyScale, SpectrumCurve};
+use ringscope::analysis::{Channel, FrequencyAxis, SpectrumCurve};
 
 use super::display::DisplayState;
 use super::format::{self, Sign};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
-use crate::params::{self, RingscopeParams};
+use crate::params::RingscopeParams;
 
 /// The frequency axis and dB range to draw, made valid whatever the parameters say.
-pub fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f32, f32)) {
+fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f32, f32)) {
     let nyquist = f64::from(sample_rate) / 2.0;
     let lo = f64::from(params.freq_min_hz.value()).clamp(1.0, nyquist * 0.5);
     let hi = f64::from(params.freq_max_hz.value()).clamp(lo * 2.0, nyquist);
-    let db_lo = params.db_min.value();
-    let db_hi = params.db_max.value().max(db_lo + 6.0);
     let axis = FrequencyAxis {
-        scale: match params.freq_scale.value() {
-            params::FrequencyScale::Logarithmic => FrequencyScale::Logarithmic,
-            params::FrequencyScale::Linear => FrequencyScale::Linear,
-        },
+        scale: params.freq_scale.value().into(),
         min_hz: lo,
         max_hz: hi,
     };
-    (axis.sanitized(), (db_lo, db_hi))
+    (axis.sanitized(), params.spectrum_levels())
 }
 
 /// Where a level lies on the plot, and back.
@@ -118,7 +113,12 @@ impl Picture {
 
 impl SpectrumView {
     /// Draws the spectrum into all of `ui`'s available space.
-    pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, params: &RingscopeParams) {
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        display: &mut DisplayState,
+        params: &RingscopeParams,
+    ) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
         let ppp = ui.ctx().pixels_per_point();
         let picture = Picture::new(response.rect, ppp, display, params);
@@ -129,6 +129,7 @@ impl SpectrumView {
         self.draw_curves(&painter, &picture);
         self.draw_caption(&painter, display, &picture);
         self.hover(&response, &painter, &picture);
+        response
     }
 
     /// The grid: level up, frequency across.
@@ -348,6 +349,8 @@ fn fill_under(points: &[Pos2], bottom: f32, colour: egui::Color32) -> Shape {
 
 #[cfg(test)]
 mod tests {
+    use ringscope::analysis::FrequencyScale;
+
     use super::*;
     use crate::editor::display::AnalysisSettings;
 

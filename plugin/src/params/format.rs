@@ -1,57 +1,90 @@
 //! Every conversion between a parameter's value and its text, in both directions.
 //!
-//! The text functions are plain and allocation-free given a reused `String`
-//! ([`write_time`], [`write_frequency`]; [`parse_time`] the other way), so the editor's own
-//! display text can share them; the parameters attach them through the `with_*_text` helpers.
-//! Parameters whose text is a number and a fixed unit (dB, dBFS, dB/oct) keep nice-plug's
-//! number formatting and unit, which hosts show apart from the value (VST3 asks for the value
-//! without its unit).
+//! Times and frequencies are written by the crate's one set of text writers
+//! ([`crate::format`]) in the styles chosen here, [`TIME`] and [`FREQUENCY`], and read back here
+//! ([`parse_time`]; nice-plug's parser for frequencies). Parameters whose text is a number and a
+//! fixed unit (dB, dBFS, dB/oct) keep nice-plug's number formatting and unit, which hosts show
+//! apart from the value (VST3 asks for the value without its unit).
+//!
+//! Every text reads back as a value that is written as the same text again.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
-/// Appends a duration as the parameters show it: "5.00 ms" below 10 ms, "850 ms" below a
-/// second, "2.50 s" from a second up.
-///
-/// ```
-/// use ringscope_plugin::params::format::write_time;
-/// let mut text = String::new();
-/// for seconds in [0.005, 0.85, 2.5] {
-///     write_time(seconds, &mut text);
-///     text.push('|');
-/// }
-/// assert_eq!(text, "5.00 ms|850 ms|2.50 s|");
-/// ```
-pub fn write_time(seconds: f64, out: &mut String) {
-    write_time_as(seconds * 1000.0, seconds, out);
+use crate::format::{self, FrequencyStyle, FrequencyUnit, Step, Style, TimeStyle, TimeUnit, Unit};
+
+/// How a time parameter is written: "5.00 ms" below 10 ms, "850 ms" below a second, "2.50 s"
+/// from a second up.
+const TIME: TimeStyle = Style(&[
+    Step {
+        from: 1.0,
+        unit: TimeUnit::Seconds,
+        decimals: 2,
+    },
+    Step {
+        from: 10.0,
+        unit: TimeUnit::Milliseconds,
+        decimals: 0,
+    },
+    Step {
+        from: 0.0,
+        unit: TimeUnit::Milliseconds,
+        decimals: 2,
+    },
+]);
+
+/// How a frequency parameter is written, as nice-plug's `v2s_f32_hz_then_khz(1)` writes it:
+/// "440.0 Hz", "12.5 kHz", in kHz from what rounds to 1000 Hz.
+const FREQUENCY: FrequencyStyle = Style(&[
+    Step {
+        from: 0.9995,
+        unit: FrequencyUnit::Kilohertz,
+        decimals: 1,
+    },
+    Step {
+        from: 0.0,
+        unit: FrequencyUnit::Hertz,
+        decimals: 1,
+    },
+]);
+
+/// `value`, a plain value in `unit`, in `to`: scaled in `f32`, as the parameters always have
+/// been, so that their texts keep the digits they have always shown.
+fn in_unit<U: Unit>(value: f32, unit: U, to: U) -> f64 {
+    let exponent = to.per_base_log10() - unit.per_base_log10();
+    f64::from(if exponent >= 0 {
+        value * 10f32.powi(exponent)
+    } else {
+        value / 10f32.powi(-exponent)
+    })
 }
 
-/// [`write_time`] of one duration given both in milliseconds and in seconds, each formatted
-/// as it is: a parameter in ms keeps the digits it has always shown (its value divided in
-/// `f32`, as before the formats had one home).
-fn write_time_as(ms: f64, seconds: f64, out: &mut String) {
-    // Writing to a `String` cannot fail.
-    let _ = if ms >= 1000.0 {
-        write!(out, "{seconds:.2} s")
-    } else if ms >= 10.0 {
-        write!(out, "{ms:.0} ms")
-    } else {
-        write!(out, "{ms:.2} ms")
-    };
+/// The text of a time parameter whose plain value `value` is in `unit`; with `zero_is_off`, 0
+/// is "Off".
+fn time_text(value: f32, unit: TimeUnit, zero_is_off: bool) -> String {
+    if zero_is_off && value <= 0.0 {
+        return "Off".to_owned();
+    }
+    let mut text = String::with_capacity(16);
+    format::write_styled(TIME, |to| in_unit(value, unit, to), &mut text);
+    text
+}
+
+/// The text of a frequency parameter, `hz` in Hz.
+fn frequency_text(hz: f32) -> String {
+    let mut text = String::with_capacity(16);
+    format::write_styled(
+        FREQUENCY,
+        |to| in_unit(hz, FrequencyUnit::Hertz, to),
+        &mut text,
+    );
+    text
 }
 
 /// Reads a duration with its unit ("850 ms", "2.5 s", "2.5s"; any case), in seconds. A bare
 /// number gives `None`: its unit is the caller's to decide.
-///
-/// ```
-/// use ringscope_plugin::params::format::parse_time;
-/// assert_eq!(parse_time("850 ms"), Some(0.85));
-/// assert_eq!(parse_time(" 2.5S "), Some(2.5));
-/// assert_eq!(parse_time("2.5"), None);
-/// ```
-pub fn parse_time(text: &str) -> Option<f64> {
+fn parse_time(text: &str) -> Option<f64> {
     let text = text.trim().to_ascii_lowercase();
     if let Some(ms) = text.strip_suffix("ms") {
         ms.trim().parse::<f64>().ok().map(|ms| ms / 1000.0)
@@ -60,86 +93,27 @@ pub fn parse_time(text: &str) -> Option<f64> {
     }
 }
 
-/// Appends a frequency as the parameters show it: "440.0 Hz" below 1 kHz (after rounding),
-/// "12.5 kHz" from there up (nice-plug's `v2s_f32_hz_then_khz(1)`).
-///
-/// ```
-/// use ringscope_plugin::params::format::write_frequency;
-/// let mut text = String::new();
-/// write_frequency(440.0, &mut text);
-/// text.push('|');
-/// write_frequency(12_500.0, &mut text);
-/// assert_eq!(text, "440.0 Hz|12.5 kHz");
-/// ```
-pub fn write_frequency(hz: f32, out: &mut String) {
-    let _ = if hz.round() < 1000.0 {
-        write!(out, "{hz:.1} Hz")
-    } else {
-        write!(out, "{:.1} kHz", hz / 1000.0)
-    };
-}
-
-/// The unit a time parameter's plain value is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum TimeUnit {
-    Milliseconds,
-    Seconds,
-}
-
-impl TimeUnit {
-    fn seconds(self) -> f64 {
-        match self {
-            TimeUnit::Milliseconds => 1e-3,
-            TimeUnit::Seconds => 1.0,
-        }
-    }
-
-    /// `value` in this unit as (milliseconds, seconds), each computed in `f32` from it.
-    fn split(self, value: f32) -> (f64, f64) {
-        let (ms, seconds) = match self {
-            TimeUnit::Milliseconds => (value, value / 1000.0),
-            TimeUnit::Seconds => (value * 1000.0, value),
-        };
-        (f64::from(ms), f64::from(seconds))
-    }
-}
-
-/// `param`, a time in `unit`, shown as [`write_time`] writes it and read as [`parse_time`]
-/// reads it (a bare number in `unit`); with `zero_is_off`, 0 shows as "Off" and "off" reads
-/// as 0.
+/// `param`, a time in `unit`, shown in the style [`TIME`] and read as [`parse_time`] reads it
+/// (a bare number in `unit`); with `zero_is_off`, 0 shows as "Off" and "off" reads as 0.
 pub(super) fn with_time_text(param: FloatParam, unit: TimeUnit, zero_is_off: bool) -> FloatParam {
-    let scale = unit.seconds();
     param
-        .with_value_to_string(Arc::new(move |value| {
-            if zero_is_off && value <= 0.0 {
-                return "Off".to_owned();
-            }
-            let mut text = String::new();
-            let (ms, seconds) = unit.split(value);
-            write_time_as(ms, seconds, &mut text);
-            text
-        }))
+        .with_value_to_string(Arc::new(move |value| time_text(value, unit, zero_is_off)))
         .with_string_to_value(Arc::new(move |text| {
             if zero_is_off && text.trim().eq_ignore_ascii_case("off") {
                 return Some(0.0);
             }
-            let seconds = parse_time(text).or_else(|| {
-                let bare: f64 = text.trim().parse().ok()?;
-                Some(bare * scale)
-            })?;
-            Some((seconds / scale) as f32)
+            match parse_time(text) {
+                Some(seconds) => Some(format::convert(seconds, TimeUnit::Seconds, unit) as f32),
+                None => text.trim().parse().ok(),
+            }
         }))
 }
 
-/// `param`, in Hz, shown as [`write_frequency`] writes it and read as nice-plug reads
-/// frequencies ("440", "440 Hz", "1.2 kHz", a note name such as "A4").
+/// `param`, in Hz, shown in the style [`FREQUENCY`] and read as nice-plug reads frequencies
+/// ("440", "440 Hz", "1.2 kHz", a note name such as "A4").
 pub(super) fn with_frequency_text(param: FloatParam) -> FloatParam {
     param
-        .with_value_to_string(Arc::new(|hz| {
-            let mut text = String::new();
-            write_frequency(hz, &mut text);
-            text
-        }))
+        .with_value_to_string(Arc::new(frequency_text))
         .with_string_to_value(formatters::s2v_f32_hz_then_khz())
 }
 
@@ -154,18 +128,7 @@ pub(super) fn with_percent_text(param: FloatParam) -> FloatParam {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn time(seconds: f64) -> String {
-        let mut text = String::with_capacity(16);
-        write_time(seconds, &mut text);
-        text
-    }
-
-    fn frequency(hz: f32) -> String {
-        let mut text = String::with_capacity(16);
-        write_frequency(hz, &mut text);
-        text
-    }
+    use crate::params::RingscopeParams;
 
     #[test]
     fn time_text_switches_units_at_10_ms_and_1_s() {
@@ -180,27 +143,45 @@ mod tests {
             (12.345, "12.35 s"),
         ];
         for (seconds, expected) in cases {
-            assert_eq!(time(seconds), expected);
+            for unit in [TimeUnit::Seconds, TimeUnit::Milliseconds] {
+                let value = format::convert(seconds, TimeUnit::Seconds, unit) as f32;
+                assert_eq!(time_text(value, unit, false), expected, "{unit:?}");
+            }
             assert!(
                 (parse_time(expected).unwrap() - seconds).abs() < 0.006,
                 "{expected}"
             );
         }
+        // Where the finer unit's text would round up to the next unit, the next unit writes it.
+        assert_eq!(time_text(999.6, TimeUnit::Milliseconds, false), "1.00 s");
+        assert_eq!(time_text(9.996, TimeUnit::Milliseconds, false), "10 ms");
+        assert_eq!(time_text(0.0, TimeUnit::Seconds, true), "Off");
         for junk in ["", "ms", "abc s", "12", "12 minutes"] {
             assert_eq!(parse_time(junk), None, "{junk:?}");
         }
     }
 
     #[test]
-    fn frequency_text_is_nice_plugs() {
+    fn frequency_text_is_nice_plugs_where_that_reads_back_as_itself() {
         let theirs = formatters::v2s_f32_hz_then_khz(1);
+        let read = formatters::s2v_f32_hz_then_khz();
         let mut hz = 1.0f32;
         while hz < 200_000.0 {
-            for value in [hz, hz * 0.9995, 999.96, 999.94] {
-                assert_eq!(frequency(value), theirs(value), "{value}");
+            for value in [hz, hz * 0.9995, 999.96, 999.94, 999.47] {
+                let text = theirs(value);
+                if theirs(read(&text).unwrap()) == text {
+                    assert_eq!(frequency_text(value), text, "{value}");
+                } else {
+                    // "999.5 Hz", which nice-plug writes back as "1.0 kHz".
+                    assert_eq!(frequency_text(value), "1.0 kHz", "{value}");
+                }
             }
             hz *= 1.013;
         }
+        assert_eq!(frequency_text(440.0), "440.0 Hz");
+        assert_eq!(frequency_text(999.47), "1.0 kHz");
+        assert_eq!(frequency_text(999.44), "999.4 Hz");
+        assert_eq!(frequency_text(12_500.0), "12.5 kHz");
     }
 
     #[test]
@@ -241,5 +222,39 @@ mod tests {
             s.normalized_value_to_string(s.preview_normalized(0.5), true),
             "500 ms"
         );
+    }
+
+    /// The time and frequency parameters, by name.
+    fn time_and_frequency_params(params: &RingscopeParams) -> [(&'static str, &FloatParam); 8] {
+        [
+            ("scope window", &params.scope_window_ms),
+            ("trigger holdoff", &params.trigger_holdoff_ms),
+            ("averaging", &params.averaging_ms),
+            ("peak hold", &params.peak_hold_s),
+            ("min frequency", &params.freq_min_hz),
+            ("max frequency", &params.freq_max_hz),
+            ("test frequency", &params.test_freq_hz),
+            ("test frequency 2", &params.test_freq2_hz),
+        ]
+    }
+
+    #[test]
+    fn every_time_and_frequency_text_reads_back_as_itself() {
+        let params = RingscopeParams::default();
+        for (name, param) in time_and_frequency_params(&params) {
+            for i in 0..=20_000 {
+                let normalized = i as f32 / 20_000.0;
+                let text = param.normalized_value_to_string(normalized, true);
+                let read = param
+                    .string_to_normalized_value(&text)
+                    .unwrap_or_else(|| panic!("{name}: {text:?} does not read"));
+                assert_eq!(
+                    param.normalized_value_to_string(read, true),
+                    text,
+                    "{name} at {normalized}"
+                );
+                assert!(!text.starts_with('-'), "{name}: {text:?}");
+            }
+        }
     }
 }

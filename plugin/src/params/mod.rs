@@ -15,10 +15,11 @@ use crossbeam_utils::atomic::AtomicCell;
 use nice_plug::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use self::format::{TimeUnit, with_frequency_text, with_percent_text, with_time_text};
+use self::format::{with_frequency_text, with_percent_text, with_time_text};
+use crate::format::TimeUnit;
 
 pub mod choices;
-pub mod format;
+mod format;
 
 pub use self::choices::{
     BeatSyncLength, ChannelMode, FftSize, FrequencyScale, Smoothing, TestSignalKind, TriggerEdge,
@@ -190,6 +191,16 @@ pub struct RingscopeParams {
     /// Logarithmic or linear frequency axis of the spectrum.
     #[id = "freq-scale"]
     pub freq_scale: EnumParam<FrequencyScale>,
+}
+
+impl RingscopeParams {
+    /// The spectrum's level axis, dBFS (bottom, top): Min level, and Max level raised to at
+    /// least 6 dB above it (the two parameters' ranges overlap). The view draws this span, and
+    /// the display waits for the spectrum to fall through it before it rests.
+    pub fn spectrum_levels(&self) -> (f32, f32) {
+        let bottom = self.db_min.value();
+        (bottom, self.db_max.value().max(bottom + 6.0))
+    }
 }
 
 /// Skew factors of the skewed ranges: `FloatRange::skew_factor(-2.5)`, `(-2.0)` and `(-1.0)`
@@ -384,7 +395,21 @@ impl Default for RingscopeParams {
 
 #[cfg(test)]
 mod tests {
+    use nice_plug::params::InternalParamMut;
+
     use super::*;
+
+    #[test]
+    fn the_spectrums_level_axis_spans_at_least_6_db() {
+        let params = RingscopeParams::default();
+        assert_eq!(params.spectrum_levels(), (-96.0, 6.0));
+        // SAFETY: no other thread sees these parameters.
+        unsafe {
+            params.db_min._internal_set_plain_value(-12.0);
+            params.db_max._internal_set_plain_value(-60.0);
+        }
+        assert_eq!(params.spectrum_levels(), (-12.0, -6.0));
+    }
 
     #[test]
     fn the_written_out_skew_factors_are_nice_plugs() {

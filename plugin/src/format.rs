@@ -1,9 +1,11 @@
-//! Every number the editor writes as text: times, levels, amplitudes, frequencies, notes and
-//! musical positions, for axis labels, captions, readouts and crosshair tags.
+//! Every number Ringscope writes as text: the editor's times, levels, amplitudes, frequencies,
+//! notes and musical positions (axis labels, captions, readouts, crosshair tags), and the
+//! parameters' times and frequencies (`params/format.rs` chooses their [`Style`]s and reads
+//! their texts back).
 //!
 //! Each writer appends to a caller's `String` (the views keep theirs from frame to frame), so
-//! writing costs no allocation once the string has grown. GUI-free: a writer is a plain
-//! `fn write_x(value, …, &mut String)` that any text, a parameter's display included, can use.
+//! writing costs no allocation once the string has grown. GUI-free, and free of the parameters:
+//! a writer is a plain `fn write_x(value, …, &mut String)`.
 //!
 //! Rules every writer keeps:
 //! - **No "-0".** A value that rounds to zero at the precision shown is written as zero:
@@ -11,15 +13,16 @@
 //!   as a bare "0".
 //! - **Fixed precision per purpose**, so a reading under a moving pointer does not change width:
 //!   a reading keeps its decimals, a tick label is the shortest exact form of its value.
-//! - **Units switch on the value as written**: a time that rounds up to the next unit's first
-//!   value is written in that unit ("1.0000 s", never "1000.00 ms").
+//! - **Units switch on the value as written**: a time or frequency that rounds up to the next
+//!   unit's first value is written in that unit ("1.0000 s", never "1000.00 ms"), so a text
+//!   read back is written the same way again.
 //! - Levels at or below [`MINUS_INF_DB`], and any that is not finite, read "-inf".
 
 use std::fmt::Write;
 
 use ringscope::analysis::{ColumnMinMax, Note};
 
-use super::beats::BeatPosition;
+use crate::beats::BeatPosition;
 
 /// Levels at or below this are written "-inf": nothing audible is this quiet, and the
 /// analysis reports silence far lower still (`analysis::FLOOR_DB`).
@@ -74,7 +77,27 @@ fn write_tick_number(value: f64, decimals: usize, sign: Sign, out: &mut String) 
     zero
 }
 
-// ---- Time ----
+// ---- Quantities in units: times and frequencies ----
+
+/// A unit a quantity is written in.
+pub trait Unit: Copy + 'static {
+    /// How many of this unit make one of the quantity's base unit (a second, a hertz), as a
+    /// power of ten: ms 3, µs 6, kHz −3.
+    fn per_base_log10(self) -> i32;
+    /// The unit's symbol, written after the number.
+    fn symbol(self) -> &'static str;
+}
+
+/// `value` in `from`, in `to`: multiplied or divided by a whole power of ten (exact in binary),
+/// so it is the correctly rounded result and `value` itself when the units agree.
+pub fn convert<U: Unit>(value: f64, from: U, to: U) -> f64 {
+    let exponent = to.per_base_log10() - from.per_base_log10();
+    if exponent >= 0 {
+        value * 10f64.powi(exponent)
+    } else {
+        value / 10f64.powi(-exponent)
+    }
+}
 
 /// Unit of a written time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,10 +113,16 @@ pub enum TimeUnit {
 impl TimeUnit {
     /// How many of this unit make a second.
     pub fn per_second(self) -> f64 {
+        10f64.powi(self.per_base_log10())
+    }
+}
+
+impl Unit for TimeUnit {
+    fn per_base_log10(self) -> i32 {
         match self {
-            TimeUnit::Microseconds => 1e6,
-            TimeUnit::Milliseconds => 1e3,
-            TimeUnit::Seconds => 1.0,
+            TimeUnit::Microseconds => 6,
+            TimeUnit::Milliseconds => 3,
+            TimeUnit::Seconds => 0,
         }
     }
 
@@ -106,37 +135,65 @@ impl TimeUnit {
     }
 }
 
-/// One range of a [`TimeStyle`]: times whose magnitude, written in `unit` with `decimals`,
+/// Unit of a written frequency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrequencyUnit {
+    /// Hertz, "Hz".
+    Hertz,
+    /// Kilohertz, "kHz".
+    Kilohertz,
+}
+
+impl Unit for FrequencyUnit {
+    fn per_base_log10(self) -> i32 {
+        match self {
+            FrequencyUnit::Hertz => 0,
+            FrequencyUnit::Kilohertz => -3,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            FrequencyUnit::Hertz => "Hz",
+            FrequencyUnit::Kilohertz => "kHz",
+        }
+    }
+}
+
+/// One range of a [`Style`]: quantities whose magnitude, written in `unit` with `decimals`,
 /// reaches `from` (in that unit) are written so.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TimeStep {
+pub struct Step<U> {
     /// Smallest magnitude written this way, in `unit`.
     pub from: f64,
     /// The unit.
-    pub unit: TimeUnit,
+    pub unit: U,
     /// Decimals after the point.
     pub decimals: usize,
 }
 
-/// How a time is written: its steps from the coarsest unit down (the last one takes every
-/// smaller time).
+/// How a quantity is written: its steps from the coarsest unit down (the last one takes every
+/// smaller magnitude).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TimeStyle(pub &'static [TimeStep]);
+pub struct Style<U: 'static>(pub &'static [Step<U>]);
+
+/// How a time is written.
+pub type TimeStyle = Style<TimeUnit>;
 
 impl TimeStyle {
     /// A length, about three significant digits: "850 µs", "20.0 ms", "2.50 s".
     pub const LENGTH: Self = Self(&[
-        TimeStep {
+        Step {
             from: 1.0,
             unit: TimeUnit::Seconds,
             decimals: 2,
         },
-        TimeStep {
+        Step {
             from: 1.0,
             unit: TimeUnit::Milliseconds,
             decimals: 1,
         },
-        TimeStep {
+        Step {
             from: 0.0,
             unit: TimeUnit::Microseconds,
             decimals: 0,
@@ -146,17 +203,17 @@ impl TimeStyle {
     /// A time read under the pointer, to about a sample at 48 kHz and above: "0.250 ms",
     /// "12.50 ms", "1.2500 s".
     pub const READING: Self = Self(&[
-        TimeStep {
+        Step {
             from: 1.0,
             unit: TimeUnit::Seconds,
             decimals: 4,
         },
-        TimeStep {
+        Step {
             from: 10.0,
             unit: TimeUnit::Milliseconds,
             decimals: 2,
         },
-        TimeStep {
+        Step {
             from: 0.0,
             unit: TimeUnit::Milliseconds,
             decimals: 3,
@@ -164,33 +221,66 @@ impl TimeStyle {
     ]);
 }
 
-/// Appends `seconds` in the first step of `style` its magnitude reaches, sign only when
-/// negative (see [`TimeStyle::LENGTH`] and [`TimeStyle::READING`]). A time that the next finer
-/// step would round up to a step's first value takes that step: 999.7 µs as a length is
-/// "1.0 ms", never "1000 µs".
-pub fn write_time(seconds: f64, style: TimeStyle, out: &mut String) {
-    let magnitude = seconds.abs();
+/// How a frequency is written.
+pub type FrequencyStyle = Style<FrequencyUnit>;
+
+impl FrequencyStyle {
+    /// A frequency read under the pointer or at a peak, four significant digits: "43.07 Hz",
+    /// "440.0 Hz", "1.234 kHz", "12.35 kHz".
+    pub const READING: Self = Self(&[
+        Step {
+            from: 10.0,
+            unit: FrequencyUnit::Kilohertz,
+            decimals: 2,
+        },
+        Step {
+            from: 1.0,
+            unit: FrequencyUnit::Kilohertz,
+            decimals: 3,
+        },
+        Step {
+            from: 100.0,
+            unit: FrequencyUnit::Hertz,
+            decimals: 1,
+        },
+        Step {
+            from: 0.0,
+            unit: FrequencyUnit::Hertz,
+            decimals: 2,
+        },
+    ]);
+}
+
+/// Appends a quantity in the first step of `style` its magnitude reaches, sign only when
+/// negative; `value_in(unit)` is the quantity in `unit` (the caller converts, so a value stays
+/// exactly what it is in its own unit). A magnitude that the next finer step would round up
+/// to a step's first value takes that step: 999.7 µs as a length is "1.0 ms", never "1000 µs",
+/// so the text read back is written the same way again.
+pub fn write_styled<U: Unit>(style: Style<U>, value_in: impl Fn(U) -> f64, out: &mut String) {
     let steps = style.0;
-    let chosen = steps.iter().enumerate().find(|&(i, step)| {
-        let from = step.from / step.unit.per_second();
-        let written_finer = steps.get(i + 1).map_or(f64::INFINITY, |finer| {
-            let per_second = finer.unit.per_second();
+    let reaches = |i: usize, step: &Step<U>| {
+        let here = value_in(step.unit).abs();
+        // The number the finer step would write, in this step's unit.
+        let written_finer = steps.get(i + 1).map_or(0.0, |finer| {
             let scale = 10f64.powi(finer.decimals as i32);
-            (magnitude * per_second * scale).round() / scale / per_second
+            let written = (value_in(finer.unit).abs() * scale).round() / scale;
+            convert(written, finer.unit, step.unit)
         });
-        magnitude >= from || written_finer >= from
-    });
+        here >= step.from || written_finer >= step.from
+    };
+    let chosen = steps.iter().enumerate().find(|&(i, step)| reaches(i, step));
     // Only NaN reaches none (the last step takes everything else); it goes to the last step.
     if let Some(step) = chosen.map(|(_, step)| step).or(steps.last()) {
-        write_time_in(seconds, step.unit, step.decimals, out);
+        write_number(value_in(step.unit), step.decimals, Sign::Negative, out);
+        out.push(' ');
+        out.push_str(step.unit.symbol());
     }
 }
 
-/// Appends `seconds` in `unit` with `decimals` (sign only when negative): "2.5 s", "-5 ms".
-pub fn write_time_in(seconds: f64, unit: TimeUnit, decimals: usize, out: &mut String) {
-    write_number(seconds * unit.per_second(), decimals, Sign::Negative, out);
-    out.push(' ');
-    out.push_str(unit.symbol());
+/// Appends `seconds` as `style` writes times (see [`TimeStyle::LENGTH`] and
+/// [`TimeStyle::READING`]).
+pub fn write_time(seconds: f64, style: TimeStyle, out: &mut String) {
+    write_styled(style, |unit| convert(seconds, TimeUnit::Seconds, unit), out);
 }
 
 /// Appends a time-axis label: `seconds` in `unit` with `decimals` ("5 ms", "2.5 s"), zero as
@@ -289,21 +379,13 @@ pub fn write_correlation(correlation: f32, out: &mut String) {
 
 // ---- Frequency ----
 
-/// Appends a frequency reading, four significant digits: "43.07 Hz", "440.0 Hz", "1.234 kHz",
-/// "12.35 kHz".
+/// Appends a frequency reading ([`FrequencyStyle::READING`]): "440.0 Hz", "1.234 kHz".
 pub fn write_hz(hz: f64, out: &mut String) {
-    let (value, decimals, unit) = if hz < 100.0 {
-        (hz, 2, "Hz")
-    } else if hz < 1000.0 {
-        (hz, 1, "Hz")
-    } else if hz < 10_000.0 {
-        (hz / 1000.0, 3, "kHz")
-    } else {
-        (hz / 1000.0, 2, "kHz")
-    };
-    write_number(value, decimals, Sign::Negative, out);
-    out.push(' ');
-    out.push_str(unit);
+    write_styled(
+        FrequencyStyle::READING,
+        |unit| convert(hz, FrequencyUnit::Hertz, unit),
+        out,
+    );
 }
 
 /// Appends a frequency-axis label, "k" for thousands, shortest form up to two decimals: "20",
@@ -510,6 +592,11 @@ mod tests {
         assert_eq!(reading(440.0), "440.0 Hz");
         assert_eq!(reading(1234.5), "1.234 kHz");
         assert_eq!(reading(12_345.0), "12.35 kHz");
+        // On the value as written: 999.97 Hz is "1.000 kHz", 99.997 Hz "100.0 Hz".
+        assert_eq!(reading(999.97), "1.000 kHz");
+        assert_eq!(reading(999.94), "999.9 Hz");
+        assert_eq!(reading(99.997), "100.0 Hz");
+        assert_eq!(reading(9_999.996), "10.00 kHz");
         let tick = |hz| text(|s| write_hz_tick(hz, s));
         assert_eq!(
             [20.0, 500.0, 1000.0, 2500.0, 1250.0, 20_000.0].map(tick),
