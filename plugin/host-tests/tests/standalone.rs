@@ -55,6 +55,17 @@ impl App {
         assert_eq!(result, 0, "kill({pid}, {signal})");
     }
 
+    /// Whether `signal` was sent to the app and not yet delivered to any of its threads: the
+    /// process-wide pending set (`ShdPnd`) of `/proc/<pid>/status`. `None` once the app is gone.
+    fn signal_pending(&self, signal: i32) -> Option<bool> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let mask = status
+            .lines()
+            .find_map(|line| line.strip_prefix("ShdPnd:"))
+            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())?;
+        Some(mask & (1 << (signal - 1)) != 0)
+    }
+
     /// Waits up to `limit` for the app to exit; fails with its output if it does not.
     fn wait_for_exit(
         &mut self,
@@ -306,9 +317,14 @@ host_test!(
         let mut app = App::start();
         wait_for_window(&display, &mut app, &before);
         app.signal(libc::SIGINT);
-        // Apart, so the kernel does not merge the two into one pending signal; closing the
-        // window (Mesa tearing down its context) takes far longer than this.
-        std::thread::sleep(Duration::from_millis(20));
+        // The second one as soon as the first has been delivered: before, the kernel would merge
+        // the two into one pending signal; a fixed pause instead can outlast the whole close on
+        // a fast machine (seen in CI: 20 ms, and the app had exited 0 on the first).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while app.signal_pending(libc::SIGINT) == Some(true) {
+            assert!(Instant::now() < deadline, "the first Ctrl-C was not delivered in 5 s");
+            std::hint::spin_loop();
+        }
         app.signal(libc::SIGINT);
         let (status, took) = app.wait_for_exit(Duration::from_secs(10), "two Ctrl-C");
         let output = app.output();
