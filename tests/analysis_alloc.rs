@@ -4,9 +4,10 @@ mod analysis_support;
 
 use analysis_support::{Noise, sine_at};
 use ringscope::analysis::{
-    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, MeterSettings, Meters, Note, Scope,
-    ScopeSettings, Smoothing, Spectrum, SpectrumCurve, SpectrumSettings, TransportInfo,
-    TriggerMode, WindowKind,
+    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, MeterSettings, Meters, Note,
+    Orientation, Palette, Scope, ScopeSettings, Smoothing, Spectrogram, SpectrogramColours,
+    SpectrogramSettings, Spectrum, SpectrumCurve, SpectrumSettings, TransportInfo, TriggerMode,
+    WindowKind,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -175,4 +176,75 @@ fn feeding_and_rendering_allocate_nothing() {
         }
     });
     assert_eq!(count, 0, "allocations while feeding and rendering");
+}
+
+#[test]
+fn the_views_allocate_nothing_while_running() {
+    let rate = 48_000.0;
+    let spectrum_settings = SpectrumSettings {
+        channel_mode: ChannelMode::Overlay,
+        ..SpectrumSettings::default()
+    };
+    let mut spectrum = Spectrum::new(rate, spectrum_settings);
+    let mut spectrogram = Spectrogram::new(
+        rate,
+        SpectrogramSettings {
+            history_seconds: 2.0,
+            columns: 2000,
+            rows: 300,
+            ..SpectrogramSettings::default()
+        },
+    );
+    let mut pixels = vec![[0u8; 4]; 2000 * 300];
+    let mut noise = Noise::new(5);
+    let mut n = 0u64;
+    let mut block = vec![[0.0f32; 2]; 4096];
+    let mut frame = |block: &mut [[f32; 2]],
+                     spectrum: &mut Spectrum,
+                     spectrogram: &mut Spectrogram,
+                     len: usize| {
+        for f in block[..len].iter_mut() {
+            let x = sine_at(n, 440.0, rate, 0.5, 0.0) + 0.01 * noise.gaussian();
+            *f = [x as f32, (-0.7 * x) as f32];
+            n += 1;
+        }
+        if n.is_multiple_of(5) && len > 1 {
+            block[1] = [f32::NAN, 1e30];
+        }
+        spectrum.feed_with(&block[..len], |frame| spectrogram.push(frame));
+        let new = spectrogram.new_columns();
+        for palette in Palette::ALL {
+            let colours = SpectrogramColours::default().with_palette(palette);
+            spectrogram.paint(new.clone(), colours, Orientation::TimeAlongX, &mut pixels);
+            spectrogram.paint(new.clone(), colours, Orientation::TimeAlongY, &mut pixels);
+        }
+        std::hint::black_box(spectrogram.cell(17, 100));
+    };
+    for _ in 0..20 {
+        frame(&mut block, &mut spectrum, &mut spectrogram, 800);
+    }
+    let count = allocations_during(|| {
+        for (i, len) in [800usize, 0, 1, 4096, 333, 800]
+            .into_iter()
+            .cycle()
+            .take(300)
+            .enumerate()
+        {
+            if i % 100 == 50 {
+                spectrogram.set_frozen(true);
+            } else if i % 100 == 60 {
+                spectrogram.set_frozen(false);
+            } else if i == 150 {
+                // Same size, other history and axis: cleared, not reallocated.
+                let settings = *spectrogram.settings();
+                spectrogram.set_settings(SpectrogramSettings {
+                    history_seconds: 60.0,
+                    ..settings
+                });
+                spectrogram.reset();
+            }
+            frame(&mut block, &mut spectrum, &mut spectrogram, len);
+        }
+    });
+    assert_eq!(count, 0, "allocations while feeding and painting the views");
 }

@@ -78,6 +78,7 @@ pub mod sample_rate;
 pub mod scope;
 pub mod silence;
 pub mod smoothing;
+pub mod spectrogram;
 pub mod spectrum;
 pub mod transport;
 pub mod trigger;
@@ -96,7 +97,10 @@ pub use scope::{
 };
 pub use silence::{SILENCE_DBFS, SILENCE_THRESHOLD, frames_are_silent, is_silent};
 pub use smoothing::Smoothing;
-pub use spectrum::{FftSize, Spectrum, SpectrumCurve, SpectrumSettings};
+pub use spectrogram::{
+    Orientation, Palette, Spectrogram, SpectrogramCell, SpectrogramColours, SpectrogramSettings,
+};
+pub use spectrum::{FftSize, Spectrum, SpectrumCurve, SpectrumFrame, SpectrumSettings};
 pub use transport::{BeatSyncLength, TransportInfo};
 pub use trigger::{Edge, TriggerFinder, TriggerMode, TriggerSettings};
 pub use window::WindowKind;
