@@ -10,6 +10,7 @@
 //!   fall rate (the IEC 60268-18 digital peak meter default is 20 dB in 1.7 s ≈ 11.8 dB/s).
 //! - Correlation is `E[L·R] / sqrt(E[L²]·E[R²])` with exponential averages: +1 for
 //!   identical channels, −1 for inverted ones, about 0 for unrelated ones, and 0 in silence.
+//!   Balance is `(E[R²] − E[L²]) / (E[R²] + E[L²])` over the same averages.
 //! - Loudness is measured on L and R as a stereo programme (BS.1770 K-weighting, R128 gating);
 //!   momentary (400 ms), short-term (3 s) and integrated values refresh every 100 ms of audio.
 //!   Integrated loudness uses the crate's histogram mode, so its memory does not grow with time.
@@ -437,6 +438,20 @@ impl Meters {
             0.0
         } else {
             (lr / energy.sqrt()).clamp(-1.0, 1.0) as f32
+        }
+    }
+
+    /// Stereo balance, −1 (left only) … +1 (right only), 0 for equal levels and in silence:
+    /// `(E[R²] − E[L²]) / (E[R²] + E[L²])` over the correlation's averages (one home for the
+    /// stereo statistics). `10·log10((1 + b)/(1 − b))` is the right channel's level above the
+    /// left's, dB.
+    pub fn balance(&self) -> f32 {
+        let [_, ll, rr] = self.products;
+        let total = ll + rr;
+        if total < CORRELATION_FLOOR.sqrt() {
+            0.0
+        } else {
+            ((rr - ll) / total).clamp(-1.0, 1.0) as f32
         }
     }
 

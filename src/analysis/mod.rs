@@ -82,6 +82,7 @@ pub mod spectrogram;
 pub mod spectrum;
 pub mod transport;
 pub mod trigger;
+pub mod vectorscope;
 pub mod window;
 
 pub use axis::{FLOOR_DB, FrequencyAxis, FrequencyScale, map_power_to_columns};
@@ -103,4 +104,8 @@ pub use spectrogram::{
 pub use spectrum::{FftSize, Spectrum, SpectrumCurve, SpectrumFrame, SpectrumSettings};
 pub use transport::{BeatSyncLength, TransportInfo};
 pub use trigger::{Edge, TriggerFinder, TriggerMode, TriggerSettings};
+pub use vectorscope::{
+    MAX_AUTO_GAIN_DB, MIN_AUTO_GAIN_DB, POLAR_SECTORS, Vectorscope, VectorscopeMode,
+    VectorscopePoint, VectorscopeSettings,
+};
 pub use window::WindowKind;
