@@ -4,10 +4,11 @@ mod analysis_support;
 
 use analysis_support::{Noise, sine_at};
 use ringscope::analysis::{
-    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, MeterSettings, Meters, Note,
-    Orientation, POLAR_SECTORS, Palette, Scope, ScopeSettings, Smoothing, Spectrogram,
-    SpectrogramColours, SpectrogramSettings, Spectrum, SpectrumCurve, SpectrumSettings,
-    TransportInfo, TriggerMode, Vectorscope, VectorscopeMode, VectorscopeSettings, WindowKind,
+    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, LoudnessCurve, LoudnessHistory,
+    MeterSettings, Meters, Note, Orientation, POLAR_SECTORS, Palette, Scope, ScopeSettings,
+    Smoothing, Spectrogram, SpectrogramColours, SpectrogramSettings, Spectrum, SpectrumCurve,
+    SpectrumSettings, TransportInfo, TriggerMode, Vectorscope, VectorscopeMode,
+    VectorscopeSettings, WindowKind,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -185,6 +186,8 @@ struct Views {
     pixels: Vec<[u8; 4]>,
     vectorscopes: Vec<Vectorscope>,
     meters: Meters,
+    history: LoudnessHistory,
+    graph: Vec<ColumnMinMax>,
 }
 
 impl Views {
@@ -219,6 +222,8 @@ impl Views {
             .map(vectorscope)
             .into(),
             meters: Meters::new(rate, MeterSettings::default()),
+            history: LoudnessHistory::new(),
+            graph: vec![ColumnMinMax::default(); 2000],
         }
     }
 
@@ -240,8 +245,17 @@ impl Views {
             std::hint::black_box((vectorscope.take_points().len(), vectorscope.gain_db()));
             vectorscope.polar_levels_db(&mut levels);
         }
-        self.meters.feed(block);
+        let history = &mut self.history;
+        self.meters.feed_with(block, |b| history.push(b));
         std::hint::black_box((self.meters.correlation(), self.meters.balance()));
+        for curve in [LoudnessCurve::Momentary, LoudnessCurve::ShortTerm] {
+            for span in [60.0, 1800.0] {
+                history.render(curve, span, &mut self.graph);
+            }
+            std::hint::black_box(history.value_at(curve, 12.3));
+        }
+        let loudness = self.meters.loudness();
+        std::hint::black_box((loudness.plr_lu(), loudness.range_lu));
     }
 }
 
@@ -285,6 +299,7 @@ fn the_views_allocate_nothing_while_running() {
                     ..settings
                 });
                 views.spectrogram.reset();
+                views.meters.reset_loudness();
                 for vectorscope in &mut views.vectorscopes {
                     let settings = *vectorscope.settings();
                     vectorscope.set_settings(VectorscopeSettings {

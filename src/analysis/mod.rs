@@ -71,6 +71,7 @@ pub mod channel;
 pub mod decimate;
 pub mod health;
 mod history;
+pub mod loudness;
 pub mod meters;
 pub mod note;
 pub mod peak;
@@ -89,7 +90,11 @@ pub use axis::{FLOOR_DB, FrequencyAxis, FrequencyScale, map_power_to_columns};
 pub use channel::{Channel, ChannelMode, Frame};
 pub use decimate::{ColumnMinMax, decimate_min_max};
 pub use health::InputHealth;
-pub use meters::{ChannelLevels, Loudness, MeterSettings, Meters};
+pub use loudness::{
+    Loudness, LoudnessBlock, LoudnessCurve, LoudnessHistory, MAX_LOUDNESS_HISTORY_SECONDS,
+    MIN_LOUDNESS_SPAN_SECONDS,
+};
+pub use meters::{ChannelLevels, MeterSettings, Meters};
 pub use note::Note;
 pub use peak::SpectralPeak;
 pub use sample_rate::{FALLBACK_SAMPLE_RATE, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, valid_sample_rate};
