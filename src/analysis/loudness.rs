@@ -9,7 +9,7 @@
 //! | figure | source |
 //! |---|---|
 //! | integrated loudness (BS.1770 gating) | `ebur128`'s `loudness_global`, histogram mode |
-//! | loudness range (EBU Tech 3342: short-term values every 1 s, gated at −70 LUFS and 20 LU below their integrated loudness, 10th to 95th percentile) | `ebur128`'s `loudness_range`, histogram mode |
+//! | loudness range (EBU Tech 3342: short-term values on a 1 s grid, gated at −70 LUFS and 20 LU below their integrated loudness, 10th to 95th percentile) | `ebur128`'s `loudness_range`, histogram mode |
 //! | true peak of the programme (4× oversampled below 96 kHz) | `ebur128`'s `true_peak` of L and R |
 //! | momentary (400 ms) and short-term (3 s) loudness | ours: the mean of the crate's last 4 and 30 consecutive 100 ms block energies (exactly the energy over 400 ms and 3 s, see [`meters`](super::meters)) |
 //! | maximum momentary and short-term loudness | ours: the largest of those values, every 100 ms, since the loudness reset |
@@ -17,8 +17,8 @@
 //! | the history | ours: [`LoudnessHistory`] |
 //!
 //! The histogram mode keeps memory constant however long the programme runs, at the cost of
-//! quantising block loudness to 0.1 LU steps before gating (integrated and LRA within ±0.05 LU
-//! of the exact computation).
+//! quantising block loudness to 0.1 LU steps before gating (integrated loudness within
+//! ±0.05 LU of the exact computation, LRA in 0.1 LU steps).
 
 use super::axis::FLOOR_DB;
 use super::decimate::ColumnMinMax;

@@ -29,7 +29,10 @@
 //! |---|---|---|
 //! | [`Scope`] | [`Scope::feed`], [`Scope::feed_transport`] | [`Scope::view`] → [`ScopeView`], then [`Scope::render`] into `&mut [ColumnMinMax]` |
 //! | [`Spectrum`] | [`Spectrum::feed`] | [`Spectrum::render`] into `&mut [f32]` (dBFS per column); [`Spectrum::peak`], [`Spectrum::level_at`], [`Spectrum::power`] |
-//! | [`Meters`] | [`Meters::feed`] | [`Meters::levels`], [`Meters::correlation`], [`Meters::loudness`] |
+//! | [`Meters`] | [`Meters::feed`], or [`Meters::feed_with`] to hand each 100 ms block to a [`LoudnessHistory`] | [`Meters::levels`], [`Meters::correlation`], [`Meters::balance`], [`Meters::loudness`] (integrated, LRA, maxima, PLR) |
+//! | [`Spectrogram`] | [`Spectrogram::push`], from [`Spectrum::feed_with`]'s frames | [`Spectrogram::new_columns`], then [`Spectrogram::paint`] into `&mut [[u8; 4]]`; [`Spectrogram::cell`] |
+//! | [`Vectorscope`] | [`Vectorscope::feed`] | [`Vectorscope::take_points`] and [`Vectorscope::gain`], or [`Vectorscope::polar_levels_db`] |
+//! | [`LoudnessHistory`] | [`LoudnessHistory::push`], from [`Meters::feed_with`]'s blocks | [`LoudnessHistory::render`] into `&mut [ColumnMinMax]`; [`LoudnessHistory::value_at`] |
 //!
 //! Settings are plain `Copy` structs ([`ScopeSettings`] with [`TriggerSettings`],
 //! [`SpectrumSettings`], [`MeterSettings`]) applied with `set_settings`; out-of-range values are
@@ -64,7 +67,10 @@
 //!
 //! See [`spectrum`] (dBFS of sines and per-bin noise), [`window`] (coherent gain, ENBW,
 //! scalloping loss per window), [`meters`] (peak, RMS, correlation and loudness conventions),
-//! [`decimate`] (what a pixel column holds) and [`trigger`] (sub-sample trigger positions).
+//! [`loudness`] (which loudness figure comes from `ebur128` and which is ours), [`decimate`]
+//! (what a pixel column holds), [`spectrogram`] (how FFT frames become pixel columns and rows),
+//! [`vectorscope`] (the goniometer's axes and its decimation) and [`trigger`] (sub-sample
+//! trigger positions). `docs/views.md` gathers the rules of the three newer views.
 
 pub mod axis;
 pub mod channel;
