@@ -256,6 +256,16 @@ fn each_column_is_handed_out_once_and_at_most_an_image_wide() {
             "row {row}: {pixel:?} for {level} dB"
         );
     }
+    // Each part of a wrapping run is a block of consecutive slots.
+    for part in spectrogram.split_at_wrap(new.clone()) {
+        let slots: Vec<usize> = part.clone().map(|n| spectrogram.slot(n)).collect();
+        assert!(
+            slots.windows(2).all(|w| w[1] == w[0] + 1),
+            "{part:?}: {slots:?}"
+        );
+    }
+    let [a, b] = spectrogram.split_at_wrap(new.clone());
+    assert_eq!((a.start, a.end, b.end), (new.start, b.start, new.end));
     // A reset clears the image and hands every column out again, to be repainted.
     spectrogram.reset();
     assert_eq!(spectrogram.new_columns(), spectrogram.held());
@@ -330,4 +340,37 @@ fn nan_inf_and_huge_samples_are_counted_by_the_spectrum_and_harmless_here() {
         let column = spectrogram.column(n).unwrap();
         assert!(column.iter().all(|x| !x.is_nan()), "column {n}");
     }
+}
+
+#[test]
+fn the_picture_settles_when_the_last_loud_column_scrolls_out() {
+    let settings = SpectrogramSettings {
+        history_seconds: 2.0,
+        columns: 200,
+        rows: 100,
+        ..SpectrogramSettings::default()
+    };
+    let mut spectrum = Spectrum::new(RATE, SpectrumSettings::default());
+    let mut spectrogram = Spectrogram::new(RATE, settings);
+    let settle = spectrogram.settle_seconds(&spectrum);
+    let tone = left(RATE as usize, |n| sine_at(n, 1000.0, RATE, 0.5, 0.0));
+    spectrum.feed_with(&tone, |frame| spectrogram.push(frame));
+    let all_silent = |spectrogram: &Spectrogram| {
+        spectrogram.held().all(|n| {
+            spectrogram
+                .column(n)
+                .unwrap()
+                .iter()
+                .all(|&x| x == FLOOR_DB)
+        })
+    };
+    let silence = vec![[0.0f32; 2]; ((settle - 0.05) * RATE) as usize];
+    spectrum.feed_with(&silence, |frame| spectrogram.push(frame));
+    assert!(
+        !all_silent(&spectrogram),
+        "still changing 50 ms before its settle time"
+    );
+    let rest = vec![[0.0f32; 2]; (0.05 * RATE) as usize + 1];
+    spectrum.feed_with(&rest, |frame| spectrogram.push(frame));
+    assert!(all_silent(&spectrogram), "settled after {settle} s");
 }

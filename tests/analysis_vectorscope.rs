@@ -292,3 +292,51 @@ fn nan_inf_and_huge_samples_are_counted_and_harmless() {
         assert!(levels.iter().all(|l| l.is_finite() && *l < 0.0), "{mode:?}");
     }
 }
+
+#[test]
+fn the_picture_settles_when_gain_and_levels_have_come_to_rest() {
+    let full = stereo(48_000, |n| {
+        let x = sine_at(n, 997.0, RATE, 1.0, 0.0);
+        [x, x]
+    });
+    let silent_for = |scope: &mut Vectorscope, seconds: f64| {
+        let silence = vec![[0.0f32; 2]; 800];
+        for _ in 0..(seconds * RATE / 800.0).ceil() as usize {
+            scope.feed(&silence);
+        }
+    };
+    // Auto-gain: rises to its largest gain.
+    let mut scope = vectorscope(VectorscopeMode::Lissajous);
+    let settle = scope.settle_seconds(60.0);
+    scope.feed(&full);
+    silent_for(&mut scope, settle - 0.1);
+    assert!(scope.gain_db() < MAX_AUTO_GAIN_DB, "{}", scope.gain_db());
+    silent_for(&mut scope, 0.1);
+    assert_eq!(scope.gain_db(), MAX_AUTO_GAIN_DB);
+    // Polar level, manual gain: the levels fall 60 dB below full scale.
+    let mut scope = Vectorscope::new(
+        RATE,
+        VectorscopeSettings {
+            mode: VectorscopeMode::PolarLevel,
+            auto_gain: false,
+            ..VectorscopeSettings::default()
+        },
+    );
+    let settle = scope.settle_seconds(60.0);
+    // A full-scale mono square wave: every sample at radius 1, the top of the scale (0 dB).
+    let square = stereo(800, |n| if n % 2 == 0 { [1.0; 2] } else { [-1.0; 2] });
+    for _ in 0..180 {
+        scope.feed(&square);
+    }
+    let top = |scope: &Vectorscope| {
+        let mut levels = [0.0; POLAR_SECTORS];
+        scope.polar_levels_db(&mut levels);
+        levels.into_iter().fold(FLOOR_DB, f32::max)
+    };
+    let start = top(&scope);
+    assert!(start.abs() < 0.01, "{start}");
+    silent_for(&mut scope, settle - 0.1);
+    assert!(top(&scope) > -60.0, "{}", top(&scope));
+    silent_for(&mut scope, 0.1);
+    assert!(top(&scope) <= -60.0, "{}", top(&scope));
+}

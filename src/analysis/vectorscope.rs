@@ -29,7 +29,7 @@
 //! [`Meters::correlation`]: super::Meters::correlation
 //! [`Meters::balance`]: super::Meters::balance
 
-use super::axis::{FLOOR_DB, power_to_db};
+use super::axis::{FLOOR_DB, decay_seconds, power_to_db};
 use super::channel::{Channel, Frame};
 use super::health::InputHealth;
 use super::sample_rate::valid_sample_rate;
@@ -253,6 +253,33 @@ impl Vectorscope {
         self.stride = 1;
         self.countdown = 0;
         self.taken = false;
+    }
+
+    /// How long the picture keeps changing once the input turns silent, in seconds of fed
+    /// audio, on a level scale `range_db` deep: points collapse at once; auto-gain rises from
+    /// a full-scale peak to its largest gain at the release rate; polar levels decay from full
+    /// scale through the scale.
+    ///
+    /// ```
+    /// use ringscope::analysis::{Vectorscope, VectorscopeSettings};
+    /// let scope = Vectorscope::new(48_000.0, VectorscopeSettings::default());
+    /// // Auto-gain: 2 s · ln(1 / (0.9 · 10^(−40/20))) ≈ 9.42 s.
+    /// assert!((scope.settle_seconds(60.0) - 9.42).abs() < 0.01);
+    /// ```
+    pub fn settle_seconds(&self, range_db: f64) -> f64 {
+        let settings = &self.settings;
+        let gain = if settings.auto_gain {
+            let quietest = AUTO_GAIN_TARGET as f64 * 10f64.powf(-MAX_AUTO_GAIN_DB as f64 / 20.0);
+            settings.release_seconds * -quietest.ln()
+        } else {
+            0.0
+        };
+        let levels = if settings.mode == VectorscopeMode::PolarLevel {
+            decay_seconds(settings.level_seconds, range_db.max(0.0))
+        } else {
+            0.0
+        };
+        gain.max(levels)
     }
 
     /// Counts of NaN/Inf/out-of-range/subnormal samples fed (replaced by 0).

@@ -35,7 +35,8 @@
 //!
 //! Column `n` lives in slot `n mod columns` ([`Spectrogram::slot`]). The editor keeps a texture
 //! of that width, asks [`Spectrogram::new_columns`] once per display frame, paints only those
-//! ([`Spectrogram::paint`]) and uploads them at their slot (egui's `set_partial`); it draws the
+//! ([`Spectrogram::paint`], each part of [`Spectrogram::split_at_wrap`]) and uploads them at
+//! their slot (egui's `set_partial`); it draws the
 //! texture in two parts split at the newest slot. Cost per display frame grows with the
 //! columns that arrived, never with the history.
 
@@ -188,7 +189,8 @@ pub struct SpectrogramCell {
 /// let count = spectrogram.paint(new.clone(), SpectrogramColours::default(),
 ///     Orientation::TimeAlongX, &mut pixels);
 /// assert_eq!(count as u64, new.end - new.start);
-/// // Upload the `count × 400` image at x = spectrogram.slot(new.start) (two parts if it wraps).
+/// // Upload the `count × 400` image at x = spectrogram.slot(new.start); when the run wraps
+/// // past the texture's right edge, paint and upload each part of `split_at_wrap(new)`.
 /// let row = (FrequencyAxis::default().fraction_of(1000.0) * 400.0) as usize;
 /// let level = spectrogram.column(new.end - 1).unwrap()[row];
 /// assert!(level > -8.0 && level < -6.0, "{level}"); // −6.02 dBFS, less Hann scalloping
@@ -330,6 +332,23 @@ impl Spectrogram {
         self.spc / self.sample_rate
     }
 
+    /// How long the picture keeps changing once the input turns silent, in seconds of fed
+    /// audio, fed by `spectrum`: its last frame holding signal passes (one FFT), the column it
+    /// lands in completes (up to a hop and a column later), and that column scrolls out of the
+    /// history.
+    ///
+    /// ```
+    /// use ringscope::analysis::*;
+    /// let spectrum = Spectrum::new(48_000.0, SpectrumSettings::default()); // 8192, hop 2048
+    /// let spectrogram = Spectrogram::new(48_000.0, SpectrogramSettings::default()); // 10 s
+    /// let expected = (8192.0 + 2048.0) / 48_000.0 + 10.0 + 0.01;
+    /// assert!((spectrogram.settle_seconds(&spectrum) - expected).abs() < 1e-9);
+    /// ```
+    pub fn settle_seconds(&self, spectrum: &super::Spectrum) -> f64 {
+        let frame = (spectrum.settings().fft_size.len() + spectrum.hop()) as f64;
+        frame / spectrum.sample_rate() + self.settings.history_seconds + self.seconds_per_column()
+    }
+
     /// Takes one FFT frame (from [`Spectrum::feed_with`](super::Spectrum::feed_with)); completes
     /// the columns before it. Frames must come in stream order, as the spectrum hands them out;
     /// a frame centred before the open column (after an FFT size change) joins the open column.
@@ -421,6 +440,23 @@ impl Spectrogram {
     /// The texture slot (x, or y for a waterfall) of column `n`.
     pub fn slot(&self, n: u64) -> usize {
         (n % self.settings.columns as u64) as usize
+    }
+
+    /// `columns` split where the slots wrap from the texture's last to its first: each part is
+    /// one upload of consecutive slots (the second is empty when there is no wrap).
+    ///
+    /// ```
+    /// use ringscope::analysis::{Spectrogram, SpectrogramSettings};
+    /// let settings = SpectrogramSettings { columns: 100, ..SpectrogramSettings::default() };
+    /// let spectrogram = Spectrogram::new(48_000.0, settings);
+    /// assert_eq!(spectrogram.split_at_wrap(195..210), [195..200, 200..210]);
+    /// assert_eq!(spectrogram.split_at_wrap(201..210), [201..210, 210..210]);
+    /// ```
+    pub fn split_at_wrap(&self, columns: Range<u64>) -> [Range<u64>; 2] {
+        let width = self.settings.columns as u64;
+        let wrap = (columns.start / width + 1) * width;
+        let middle = wrap.clamp(columns.start, columns.end.max(columns.start));
+        [columns.start..middle, middle..columns.end.max(middle)]
     }
 
     /// The dB values of column `n` (row 0 at the axis's low end), if it is still held.
