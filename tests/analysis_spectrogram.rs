@@ -374,3 +374,74 @@ fn the_picture_settles_when_the_last_loud_column_scrolls_out() {
     spectrum.feed_with(&rest, |frame| spectrogram.push(frame));
     assert!(all_silent(&spectrogram), "settled after {settle} s");
 }
+
+#[test]
+fn the_overlay_mode_shows_the_louder_channel_per_cell() {
+    // L and R are two frames of one hop: each cell keeps the larger, so both tones show.
+    let bin_hz = RATE / 8192.0;
+    let (left_hz, right_hz) = (171.0 * bin_hz, 512.0 * bin_hz);
+    let frames: Vec<[f32; 2]> = (0..RATE as u64)
+        .map(|n| {
+            [
+                sine_at(n, left_hz, RATE, 0.5, 0.0) as f32,
+                sine_at(n, right_hz, RATE, 0.25, 0.0) as f32,
+            ]
+        })
+        .collect();
+    let spectrum = SpectrumSettings {
+        channel_mode: ChannelMode::Overlay,
+        ..spectrum_settings(FftSize::N8192, 0.75, WindowKind::Hann)
+    };
+    let settings = SpectrogramSettings::default();
+    let (_, spectrogram) = run(spectrum, settings, &frames);
+    let column = spectrogram.column(spectrogram.held().end - 1).unwrap();
+    let left_level = column[row_of(&settings, left_hz)] as f64;
+    let right_level = column[row_of(&settings, right_hz)] as f64;
+    assert!(
+        (left_level - db(0.5)).abs() <= 0.5,
+        "left tone: {left_level}"
+    );
+    assert!(
+        (right_level - db(0.25)).abs() <= 0.5,
+        "right tone: {right_level}"
+    );
+}
+
+#[test]
+fn a_burst_shorter_than_a_column_shows_at_its_level() {
+    // 60 s over 2000 px at FFT 512, 87.5 %: 22.5 frames per 1440-sample column. A 512-sample
+    // burst in column 40 is seen whole by one frame only; the column keeps that frame's level.
+    let settings = SpectrogramSettings {
+        history_seconds: 60.0,
+        columns: 2000,
+        rows: 256,
+        axis: FrequencyAxis {
+            scale: FrequencyScale::Linear,
+            min_hz: 0.0,
+            max_hz: 24_000.0,
+        },
+    };
+    let hz = 12.0 * RATE / 512.0;
+    // Frames are centred at −192 + 64·j; column 40 starts at the centre of frame 900.
+    let burst = (-192 + 64 * 911 - 256)..(-192 + 64 * 911 + 256);
+    let frames = left(1440 * 45, |n| {
+        if burst.contains(&(n as i64)) {
+            sine_at(n - burst.start as u64, hz, RATE, 0.5, 0.0)
+        } else {
+            0.0
+        }
+    });
+    let spectrum = spectrum_settings(FftSize::N512, 0.875, WindowKind::Hann);
+    let (_, spectrogram) = run(spectrum, settings, &frames);
+    let row = row_of(&settings, hz);
+    let level = |c: u64| spectrogram.column(c).unwrap()[row] as f64;
+    let span = spectrogram.column_span(40).unwrap();
+    assert!(span.contains(&(burst.start as f64)) && span.contains(&(burst.end as f64)));
+    assert!((level(40) - db(0.5)).abs() <= 0.5, "{}", level(40));
+    assert!(
+        level(39) < -100.0 && level(41) < -100.0,
+        "{} {}",
+        level(39),
+        level(41)
+    );
+}

@@ -213,8 +213,10 @@ pub struct Spectrogram {
     /// Per-row maximum of the open column's frames, and whether it holds any.
     open: Vec<f32>,
     open_filled: bool,
-    /// The newest frame's rows (what an empty column repeats), and the current frame's.
+    /// The newest hop's rows (what an empty column repeats: the maximum over the hop's traces),
+    /// that hop's centre, and the current frame's rows.
     last: Vec<f32>,
+    last_centre: Option<i64>,
     scratch: Vec<f32>,
     frozen: bool,
     tables: PaletteTables,
@@ -247,6 +249,7 @@ impl Spectrogram {
             open: Vec::new(),
             open_filled: false,
             last: Vec::new(),
+            last_centre: None,
             scratch: Vec::new(),
             frozen: false,
             tables: PaletteTables::new(),
@@ -308,6 +311,7 @@ impl Spectrogram {
 
     fn restart_clock(&mut self) {
         self.open_start = None;
+        self.last_centre = None;
         self.open.fill(FLOOR_DB);
         self.open_filled = false;
     }
@@ -382,7 +386,15 @@ impl Spectrogram {
             *open = open.max(row);
         }
         self.open_filled = true;
-        core::mem::swap(&mut self.last, &mut self.scratch);
+        if self.last_centre == Some(frame.centre) {
+            // Another trace of the same hop (the overlay's right channel).
+            for (last, &row) in self.last.iter_mut().zip(&self.scratch) {
+                *last = last.max(row);
+            }
+        } else {
+            core::mem::swap(&mut self.last, &mut self.scratch);
+            self.last_centre = Some(frame.centre);
+        }
     }
 
     /// Writes the open column and `count − 1` empty ones after it.
