@@ -4,8 +4,10 @@
 //! Run with `cargo bench --bench analysis`.
 
 use ringscope::analysis::{
-    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, MeterSettings, Meters, Scope,
-    ScopeSettings, Smoothing, Spectrum, SpectrumCurve, SpectrumSettings, TriggerMode, WindowKind,
+    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, LoudnessCurve, LoudnessHistory,
+    MeterSettings, Meters, Orientation, POLAR_SECTORS, Scope, ScopeSettings, Smoothing,
+    Spectrogram, SpectrogramColours, SpectrogramSettings, Spectrum, SpectrumCurve,
+    SpectrumSettings, TriggerMode, Vectorscope, VectorscopeMode, VectorscopeSettings, WindowKind,
 };
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -13,6 +15,8 @@ use std::time::{Duration, Instant};
 const RATE: f64 = 48_000.0;
 const FRAMES_PER_PICTURE: usize = 800;
 const COLUMNS: usize = 2000;
+/// The spectrogram's height, rows.
+const ROWS: usize = 600;
 const BUDGET: Duration = Duration::from_micros(16_667);
 const WARM_UP: usize = 200;
 const MEASURED: usize = 3000;
@@ -45,6 +49,10 @@ struct Parts {
     spectrum_columns: Vec<f32>,
     axis: FrequencyAxis,
     traces: ChannelMode,
+    spectrogram: Spectrogram,
+    pixels: Vec<[u8; 4]>,
+    vectorscope: Vectorscope,
+    history: LoudnessHistory,
 }
 
 impl Parts {
@@ -73,6 +81,76 @@ impl Parts {
             spectrum_columns: vec![0.0; COLUMNS],
             axis: FrequencyAxis::default(),
             traces,
+            spectrogram: Spectrogram::new(
+                RATE,
+                SpectrogramSettings {
+                    history_seconds: 10.0,
+                    columns: COLUMNS,
+                    rows: ROWS,
+                    axis: FrequencyAxis::default(),
+                },
+            ),
+            pixels: vec![[0; 4]; COLUMNS * ROWS],
+            vectorscope: Vectorscope::new(RATE, VectorscopeSettings::default()),
+            history: LoudnessHistory::new(),
+        }
+    }
+
+    fn spectrum_hooked(&mut self, block: &[[f32; 2]]) {
+        self.spectrum.feed_with(block, |frame| {
+            black_box(frame.power[100]);
+        });
+        for &channel in self.traces.channels() {
+            for curve in [SpectrumCurve::Average, SpectrumCurve::PeakHold] {
+                self.spectrum
+                    .render(channel, curve, &self.axis, &mut self.spectrum_columns);
+                black_box(&self.spectrum_columns);
+            }
+        }
+    }
+
+    /// The spectrum (average and peak hold drawn) with the spectrogram built from its frames,
+    /// the new columns painted.
+    fn spectrum_and_spectrogram(&mut self, block: &[[f32; 2]]) {
+        let spectrogram = &mut self.spectrogram;
+        self.spectrum
+            .feed_with(block, |frame| spectrogram.push(frame));
+        let new = spectrogram.new_columns();
+        let colours = SpectrogramColours::default();
+        spectrogram.paint(new, colours, Orientation::TimeAlongX, &mut self.pixels);
+        black_box(spectrogram.cell(10, 300));
+        for &channel in self.traces.channels() {
+            for curve in [SpectrumCurve::Average, SpectrumCurve::PeakHold] {
+                self.spectrum
+                    .render(channel, curve, &self.axis, &mut self.spectrum_columns);
+                black_box(&self.spectrum_columns);
+            }
+        }
+    }
+
+    fn vectorscope(&mut self, block: &[[f32; 2]]) {
+        self.vectorscope.feed(block);
+        black_box((
+            self.vectorscope.take_points().len(),
+            self.vectorscope.gain(),
+        ));
+        let mut levels = [0.0; POLAR_SECTORS];
+        self.vectorscope.polar_levels_db(&mut levels);
+        black_box(levels);
+    }
+
+    /// The meters with the loudness history fed, both curves drawn over 30 min.
+    fn meters_and_history(&mut self, block: &[[f32; 2]]) {
+        let history = &mut self.history;
+        self.meters.feed_with(block, |b| history.push(b));
+        for channel in Channel::ALL {
+            black_box(self.meters.levels(channel));
+        }
+        black_box((self.meters.correlation(), self.meters.balance()));
+        black_box(self.meters.loudness().plr_lu());
+        for curve in [LoudnessCurve::Momentary, LoudnessCurve::ShortTerm] {
+            history.render(curve, 1800.0, &mut self.scope_columns);
+            black_box(&self.scope_columns);
         }
     }
 
@@ -212,4 +290,50 @@ fn main() {
             },
         );
     }
+    let traces = ChannelMode::Overlay;
+    let label = "2 traces (L+R overlay)";
+    let mut parts = Parts::new(traces, 0.02);
+    run(
+        format!("spectrum as above through `feed_with` (a no-op frame hook), {label}"),
+        &mut |b| parts.spectrum_hooked(b),
+    );
+    let mut parts = Parts::new(traces, 0.02);
+    run(
+        format!(
+            "spectrum + spectrogram ({COLUMNS} × {ROWS} px, 10 s, new columns painted), {label}"
+        ),
+        &mut |b| parts.spectrum_and_spectrogram(b),
+    );
+    for (mode, name) in [
+        (VectorscopeMode::Lissajous, "Lissajous"),
+        (VectorscopeMode::PolarSample, "polar sample"),
+        (VectorscopeMode::PolarLevel, "polar level"),
+    ] {
+        let mut parts = Parts::new(traces, 0.02);
+        parts.vectorscope.set_settings(VectorscopeSettings {
+            mode,
+            ..VectorscopeSettings::default()
+        });
+        run(format!("vectorscope, {name}, auto-gain"), &mut |b| {
+            parts.vectorscope(b)
+        });
+    }
+    let mut parts = Parts::new(traces, 0.02);
+    run(
+        "meters + loudness history (LRA, PLR; M and S drawn over 30 min)".to_string(),
+        &mut |b| parts.meters_and_history(b),
+    );
+    let mut parts = Parts::new(traces, 0.02);
+    run(
+        format!(
+            "**total, every view: scope 20 ms + spectrum + spectrogram + vectorscope + meters + \
+             loudness history, FFT 8192, 75 %, {COLUMNS} px, {label}**"
+        ),
+        &mut |b| {
+            parts.scope(b);
+            parts.spectrum_and_spectrogram(b);
+            parts.vectorscope(b);
+            parts.meters_and_history(b);
+        },
+    );
 }

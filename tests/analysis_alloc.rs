@@ -4,9 +4,11 @@ mod analysis_support;
 
 use analysis_support::{Noise, sine_at};
 use ringscope::analysis::{
-    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, MeterSettings, Meters, Note, Scope,
-    ScopeSettings, Smoothing, Spectrum, SpectrumCurve, SpectrumSettings, TransportInfo,
-    TriggerMode, WindowKind,
+    Channel, ChannelMode, ColumnMinMax, FftSize, FrequencyAxis, LoudnessCurve, LoudnessHistory,
+    MeterSettings, Meters, Note, Orientation, POLAR_SECTORS, Palette, Scope, ScopeSettings,
+    Smoothing, Spectrogram, SpectrogramColours, SpectrogramSettings, Spectrum, SpectrumCurve,
+    SpectrumSettings, TransportInfo, TriggerMode, Vectorscope, VectorscopeMode,
+    VectorscopeSettings, WindowKind,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -175,4 +177,141 @@ fn feeding_and_rendering_allocate_nothing() {
         }
     });
     assert_eq!(count, 0, "allocations while feeding and rendering");
+}
+
+/// Every new view, fed and read as the editor does once per display frame.
+struct Views {
+    spectrum: Spectrum,
+    spectrogram: Spectrogram,
+    pixels: Vec<[u8; 4]>,
+    vectorscopes: Vec<Vectorscope>,
+    meters: Meters,
+    history: LoudnessHistory,
+    graph: Vec<ColumnMinMax>,
+}
+
+impl Views {
+    fn new(rate: f64) -> Self {
+        let spectrum_settings = SpectrumSettings {
+            channel_mode: ChannelMode::Overlay,
+            ..SpectrumSettings::default()
+        };
+        let spectrogram_settings = SpectrogramSettings {
+            history_seconds: 2.0,
+            columns: 2000,
+            rows: 300,
+            ..SpectrogramSettings::default()
+        };
+        let vectorscope = |mode| {
+            let settings = VectorscopeSettings {
+                mode,
+                max_points: 1024,
+                ..VectorscopeSettings::default()
+            };
+            Vectorscope::new(rate, settings)
+        };
+        Self {
+            spectrum: Spectrum::new(rate, spectrum_settings),
+            spectrogram: Spectrogram::new(rate, spectrogram_settings),
+            pixels: vec![[0u8; 4]; 2000 * 300],
+            vectorscopes: [
+                VectorscopeMode::Lissajous,
+                VectorscopeMode::PolarSample,
+                VectorscopeMode::PolarLevel,
+            ]
+            .map(vectorscope)
+            .into(),
+            meters: Meters::new(rate, MeterSettings::default()),
+            history: LoudnessHistory::new(),
+            graph: vec![ColumnMinMax::default(); 2000],
+        }
+    }
+
+    fn display_frame(&mut self, block: &[[f32; 2]]) {
+        let spectrogram = &mut self.spectrogram;
+        self.spectrum
+            .feed_with(block, |frame| spectrogram.push(frame));
+        let new = spectrogram.new_columns();
+        for palette in Palette::ALL {
+            let colours = SpectrogramColours::default().with_palette(palette);
+            for orientation in [Orientation::TimeAlongX, Orientation::TimeAlongY] {
+                spectrogram.paint(new.clone(), colours, orientation, &mut self.pixels);
+            }
+        }
+        std::hint::black_box(spectrogram.cell(17, 100));
+        let mut levels = [0.0; POLAR_SECTORS];
+        for vectorscope in &mut self.vectorscopes {
+            vectorscope.feed(block);
+            std::hint::black_box((vectorscope.take_points().len(), vectorscope.gain_db()));
+            vectorscope.polar_levels_db(&mut levels);
+        }
+        let history = &mut self.history;
+        self.meters.feed_with(block, |b| history.push(b));
+        std::hint::black_box((self.meters.correlation(), self.meters.balance()));
+        for curve in [LoudnessCurve::Momentary, LoudnessCurve::ShortTerm] {
+            for span in [60.0, 1800.0] {
+                history.render(curve, span, &mut self.graph);
+            }
+            std::hint::black_box(history.value_at(curve, 12.3));
+        }
+        let loudness = self.meters.loudness();
+        std::hint::black_box((loudness.plr_lu(), loudness.range_lu));
+    }
+}
+
+#[test]
+fn the_views_allocate_nothing_while_running() {
+    let rate = 48_000.0;
+    let mut views = Views::new(rate);
+    let mut noise = Noise::new(5);
+    let mut n = 0u64;
+    let mut block = vec![[0.0f32; 2]; 4096];
+    let mut frame = |block: &mut [[f32; 2]], views: &mut Views, len: usize| {
+        for f in block[..len].iter_mut() {
+            let x = sine_at(n, 440.0, rate, 0.5, 0.0) + 0.01 * noise.gaussian();
+            *f = [x as f32, (-0.7 * x) as f32];
+            n += 1;
+        }
+        if n.is_multiple_of(5) && len > 1 {
+            block[1] = [f32::NAN, 1e30];
+        }
+        views.display_frame(&block[..len]);
+    };
+    for _ in 0..20 {
+        frame(&mut block, &mut views, 800);
+    }
+    let count = allocations_during(|| {
+        for (i, len) in [800usize, 0, 1, 4096, 333, 800]
+            .into_iter()
+            .cycle()
+            .take(300)
+            .enumerate()
+        {
+            if i % 100 == 50 {
+                views.spectrogram.set_frozen(true);
+            } else if i % 100 == 60 {
+                views.spectrogram.set_frozen(false);
+            } else if i == 150 {
+                // Same size, other history: cleared, not reallocated.
+                let settings = *views.spectrogram.settings();
+                views.spectrogram.set_settings(SpectrogramSettings {
+                    history_seconds: 60.0,
+                    ..settings
+                });
+                views.spectrogram.reset();
+                views.meters.reset_loudness();
+                for vectorscope in &mut views.vectorscopes {
+                    let settings = *vectorscope.settings();
+                    vectorscope.set_settings(VectorscopeSettings {
+                        auto_gain: false,
+                        max_points: 512,
+                        ..settings
+                    });
+                    vectorscope.reset();
+                }
+            }
+            frame(&mut block, &mut views, len);
+        }
+    });
+    assert_eq!(count, 0, "allocations while feeding and reading the views");
 }

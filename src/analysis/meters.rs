@@ -10,16 +10,19 @@
 //!   fall rate (the IEC 60268-18 digital peak meter default is 20 dB in 1.7 s ≈ 11.8 dB/s).
 //! - Correlation is `E[L·R] / sqrt(E[L²]·E[R²])` with exponential averages: +1 for
 //!   identical channels, −1 for inverted ones, about 0 for unrelated ones, and 0 in silence.
+//!   Balance is `(E[R²] − E[L²]) / (E[R²] + E[L²])` over the same averages.
 //! - Loudness is measured on L and R as a stereo programme (BS.1770 K-weighting, R128 gating);
 //!   momentary (400 ms), short-term (3 s) and integrated values refresh every 100 ms of audio.
 //!   Integrated loudness uses the crate's histogram mode, so its memory does not grow with time.
 //!   Momentary and short-term loudness are the means of the last 4 and 30 consecutive 100 ms
 //!   block energies, which is exactly the energy over 400 ms and 3 s but costs one 100 ms
-//!   window per refresh instead of a pass over 3 s of audio.
+//!   window per refresh instead of a pass over 3 s of audio. Which figures come from the
+//!   crate and which are ours: see [`Loudness`].
 
 use super::axis::{FLOOR_DB, decay_seconds, power_to_db};
 use super::channel::{Channel, Frame};
 use super::health::InputHealth;
+pub use super::loudness::{Loudness, LoudnessBlock};
 use super::sample_rate::valid_sample_rate;
 use ebur128::{EbuR128, Mode};
 
@@ -82,38 +85,6 @@ pub struct ChannelLevels {
     pub max_true_peak_db: f32,
     /// RMS level.
     pub rms_db: f32,
-}
-
-/// EBU R128 loudness, LUFS (`-inf` until there is enough non-silent audio).
-///
-/// ```
-/// use ringscope::analysis::{MeterSettings, Meters};
-/// let mut meters = Meters::new(48_000.0, MeterSettings::default());
-/// assert_eq!(meters.loudness().integrated_lufs, f64::NEG_INFINITY);
-/// let noise: Vec<[f32; 2]> = (0..96_000u32)
-///     .map(|n| { let x = ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / 16_777_216.0 - 0.5) * 0.2; [x, x] })
-///     .collect();
-/// meters.feed(&noise);
-/// assert!(meters.loudness().momentary_lufs.is_finite());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Loudness {
-    /// Momentary loudness (400 ms window).
-    pub momentary_lufs: f64,
-    /// Short-term loudness (3 s window).
-    pub short_term_lufs: f64,
-    /// Integrated (gated) loudness since the last reset.
-    pub integrated_lufs: f64,
-}
-
-impl Default for Loudness {
-    fn default() -> Self {
-        Self {
-            momentary_lufs: f64::NEG_INFINITY,
-            short_term_lufs: f64::NEG_INFINITY,
-            integrated_lufs: f64::NEG_INFINITY,
-        }
-    }
 }
 
 /// Hold-and-fall ballistics on a linear magnitude.
@@ -303,6 +274,17 @@ impl Meters {
 
     /// Measures `frames` (any length).
     pub fn feed(&mut self, frames: &[Frame]) {
+        self.feed_blocks(frames, &mut |_| {});
+    }
+
+    /// [`Meters::feed`], handing each 100 ms loudness block to `on_block` as it completes (for
+    /// a [`LoudnessHistory`](super::LoudnessHistory)): every block, however the frames are
+    /// chunked.
+    pub fn feed_with(&mut self, frames: &[Frame], mut on_block: impl FnMut(LoudnessBlock)) {
+        self.feed_blocks(frames, &mut on_block);
+    }
+
+    fn feed_blocks(&mut self, frames: &[Frame], on_block: &mut impl FnMut(LoudnessBlock)) {
         let hold = (self.settings.peak_hold_seconds * self.sample_rate) as u32;
         let fall =
             10f64.powf(-self.settings.peak_fall_db_per_second / 20.0 / self.sample_rate) as f32;
@@ -370,15 +352,15 @@ impl Meters {
             self.since_block += n;
             if self.since_block == self.block_frames {
                 self.since_block = 0;
-                self.finish_loudness_block();
+                if let Some(block) = self.finish_loudness_block() {
+                    on_block(block);
+                }
             }
         }
     }
 
-    fn finish_loudness_block(&mut self) {
-        let Some(meter) = &self.loudness_meter else {
-            return;
-        };
+    fn finish_loudness_block(&mut self) -> Option<LoudnessBlock> {
+        let meter = self.loudness_meter.as_ref()?;
         // LUFS = 10·log10(energy) − 0.691 (BS.1770), so the energy comes back exactly.
         let energy = match meter.loudness_window(100) {
             Ok(lufs) if lufs.is_finite() => 10f64.powf((lufs + 0.691) / 10.0),
@@ -403,14 +385,36 @@ impl Meters {
                 f64::NEG_INFINITY
             }
         };
+        let (momentary_lufs, short_term_lufs) = (
+            to_lufs(newest(MOMENTARY_BLOCKS)),
+            to_lufs(newest(SHORT_TERM_BLOCKS)),
+        );
+        let crate_figure = |figure: Result<f64, ebur128::Error>| match figure {
+            Ok(value) if !value.is_nan() => value,
+            _ => f64::NEG_INFINITY,
+        };
+        let true_peak = (0..2)
+            .map(|c| meter.true_peak(c).unwrap_or(0.0))
+            .fold(0.0, f64::max);
+        let old = self.loudness;
         self.loudness = Loudness {
-            momentary_lufs: to_lufs(newest(MOMENTARY_BLOCKS)),
-            short_term_lufs: to_lufs(newest(SHORT_TERM_BLOCKS)),
-            integrated_lufs: match meter.loudness_global() {
-                Ok(lufs) if !lufs.is_nan() => lufs,
-                _ => f64::NEG_INFINITY,
+            momentary_lufs,
+            short_term_lufs,
+            integrated_lufs: crate_figure(meter.loudness_global()),
+            range_lu: crate_figure(meter.loudness_range()).max(0.0),
+            max_momentary_lufs: old.max_momentary_lufs.max(momentary_lufs),
+            max_short_term_lufs: old.max_short_term_lufs.max(short_term_lufs),
+            max_true_peak_dbtp: if true_peak > 0.0 {
+                20.0 * true_peak.log10()
+            } else {
+                f64::NEG_INFINITY
             },
         };
+        Some(LoudnessBlock {
+            index: self.blocks_done as u64 - 1,
+            momentary_lufs,
+            short_term_lufs,
+        })
     }
 
     /// One channel's readings.
@@ -440,7 +444,22 @@ impl Meters {
         }
     }
 
-    /// Momentary, short-term and integrated loudness (refreshed every 100 ms of audio).
+    /// Stereo balance, −1 (left only) … +1 (right only), 0 for equal levels and in silence:
+    /// `(E[R²] − E[L²]) / (E[R²] + E[L²])` over the correlation's averages (one home for the
+    /// stereo statistics). `10·log10((1 + b)/(1 − b))` is the right channel's level above the
+    /// left's, dB.
+    pub fn balance(&self) -> f32 {
+        let [_, ll, rr] = self.products;
+        let total = ll + rr;
+        if total < CORRELATION_FLOOR.sqrt() {
+            0.0
+        } else {
+            ((rr - ll) / total).clamp(-1.0, 1.0) as f32
+        }
+    }
+
+    /// Momentary, short-term, integrated and maximum loudness, loudness range and the true peak
+    /// of the programme (refreshed every 100 ms of audio; see [`Loudness`]).
     pub fn loudness(&self) -> Loudness {
         self.loudness
     }
@@ -459,7 +478,7 @@ fn make_ebur128(sample_rate: f64) -> (Option<EbuR128>, Option<EbuR128>) {
     let loudness = EbuR128::new(
         2,
         rate,
-        Mode::M | Mode::S | Mode::I | Mode::HISTOGRAM | Mode::TRUE_PEAK,
+        Mode::M | Mode::S | Mode::I | Mode::LRA | Mode::HISTOGRAM | Mode::TRUE_PEAK,
     )
     .ok();
     let peak = EbuR128::new(2, rate, Mode::TRUE_PEAK).ok();

@@ -29,7 +29,10 @@
 //! |---|---|---|
 //! | [`Scope`] | [`Scope::feed`], [`Scope::feed_transport`] | [`Scope::view`] → [`ScopeView`], then [`Scope::render`] into `&mut [ColumnMinMax]` |
 //! | [`Spectrum`] | [`Spectrum::feed`] | [`Spectrum::render`] into `&mut [f32]` (dBFS per column); [`Spectrum::peak`], [`Spectrum::level_at`], [`Spectrum::power`] |
-//! | [`Meters`] | [`Meters::feed`] | [`Meters::levels`], [`Meters::correlation`], [`Meters::loudness`] |
+//! | [`Meters`] | [`Meters::feed`], or [`Meters::feed_with`] to hand each 100 ms block to a [`LoudnessHistory`] | [`Meters::levels`], [`Meters::correlation`], [`Meters::balance`], [`Meters::loudness`] (integrated, LRA, maxima, PLR) |
+//! | [`Spectrogram`] | [`Spectrogram::push`], from [`Spectrum::feed_with`]'s frames | [`Spectrogram::new_columns`], then [`Spectrogram::paint`] into `&mut [[u8; 4]]`; [`Spectrogram::cell`] |
+//! | [`Vectorscope`] | [`Vectorscope::feed`] | [`Vectorscope::take_points`] and [`Vectorscope::gain`], or [`Vectorscope::polar_levels_db`] |
+//! | [`LoudnessHistory`] | [`LoudnessHistory::push`], from [`Meters::feed_with`]'s blocks | [`LoudnessHistory::render`] into `&mut [ColumnMinMax]`; [`LoudnessHistory::value_at`] |
 //!
 //! Settings are plain `Copy` structs ([`ScopeSettings`] with [`TriggerSettings`],
 //! [`SpectrumSettings`], [`MeterSettings`]) applied with `set_settings`; out-of-range values are
@@ -64,13 +67,17 @@
 //!
 //! See [`spectrum`] (dBFS of sines and per-bin noise), [`window`] (coherent gain, ENBW,
 //! scalloping loss per window), [`meters`] (peak, RMS, correlation and loudness conventions),
-//! [`decimate`] (what a pixel column holds) and [`trigger`] (sub-sample trigger positions).
+//! [`loudness`] (which loudness figure comes from `ebur128` and which is ours), [`decimate`]
+//! (what a pixel column holds), [`spectrogram`] (how FFT frames become pixel columns and rows),
+//! [`vectorscope`] (the goniometer's axes and its decimation) and [`trigger`] (sub-sample
+//! trigger positions). `docs/views.md` gathers the rules of the three newer views.
 
 pub mod axis;
 pub mod channel;
 pub mod decimate;
 pub mod health;
 mod history;
+pub mod loudness;
 pub mod meters;
 pub mod note;
 pub mod peak;
@@ -78,16 +85,22 @@ pub mod sample_rate;
 pub mod scope;
 pub mod silence;
 pub mod smoothing;
+pub mod spectrogram;
 pub mod spectrum;
 pub mod transport;
 pub mod trigger;
+pub mod vectorscope;
 pub mod window;
 
 pub use axis::{FLOOR_DB, FrequencyAxis, FrequencyScale, map_power_to_columns};
 pub use channel::{Channel, ChannelMode, Frame};
 pub use decimate::{ColumnMinMax, decimate_min_max};
 pub use health::InputHealth;
-pub use meters::{ChannelLevels, Loudness, MeterSettings, Meters};
+pub use loudness::{
+    Loudness, LoudnessBlock, LoudnessCurve, LoudnessHistory, MAX_LOUDNESS_HISTORY_SECONDS,
+    MIN_LOUDNESS_SPAN_SECONDS,
+};
+pub use meters::{ChannelLevels, MeterSettings, Meters};
 pub use note::Note;
 pub use peak::SpectralPeak;
 pub use sample_rate::{FALLBACK_SAMPLE_RATE, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, valid_sample_rate};
@@ -96,7 +109,14 @@ pub use scope::{
 };
 pub use silence::{SILENCE_DBFS, SILENCE_THRESHOLD, frames_are_silent, is_silent};
 pub use smoothing::Smoothing;
-pub use spectrum::{FftSize, Spectrum, SpectrumCurve, SpectrumSettings};
+pub use spectrogram::{
+    Orientation, Palette, Spectrogram, SpectrogramCell, SpectrogramColours, SpectrogramSettings,
+};
+pub use spectrum::{FftSize, Spectrum, SpectrumCurve, SpectrumFrame, SpectrumSettings};
 pub use transport::{BeatSyncLength, TransportInfo};
 pub use trigger::{Edge, TriggerFinder, TriggerMode, TriggerSettings};
+pub use vectorscope::{
+    MAX_AUTO_GAIN_DB, MIN_AUTO_GAIN_DB, POLAR_SECTORS, Vectorscope, VectorscopeMode,
+    VectorscopePoint, VectorscopeSettings,
+};
 pub use window::WindowKind;

@@ -34,8 +34,10 @@ use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
+mod frame;
 mod settings;
 
+pub use self::frame::SpectrumFrame;
 use self::settings::sanitize_settings;
 pub use self::settings::{FftSize, SpectrumSettings};
 
@@ -138,6 +140,8 @@ pub struct Spectrum {
     /// freeze, so the first live curve never mixes audio from both sides of the pause.
     resuming: bool,
     hops_total: u64,
+    /// Frames entered into `frames` since creation: the clock of [`SpectrumFrame::centre`].
+    fed: u64,
 }
 
 impl core::fmt::Debug for Spectrum {
@@ -182,6 +186,7 @@ impl Spectrum {
             frozen: false,
             resuming: false,
             hops_total: 0,
+            fed: 0,
         };
         spectrum.apply_settings();
         spectrum
@@ -365,6 +370,21 @@ impl Spectrum {
 
     /// Analyses `frames` (any length): one FFT per hop completed.
     pub fn feed(&mut self, frames: &[Frame]) {
+        self.feed_hops::<false>(frames, &mut |_| {});
+    }
+
+    /// [`Spectrum::feed`], handing every FFT frame to `on_frame` as it is computed (each analysed
+    /// channel's, in channel-mode order), its power lent from a scratch buffer: no allocation.
+    pub fn feed_with(&mut self, frames: &[Frame], mut on_frame: impl FnMut(SpectrumFrame<'_>)) {
+        self.feed_hops::<true>(frames, &mut on_frame);
+    }
+
+    /// `EMIT = false` compiles the per-frame hand-over out of [`Spectrum::feed`].
+    fn feed_hops<const EMIT: bool>(
+        &mut self,
+        frames: &[Frame],
+        on_frame: &mut impl FnMut(SpectrumFrame<'_>),
+    ) {
         if self.frozen {
             for &frame in frames {
                 self.health.sanitize_frame(frame);
@@ -382,18 +402,19 @@ impl Spectrum {
                 self.write = (self.write + 1) & (len - 1);
             }
             self.since_hop += take;
+            self.fed += take as u64;
             self.filled = (self.filled + take).min(len);
             if self.since_hop == self.hop {
                 self.since_hop = 0;
                 self.resuming &= self.filled < len;
                 if !self.resuming {
-                    self.run_hop();
+                    self.run_hop::<EMIT>(on_frame);
                 }
             }
         }
     }
 
-    fn run_hop(&mut self) {
+    fn run_hop<const EMIT: bool>(&mut self, on_frame: &mut impl FnMut(SpectrumFrame<'_>)) {
         let hop_seconds = self.hop as f64 / self.sample_rate;
         // Until the buffer holds N fed frames each FFT replaces the average: the zeros it starts
         // with would otherwise bias the average low for several time constants.
@@ -417,6 +438,10 @@ impl Spectrum {
                 }
                 // NaN.min(MAX) is MAX: an overflowing FFT costs one bright hop, not the state.
                 let power = power.min(MAX_POWER);
+                if EMIT {
+                    // `display` is render's scratch: free between renders.
+                    self.display[k] = power;
+                }
                 let average = &mut state.average[k];
                 let mut next = *average + alpha * (power - *average);
                 if next < FLOOR_POWER {
@@ -440,6 +465,14 @@ impl Spectrum {
                         *hold = fallen;
                     }
                 }
+            }
+            if EMIT {
+                on_frame(SpectrumFrame {
+                    channel,
+                    power: &self.display,
+                    bin_hz: self.bin_hz(),
+                    centre: self.fed as i64 - (self.frames.len() / 2) as i64,
+                });
             }
         }
         self.hops_since_clear += 1;
