@@ -2,19 +2,10 @@
 
 mod analysis_support;
 
-use analysis_support::{Noise, db, sine_at};
+use analysis_support::{Noise, db, sine_at, stereo};
 use ringscope::analysis::{Channel, FLOOR_DB, MeterSettings, Meters};
 
 const RATE: f64 = 48_000.0;
-
-fn stereo(len: usize, mut f: impl FnMut(u64) -> [f64; 2]) -> Vec<[f32; 2]> {
-    (0..len as u64)
-        .map(|n| {
-            let [l, r] = f(n);
-            [l as f32, r as f32]
-        })
-        .collect()
-}
 
 #[test]
 fn correlation_is_plus_one_minus_one_and_near_zero() {

@@ -3,22 +3,13 @@
 
 mod analysis_support;
 
-use analysis_support::{Noise, sine_at};
+use analysis_support::{Noise, sine_at, stereo};
 use ringscope::analysis::{
     FLOOR_DB, MAX_AUTO_GAIN_DB, MeterSettings, Meters, POLAR_SECTORS, Vectorscope, VectorscopeMode,
     VectorscopePoint, VectorscopeSettings,
 };
 
 const RATE: f64 = 48_000.0;
-
-fn stereo(len: usize, mut f: impl FnMut(u64) -> [f64; 2]) -> Vec<[f32; 2]> {
-    (0..len as u64)
-        .map(|n| {
-            let [l, r] = f(n);
-            [l as f32, r as f32]
-        })
-        .collect()
-}
 
 fn vectorscope(mode: VectorscopeMode) -> Vectorscope {
     Vectorscope::new(

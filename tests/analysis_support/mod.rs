@@ -47,6 +47,16 @@ pub fn sine_frames(len: usize, hz: f64, rate: f64, amplitude: f64) -> Vec<[f32; 
         .collect()
 }
 
+/// Stereo frames `[l, r]` from `f(n)` for each sample index `n`.
+pub fn stereo(len: usize, mut f: impl FnMut(u64) -> [f64; 2]) -> Vec<[f32; 2]> {
+    (0..len as u64)
+        .map(|n| {
+            let [l, r] = f(n);
+            [l as f32, r as f32]
+        })
+        .collect()
+}
+
 /// dB of a linear amplitude.
 pub fn db(amplitude: f64) -> f64 {
     20.0 * amplitude.log10()
