@@ -195,23 +195,6 @@ fn every_parameter_and_the_editor_geometry_round_trip_exactly() {
 }
 
 #[test]
-fn parameter_text_round_trips() {
-    let params = RingscopeParams::default();
-    for (id, ptr, _) in params.param_map() {
-        for normalized in [0.0f32, 0.1, 0.37, 0.5, 0.81, 1.0] {
-            // SAFETY: `ptr` points into `params`, alive and used by this thread only.
-            unsafe {
-                let text = ptr.normalized_value_to_string(normalized, true);
-                let parsed = ptr
-                    .string_to_normalized_value(&text)
-                    .unwrap_or_else(|| panic!("{id}: cannot parse its own text {text:?}"));
-                assert_eq!(ptr.normalized_value_to_string(parsed, true), text, "{id}");
-            }
-        }
-    }
-}
-
-#[test]
 fn a_corrupt_or_absurd_session_falls_back_safely() {
     let params = RingscopeParams::default();
     let mut fields = BTreeMap::new();
