@@ -193,7 +193,16 @@ pub struct RingscopeParams {
     /// Logarithmic or linear frequency axis of the spectrum.
     #[id = "freq-scale"]
     pub freq_scale: EnumParam<FrequencyScale>,
+    /// The host's bypass (hosts bind their bypass button to it): the output stays the input, as
+    /// always, and the analysis pauses. ID [`BYPASS_ID`].
+    #[id = "bypass"]
+    pub bypass: BoolParam,
 }
+
+/// The bypass parameter's ID (the `#[id]` above, which must be a literal): a session saved
+/// before the parameter existed has no value under it, and loads un-bypassed
+/// (`Ringscope::filter_state`).
+pub const BYPASS_ID: &str = "bypass";
 
 impl RingscopeParams {
     /// The spectrum's level axis, dBFS (bottom, top): Min level, and Max level raised to at
@@ -383,6 +392,7 @@ impl Default for RingscopeParams {
             test_sweep_s: stepped_number("Sweep time", 5.0, range::TEST_SWEEP_S, 0.1, " s"),
 
             freq_scale: EnumParam::new("Frequency scale", FrequencyScale::Logarithmic),
+            bypass: with_switch_text(BoolParam::new("Bypass", false).make_bypass()),
         }
     }
 }
@@ -403,6 +413,20 @@ mod tests {
             params.db_max._internal_set_plain_value(-60.0);
         }
         assert_eq!(params.spectrum_levels(), (-12.0, -6.0));
+    }
+
+    #[test]
+    fn the_one_bypass_parameter_has_its_stable_id() {
+        let params = RingscopeParams::default();
+        let bypasses: Vec<String> = params
+            .param_map()
+            .into_iter()
+            // SAFETY: the pointers come from `params`, alive for the whole test.
+            .filter(|(_, ptr, _)| unsafe { ptr.flags() }.contains(ParamFlags::BYPASS))
+            .map(|(id, _, _)| id)
+            .collect();
+        assert_eq!(bypasses, [BYPASS_ID]);
+        assert!(!params.bypass.value());
     }
 
     #[test]
