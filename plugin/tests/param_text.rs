@@ -42,49 +42,9 @@ fn sweep_points(param: &ParamPtr) -> Vec<f32> {
     points
 }
 
-/// The scale of a text's unit relative to the base unit of its quantity (s, Hz, a fraction);
-/// any other unit (dB, dBFS, dB/oct, none) is the parameter's plain unit itself.
-fn unit_scale(unit: &str) -> f64 {
-    match unit {
-        "ms" => 1e-3,
-        "kHz" => 1e3,
-        "%" => 1e-2,
-        _ => 1.0,
-    }
-}
-
-/// The scale of a parameter's plain value relative to the base unit of its quantity: the times
-/// kept in milliseconds. A parameter whose text is in another unit than its plain value and is
-/// not listed here fails the precision check, loudly.
-fn plain_scale(id: &str) -> f64 {
-    match id {
-        "scope-window" | "trigger-holdoff" | "averaging" => 1e-3,
-        _ => 1.0,
-    }
-}
-
-/// A text's number, its decimals and its unit: "850 ms" is (850, 0, "ms"), "75.0%" (75, 1,
-/// "%"); "Off" is (0, `None`: exact, "ms").
-fn read_text(text: &str) -> (f64, Option<i32>, &str) {
-    if text == "Off" {
-        return (0.0, None, "");
-    }
-    let end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(end);
-    let value = number
-        .parse()
-        .unwrap_or_else(|_| panic!("{text:?} starts with no number"));
-    let decimals = number.split_once('.').map_or(0, |(_, d)| d.len() as i32);
-    (value, Some(decimals), unit.trim())
-}
-
-/// Whether a text's number is a zero with a minus sign.
-fn is_negative_zero(text: &str) -> bool {
-    let (value, _, _) = read_text(text);
-    text.starts_with('-') && value == 0.0
-}
+/// The precision check, shared with the host-level sweep.
+#[path = "../host-tests/src/param_text.rs"]
+mod shown;
 
 /// The plain value of `param` at `normalized`: for a switch, whether it is on (nice-plug's
 /// `ParamPtr::preview_plain` gives a switch's normalized value itself).
@@ -130,36 +90,27 @@ fn check(id: &str, param: &ParamPtr, normalized: f32, with_unit: bool) -> Vec<St
         }
         return problems;
     }
-    if is_negative_zero(&text) {
+    if shown::is_negative_zero(&text) {
         problems.push(format!("{at}: {text:?} is a negative zero"));
     }
-    // The precision shown: half a unit of the last digit, in the quantity's base unit.
     let with_unit_text = if with_unit {
         text.clone()
     } else {
         // SAFETY: as above.
         unsafe { param.normalized_value_to_string(normalized, true) }
     };
-    let (shown, decimals, unit) = read_text(&with_unit_text);
-    let scale = unit_scale(unit);
-    let shown = shown * scale;
-    let (value, value_read) = (
-        f64::from(plain) * plain_scale(id),
-        f64::from(plain_read) * plain_scale(id),
+    // SAFETY: as above.
+    let name = unsafe { param.name() };
+    problems.extend(
+        shown::precision_problems(
+            name,
+            &with_unit_text,
+            f64::from(plain),
+            f64::from(plain_read),
+        )
+        .into_iter()
+        .map(|problem| format!("{at}: {problem}")),
     );
-    let half_digit = decimals.map_or(0.0, |d| 0.5 * 10f64.powi(-d) * scale);
-    // f32 arithmetic (normalizing, skewing, unit scaling) is good to a few parts in 10^7.
-    let noise = 1e-6 * shown.abs() + 1e-12;
-    if (value - shown).abs() > half_digit + noise {
-        problems.push(format!(
-            "{at}: {text:?} does not show the value {plain} at its precision"
-        ));
-    }
-    if (value_read - shown).abs() > 0.01 * half_digit + noise {
-        problems.push(format!(
-            "{at}: {text:?} reads as {plain_read}, not the value it shows"
-        ));
-    }
     problems
 }
 

@@ -6,15 +6,18 @@
 //! range and is written as the same text again; a stepped parameter's value read is exactly a
 //! step (an integer in CLAP, `step / stepCount` in VST3), the step the value was on.
 //!
-//! The plugin's own sweep (`plugin/tests/param_text.rs`) also checks each value read against the
-//! precision its text shows, with the plain values only the plugin knows; this one checks what
-//! the wrappers add (the scaling to the hosts' values, `f32` ↔ `f64`, the units).
+//! No text is a negative zero. Through VST3, whose `normalizedParamToPlain` gives the plain
+//! values, a continuous parameter's text (with its units) also shows the value at the precision
+//! it is written with and reads back as the value it shows
+//! (`ringscope_host_tests::param_text`, the check the plugin's own sweep makes); nice-plug's
+//! CLAP parameters are normalized, so CLAP offers no plain value to check against.
 
 use std::time::Instant;
 
 use ringscope_host_tests::clap::new_ringscope;
 use ringscope_host_tests::clap::{Param, load_entry};
 use ringscope_host_tests::host_test;
+use ringscope_host_tests::param_text::{is_negative_zero, precision_problems};
 use ringscope_host_tests::vst3::Module;
 
 /// The grid: `GRID + 1` points over a parameter's range, both ends included.
@@ -88,6 +91,9 @@ impl RoundTrip {
             if (step - value * scale).abs() > 0.5 + 1e-6 {
                 return Some(format!("{at}: {text:?} reads as step {step}, another step"));
             }
+        }
+        if is_negative_zero(&text) {
+            return Some(format!("{at}: {text:?} is a negative zero"));
         }
         (self.again.as_deref() != Some(text.as_str()))
             .then(|| format!("{at}: {text:?} reads as {read}, written {:?}", self.again))
@@ -178,6 +184,18 @@ host_test!(
                     |v| instance.param_text(p.id, v),
                     |text| instance.param_value_by_string(p.id, text),
                 );
+                // A continuous parameter's plain values (`normalizedParamToPlain`): the text,
+                // with its units, shows the value at its precision and reads as what it shows.
+                if let (None, Some(text), Some(read)) = (steps, &round_trip.text, round_trip.read)
+                {
+                    let text = format!("{text} {}", p.units);
+                    let plain = |v| instance.normalized_to_plain(p.id, v);
+                    problems.extend(
+                        precision_problems(&p.title, &text, plain(value), plain(read))
+                            .into_iter()
+                            .map(|problem| format!("{problem} (at {value:?})")),
+                    );
+                }
                 problems.extend(round_trip.problem(&p.title, value, 1.0, steps));
             }
             // Hosts that let the user type a value may pass it with its units.
