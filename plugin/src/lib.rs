@@ -3,7 +3,7 @@
 //! The audio path is a passthrough: `process()` never writes to the buffer, so the output is
 //! the input bit for bit. While an editor window is open it copies each block into the
 //! [`tap`] (a wait-free ring), from which the editor draws; while no window is open it checks
-//! one atomic flag and returns.
+//! one atomic flag and returns, and while the host bypasses the plugin one more.
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
 //! [`shared`] (what the plugin shares with its editor windows), [`test_signal`] (the
@@ -79,9 +79,9 @@ impl Ringscope {
     /// only read.
     #[inline]
     pub fn tap_block<C: AsRef<[f32]>>(&mut self, channels: &[C], transport: Option<&Transport>) {
-        // Nobody listening (editor closed or frozen): this one relaxed load is all the audio
-        // thread does.
-        if !self.tap.is_listening() {
+        // Nobody listening (editor closed or frozen), or bypassed (the analysis pauses): these
+        // relaxed loads (the second only while listening) are all the audio thread does.
+        if !self.tap.is_listening() || self.params.bypass.value() {
             return;
         }
         let info = BlockInfo {
@@ -138,6 +138,16 @@ impl Plugin for Ringscope {
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    /// A session saved before the bypass parameter existed loads un-bypassed, even into an
+    /// instance that is bypassed now (nice-plug leaves a parameter the state does not name as
+    /// it was).
+    fn filter_state(state: &mut PluginState) {
+        state
+            .params
+            .entry(params::BYPASS_ID.to_owned())
+            .or_insert(nice_plug::plugin::ParamValue::Bool(false));
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {

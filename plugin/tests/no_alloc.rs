@@ -122,7 +122,13 @@ fn process_never_allocates() {
     let mut calls = 0;
     // Silence too: a resting tap scans it and writes nothing.
     storage.push(vec![vec![0.0f32; 512]; 2]);
-    for demand in [Demand::Off, Demand::Stream, Demand::Rest, Demand::Stream] {
+    // Bypassed last: the same blocks, with every demand and test signal, do no work.
+    for (demand, bypassed) in [Demand::Off, Demand::Stream, Demand::Rest, Demand::Stream]
+        .into_iter()
+        .flat_map(|demand| [(demand, false), (demand, true)])
+    {
+        // SAFETY: as below.
+        unsafe { params.bypass._internal_set_plain_value(bypassed) };
         for kind in kinds {
             // SAFETY: the parameter is only read by `process()`, on this same thread.
             unsafe { params.test_signal._internal_set_plain_value(kind) };
@@ -138,7 +144,7 @@ fn process_never_allocates() {
     }
     stop.store(true, Ordering::Release);
     let drained = drainer.join().unwrap();
-    assert_eq!(calls, 4 * kinds.len() * (sizes.len() + 1));
+    assert_eq!(calls, 8 * kinds.len() * (sizes.len() + 1));
     assert!(drained > 0, "the drainer saw the frames");
     assert_eq!(
         ALLOCATIONS.load(Ordering::Relaxed),

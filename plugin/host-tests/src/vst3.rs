@@ -334,6 +334,8 @@ pub struct Vst3Param {
     pub id: u32,
     /// Title.
     pub title: String,
+    /// Units, which hosts write after the value (`getParamStringByValue` leaves them out).
+    pub units: String,
     /// Steps (0 for continuous).
     pub step_count: i32,
     /// Default normalized value.
@@ -565,6 +567,7 @@ impl<'m> Instance<'m> {
                     Vst3Param {
                         id: info.id,
                         title: utf16(&info.title),
+                        units: utf16(&info.units),
                         step_count: info.stepCount,
                         default: info.defaultNormalizedValue,
                         flags: info.flags,
@@ -595,6 +598,25 @@ impl<'m> Instance<'m> {
                 .getParamStringByValue(id, normalized, &mut text)
         };
         (result == kResultOk).then(|| utf16(&text))
+    }
+
+    /// `getParamValueByString`, or `None` when the plugin cannot read the text.
+    pub fn param_value_by_string(&self, id: u32, text: &str) -> Option<f64> {
+        let mut chars: Vec<TChar> = text.encode_utf16().map(|c| c as TChar).collect();
+        chars.push(0);
+        let mut value = f64::NAN;
+        // SAFETY: a NUL-terminated UTF-16 string and a value to fill, both alive for the call.
+        let result = unsafe {
+            self.controller
+                .getParamValueByString(id, chars.as_mut_ptr(), &mut value)
+        };
+        (result == kResultOk).then_some(value)
+    }
+
+    /// `normalizedParamToPlain`.
+    pub fn normalized_to_plain(&self, id: u32, normalized: f64) -> f64 {
+        // SAFETY: plain COM call.
+        unsafe { self.controller.normalizedParamToPlain(id, normalized) }
     }
 }
 

@@ -271,11 +271,10 @@ host_test!(
     }
 );
 
-/// Whether a stepped parameter's value is an integer. nice-plug keeps normalized values as `f32`
-/// and reports `normalized * steps` as an `f64`, so step 3 of 5 arrives as 3.0000001192092896;
-/// hosts round stepped values, so anything within float noise of an integer is that integer.
+/// Whether a stepped parameter's value is an integer, exactly (unpatched nice-plug reported
+/// step 3 of 5 as 3.0000001192092896: vendor/README.md, nice-plug patch 5).
 fn is_integer(value: f64) -> bool {
-    (value - value.round()).abs() < 1e-5
+    value == value.round()
 }
 
 /// Values to probe a parameter's text conversion at.

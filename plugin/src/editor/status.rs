@@ -1,5 +1,5 @@
 //! The status line under the plots: what the input is doing and anything the user must know
-//! (frames lost, NaN/Inf in the input, no input at all).
+//! (bypassed, frames lost, NaN/Inf in the input, no input at all).
 
 use std::fmt::Write;
 use std::time::Instant;
@@ -26,6 +26,8 @@ pub struct Message {
 /// What the status line needs to know besides the display state.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Context {
+    /// The host's bypass: the audio side sends nothing, the analysis pauses.
+    pub bypassed: bool,
     /// The freeze parameter.
     pub frozen: bool,
     /// The audio side idles until signal returns (it sends no silent blocks meanwhile).
@@ -38,6 +40,7 @@ impl Context {
     /// The context of `params`, with the tap idling or not.
     pub fn new(params: &RingscopeParams, tap_idle: bool) -> Self {
         Self {
+            bypassed: params.bypass.value(),
             frozen: params.freeze.value(),
             tap_idle,
             test_signal: params.test_signal.value(),
@@ -48,11 +51,20 @@ impl Context {
 /// The messages to show at `now`, most important first.
 pub fn messages(display: &DisplayState, context: Context, now: Instant) -> Vec<Message> {
     let Context {
+        bypassed,
         frozen,
         tap_idle,
         test_signal,
     } = context;
     let mut out = Vec::new();
+    if bypassed {
+        out.push(Message {
+            text: "Bypassed: the analysis is paused".to_owned(),
+            warning: false,
+            detail: "The host bypasses Ringscope: the output is the input, bit for bit, as \
+                     always, and nothing is analysed until the bypass is switched off.",
+        });
+    }
     if display.recently_dropped(now) {
         out.push(Message {
             text: format!(
@@ -80,8 +92,9 @@ pub fn messages(display: &DisplayState, context: Context, now: Instant) -> Vec<M
             detail: "",
         });
     }
-    // While frozen nothing is read from the audio side, so the input's state is unknown.
-    let input_state = if frozen {
+    // While frozen or bypassed nothing comes from the audio side, so the input's state is
+    // unknown.
+    let input_state = if frozen || bypassed {
         InputState::Live
     } else {
         display.input_state(now)
@@ -170,6 +183,7 @@ mod tests {
 
     fn context(frozen: bool, tap_idle: bool) -> Context {
         Context {
+            bypassed: false,
             frozen,
             tap_idle,
             test_signal: TestSignalKind::Off,
@@ -216,6 +230,23 @@ mod tests {
             texts(&shown),
             [("Frozen: point at the plots to read values", false)]
         );
+    }
+
+    #[test]
+    fn bypassed_says_so_first_instead_of_no_audio() {
+        // While bypassed the audio side sends nothing: that is not "no audio".
+        let display = display();
+        let later = Instant::now() + Duration::from_secs(10);
+        let bypassed = Context {
+            bypassed: true,
+            ..context(false, false)
+        };
+        assert_eq!(
+            texts(&messages(&display, bypassed, later)),
+            [("Bypassed: the analysis is paused", false)]
+        );
+        let params = RingscopeParams::default();
+        assert!(!Context::new(&params, false).bypassed);
     }
 
     #[test]

@@ -3,16 +3,22 @@
 //! Times and frequencies are written by the crate's one set of text writers
 //! ([`crate::format`]) in the styles chosen here, [`TIME`] and [`FREQUENCY`], and read back here
 //! ([`parse_time`]; nice-plug's parser for frequencies). Parameters whose text is a number and a
-//! fixed unit (dB, dBFS, dB/oct) keep nice-plug's number formatting and unit, which hosts show
-//! apart from the value (VST3 asks for the value without its unit).
+//! fixed unit (dB, dBFS, dB/oct) are written by [`format::write_number`] with the decimals of
+//! their step, and carry the unit as nice-plug's unit, which hosts show apart from the value
+//! (VST3 asks for the value without its unit).
 //!
-//! Every text reads back as a value that is written as the same text again.
+//! Every text reads back as a value that is written as the same text again, and no text is
+//! "-0": a stepped value can snap to -0.0 (nice-plug rounds -0.1 / 0.5 to -0.0), which
+//! `format!` writes "-0.0" and which reads back as +0.0, written "0.0". A text that names no
+//! finite number ("nan", "inf") reads as nothing: the host keeps the value it had.
 
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
-use crate::format::{self, FrequencyStyle, FrequencyUnit, Step, Style, TimeStyle, TimeUnit, Unit};
+use crate::format::{
+    self, FrequencyStyle, FrequencyUnit, Sign, Step, Style, TimeStyle, TimeUnit, Unit,
+};
 
 /// How a time parameter is written: "5.00 ms" below 10 ms, "850 ms" below a second, "2.50 s"
 /// from a second up.
@@ -93,6 +99,47 @@ fn parse_time(text: &str) -> Option<f64> {
     }
 }
 
+/// The number of decimals that writes every multiple of `step` exactly (0.5: 1, 1: 0, 0.001: 3).
+fn decimals_of_step(step: f32) -> usize {
+    (0..7)
+        .find(|&decimals| {
+            let scaled = f64::from(step) * 10f64.powi(decimals as i32);
+            (scaled - scaled.round()).abs() < 1e-4 * scaled
+        })
+        .unwrap_or(7)
+}
+
+/// A parameter whose text is a number with the decimals of its `step` and a fixed `unit`
+/// (written with a leading space, " dB"; hosts that show the unit apart get it trimmed). Reads
+/// the number with or without the unit.
+pub(super) fn stepped_number(
+    name: &str,
+    default: f32,
+    range: FloatRange,
+    step: f32,
+    unit: &'static str,
+) -> FloatParam {
+    let decimals = decimals_of_step(step);
+    FloatParam::new(name, default, range)
+        .with_step_size(step)
+        .with_unit(unit)
+        .with_value_to_string(Arc::new(move |value| {
+            let mut text = String::with_capacity(16);
+            format::write_number(f64::from(value), decimals, Sign::Negative, &mut text);
+            text
+        }))
+        .with_string_to_value(Arc::new(move |text| {
+            let text = text.trim();
+            let number = text.strip_suffix(unit.trim()).unwrap_or(text);
+            finite(number.trim().parse().ok())
+        }))
+}
+
+/// `value` if it is a finite number: "nan" and "inf" parse as `f32`, but name no value.
+fn finite(value: Option<f32>) -> Option<f32> {
+    value.filter(|v| v.is_finite())
+}
+
 /// `param`, a time in `unit`, shown in the style [`TIME`] and read as [`parse_time`] reads it
 /// (a bare number in `unit`); with `zero_is_off`, 0 shows as "Off" and "off" reads as 0.
 pub(super) fn with_time_text(param: FloatParam, unit: TimeUnit, zero_is_off: bool) -> FloatParam {
@@ -102,27 +149,45 @@ pub(super) fn with_time_text(param: FloatParam, unit: TimeUnit, zero_is_off: boo
             if zero_is_off && text.trim().eq_ignore_ascii_case("off") {
                 return Some(0.0);
             }
-            match parse_time(text) {
+            finite(match parse_time(text) {
                 Some(seconds) => Some(format::convert(seconds, TimeUnit::Seconds, unit) as f32),
                 None => text.trim().parse().ok(),
-            }
+            })
         }))
 }
 
 /// `param`, in Hz, shown in the style [`FREQUENCY`] and read as nice-plug reads frequencies
 /// ("440", "440 Hz", "1.2 kHz", a note name such as "A4").
 pub(super) fn with_frequency_text(param: FloatParam) -> FloatParam {
+    let parse = formatters::s2v_f32_hz_then_khz();
     param
         .with_value_to_string(Arc::new(frequency_text))
-        .with_string_to_value(formatters::s2v_f32_hz_then_khz())
+        .with_string_to_value(Arc::new(move |text| finite(parse(text))))
 }
 
 /// `param`, a fraction 0…1, shown and read as a percentage with one decimal (the unit "%" is
 /// the parameter's own).
 pub(super) fn with_percent_text(param: FloatParam) -> FloatParam {
+    let parse = formatters::s2v_f32_percentage();
     param
         .with_value_to_string(formatters::v2s_f32_percentage(1))
-        .with_string_to_value(formatters::s2v_f32_percentage())
+        .with_string_to_value(Arc::new(move |text| finite(parse(text))))
+}
+
+/// `param`, a switch, read as "On"/"Off" (as nice-plug writes it), "true"/"false" or "1"/"0" in
+/// any case; any other text reads as nothing (nice-plug's own parser reads it as off).
+pub(super) fn with_switch_text(param: BoolParam) -> BoolParam {
+    param.with_string_to_value(Arc::new(|text| {
+        let text = text.trim();
+        let is = |words: [&str; 3]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+        if is(["on", "true", "1"]) {
+            Some(true)
+        } else if is(["off", "false", "0"]) {
+            Some(false)
+        } else {
+            None
+        }
+    }))
 }
 
 #[cfg(test)]

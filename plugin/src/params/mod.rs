@@ -15,7 +15,9 @@ use crossbeam_utils::atomic::AtomicCell;
 use nice_plug::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use self::format::{with_frequency_text, with_percent_text, with_time_text};
+use self::format::{
+    stepped_number, with_frequency_text, with_percent_text, with_switch_text, with_time_text,
+};
 use crate::format::TimeUnit;
 
 pub mod choices;
@@ -191,7 +193,16 @@ pub struct RingscopeParams {
     /// Logarithmic or linear frequency axis of the spectrum.
     #[id = "freq-scale"]
     pub freq_scale: EnumParam<FrequencyScale>,
+    /// The host's bypass (hosts bind their bypass button to it): the output stays the input, as
+    /// always, and the analysis pauses. ID [`BYPASS_ID`].
+    #[id = "bypass"]
+    pub bypass: BoolParam,
 }
+
+/// The bypass parameter's ID (the `#[id]` above, which must be a literal): a session saved
+/// before the parameter existed has no value under it, and loads un-bypassed
+/// (`Ringscope::filter_state`).
+pub const BYPASS_ID: &str = "bypass";
 
 impl RingscopeParams {
     /// The spectrum's level axis, dBFS (bottom, top): Min level, and Max level raised to at
@@ -309,9 +320,7 @@ fn hz_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
 }
 
 fn db_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
-    FloatParam::new(name, default, range)
-        .with_step_size(1.0)
-        .with_unit(" dB")
+    stepped_number(name, default, range, 1.0, " dB")
 }
 
 impl Default for RingscopeParams {
@@ -327,7 +336,7 @@ impl Default for RingscopeParams {
 
             view: EnumParam::new("View", View::Split),
             channels: EnumParam::new("Channels", ChannelMode::LeftRight),
-            freeze: BoolParam::new("Freeze", false),
+            freeze: with_switch_text(BoolParam::new("Freeze", false)),
 
             scope_window_ms: with_time_text(
                 FloatParam::new("Scope time", 20.0, range::SCOPE_WINDOW_MS),
@@ -335,15 +344,15 @@ impl Default for RingscopeParams {
                 false,
             ),
             trigger_mode: EnumParam::new("Trigger", TriggerMode::Auto),
-            trigger_level: FloatParam::new("Trigger level", 0.0, range::TRIGGER_LEVEL)
-                .with_step_size(0.001),
+            trigger_level: stepped_number("Trigger level", 0.0, range::TRIGGER_LEVEL, 0.001, ""),
             trigger_edge: EnumParam::new("Trigger edge", TriggerEdge::Rising),
-            trigger_hysteresis: FloatParam::new(
+            trigger_hysteresis: stepped_number(
                 "Trigger hysteresis",
                 0.01,
                 range::TRIGGER_HYSTERESIS,
-            )
-            .with_step_size(0.0001),
+                0.0001,
+                "",
+            ),
             trigger_holdoff_ms: with_time_text(
                 FloatParam::new("Trigger holdoff", 0.0, range::TRIGGER_HOLDOFF_MS),
                 TimeUnit::Milliseconds,
@@ -369,9 +378,7 @@ impl Default for RingscopeParams {
                 TimeUnit::Seconds,
                 true,
             ),
-            slope_db_per_oct: FloatParam::new("Slope", 0.0, range::SLOPE_DB_PER_OCT)
-                .with_step_size(0.5)
-                .with_unit(" dB/oct"),
+            slope_db_per_oct: stepped_number("Slope", 0.0, range::SLOPE_DB_PER_OCT, 0.5, " dB/oct"),
             smoothing: EnumParam::new("Smoothing", Smoothing::Off),
             freq_min_hz: hz_param("Min frequency", 20.0, range::FREQ_MIN_HZ),
             freq_max_hz: hz_param("Max frequency", 20_000.0, range::FREQ_MAX_HZ),
@@ -381,14 +388,11 @@ impl Default for RingscopeParams {
             test_signal: EnumParam::new("Test signal", test_signal_default),
             test_freq_hz: hz_param("Test frequency", 440.0, range::TEST_FREQ_HZ),
             test_freq2_hz: hz_param("Test frequency 2", 1000.0, range::TEST_FREQ_HZ),
-            test_level_db: FloatParam::new("Test level", -6.0, range::TEST_LEVEL_DB)
-                .with_step_size(0.1)
-                .with_unit(" dBFS"),
-            test_sweep_s: FloatParam::new("Sweep time", 5.0, range::TEST_SWEEP_S)
-                .with_step_size(0.1)
-                .with_unit(" s"),
+            test_level_db: stepped_number("Test level", -6.0, range::TEST_LEVEL_DB, 0.1, " dBFS"),
+            test_sweep_s: stepped_number("Sweep time", 5.0, range::TEST_SWEEP_S, 0.1, " s"),
 
             freq_scale: EnumParam::new("Frequency scale", FrequencyScale::Logarithmic),
+            bypass: with_switch_text(BoolParam::new("Bypass", false).make_bypass()),
         }
     }
 }
@@ -409,6 +413,20 @@ mod tests {
             params.db_max._internal_set_plain_value(-60.0);
         }
         assert_eq!(params.spectrum_levels(), (-12.0, -6.0));
+    }
+
+    #[test]
+    fn the_one_bypass_parameter_has_its_stable_id() {
+        let params = RingscopeParams::default();
+        let bypasses: Vec<String> = params
+            .param_map()
+            .into_iter()
+            // SAFETY: the pointers come from `params`, alive for the whole test.
+            .filter(|(_, ptr, _)| unsafe { ptr.flags() }.contains(ParamFlags::BYPASS))
+            .map(|(id, _, _)| id)
+            .collect();
+        assert_eq!(bypasses, [BYPASS_ID]);
+        assert!(!params.bypass.value());
     }
 
     #[test]

@@ -571,8 +571,10 @@ impl<P: ClapPlugin> nice_plug_core::context::gui::GuiContextInner for WrapperGui
                 // (when the plugin isn't processing audio). The parameter's actual value will only
                 // be changed when the output event is written to prevent changing parameter values
                 // in the middle of processing audio.
-                let clap_plain_value =
-                    normalized as f64 * unsafe { param.step_count().unwrap_or(1) as f64 };
+                let clap_plain_value = crate::wrapper::clap::wrapper::normalized_to_clap_value(
+                    normalized,
+                    unsafe { param.step_count() },
+                );
                 let success = wrapper.queue_parameter_event(OutputParamEvent::SetValue {
                     param_hash: *hash,
                     clap_plain_value,

@@ -3210,7 +3210,7 @@ impl<P: ClapPlugin> Wrapper<P> {
         // range option
         // TODO: This should probably be encapsulated in some way so we don't forget about this in one place
         param_info.max_value = step_count.unwrap_or(1) as f64;
-        param_info.default_value = default_value as f64 * step_count.unwrap_or(1) as f64;
+        param_info.default_value = normalized_to_clap_value(default_value, step_count);
 
         true
     }
@@ -3226,8 +3226,10 @@ impl<P: ClapPlugin> Wrapper<P> {
         match wrapper.param_by_hash.get(&param_id) {
             Some(param_ptr) => {
                 unsafe {
-                    *value = param_ptr.modulated_normalized_value() as f64
-                        * param_ptr.step_count().unwrap_or(1) as f64;
+                    *value = normalized_to_clap_value(
+                        param_ptr.modulated_normalized_value(),
+                        param_ptr.step_count(),
+                    );
                 }
 
                 true
@@ -3291,11 +3293,11 @@ impl<P: ClapPlugin> Wrapper<P> {
             Some(param_ptr) => {
                 let normalized_value =
                     match unsafe { param_ptr.string_to_normalized_value(display) } {
-                        Some(v) => v as f64,
+                        Some(v) => v,
                         None => return false,
                     };
                 unsafe {
-                    *value = normalized_value * param_ptr.step_count().unwrap_or(1) as f64;
+                    *value = normalized_to_clap_value(normalized_value, param_ptr.step_count());
                 }
 
                 true
@@ -3546,5 +3548,17 @@ unsafe fn query_host_extension<T>(
         unsafe { Some(ClapPtr::new(extension_ptr as *const T)) }
     } else {
         None
+    }
+}
+
+/// The CLAP value of a parameter at `normalized`: the normalized value itself, or for a stepped
+/// parameter (CLAP_PARAM_IS_STEPPED, values `0..=step_count`) the step it is on, exactly. The
+/// normalized value is an `f32`, so `normalized * step_count` is off the integer by float noise
+/// (step 2 of 6 would be 2.0000000298023224); hosts and validators expect stepped values to be
+/// integers.
+pub(crate) fn normalized_to_clap_value(normalized: f32, step_count: Option<usize>) -> f64 {
+    match step_count {
+        Some(step_count) => (normalized as f64 * step_count as f64).round(),
+        None => normalized as f64,
     }
 }

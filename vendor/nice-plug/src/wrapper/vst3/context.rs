@@ -434,7 +434,12 @@ impl<P: Vst3Plugin + Send> GuiContextInner for WrapperGuiContext<P> {
                         );
                     }
 
-                    unsafe { handler.performEdit(*hash, normalized as f64) };
+                    unsafe {
+                        handler.performEdit(
+                            *hash,
+                            super::util::normalized_to_vst3(normalized, param.step_count()),
+                        )
+                    };
                 }
                 None => crate::nice_debug_assert_failure!("Unknown parameter: {:?}", param),
             },

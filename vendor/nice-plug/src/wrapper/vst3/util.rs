@@ -97,3 +97,16 @@ mod miri {
         );
     }
 }
+
+/// The VST3 normalized value of a parameter at `normalized`: the value itself, or for a
+/// discrete parameter (`stepCount` steps) its step as `step / stepCount` in `f64`, exactly.
+/// nice-plug keeps normalized values as `f32`, so step 1 of 3 would be 0.3333333432674408, off
+/// the step that hosts and validators compute in `f64`.
+pub fn normalized_to_vst3(normalized: f32, step_count: Option<usize>) -> f64 {
+    match step_count {
+        Some(step_count) if step_count > 0 => {
+            (normalized as f64 * step_count as f64).round() / step_count as f64
+        }
+        _ => normalized as f64,
+    }
+}

@@ -42,7 +42,9 @@ use widestring::U16CStr;
 
 use super::inner::{DEFAULT_BUFFER_CONFIG, ProcessEvent, WrapperInner};
 use super::note_expressions;
-use super::util::{VST3_MIDI_CCS, VST3_MIDI_NUM_PARAMS, VST3_MIDI_PARAMS_START, u16strlcpy};
+use super::util::{
+    VST3_MIDI_CCS, VST3_MIDI_NUM_PARAMS, VST3_MIDI_PARAMS_START, normalized_to_vst3, u16strlcpy,
+};
 use super::util::{VST3_MIDI_CHANNELS, VST3_MIDI_PARAMS_END};
 use crate::util::permit_alloc;
 use crate::wrapper::state;
@@ -684,9 +686,12 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
             info.id = *param_hash;
             u16strlcpy(&mut info.title, unsafe { param_ptr.name() });
             u16strlcpy(&mut info.shortTitle, unsafe { param_ptr.name() });
-            u16strlcpy(&mut info.units, unsafe { param_ptr.unit() });
+            // VST3 hosts write the units after the value themselves: nice-plug's units carry the
+            // space that separates them from the value (" dB"), which is not part of the unit.
+            u16strlcpy(&mut info.units, unsafe { param_ptr.unit() }.trim());
             info.stepCount = unsafe { param_ptr.step_count().unwrap_or(0) } as i32;
-            info.defaultNormalizedValue = default_value as f64;
+            info.defaultNormalizedValue =
+                normalized_to_vst3(default_value, unsafe { param_ptr.step_count() });
             info.unitId = *param_unit;
             info.flags = 0;
             if automatable && !hidden {
@@ -746,7 +751,7 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
         match self.inner.param_by_hash.get(&id) {
             Some(param_ptr) => {
                 let value = match unsafe { param_ptr.string_to_normalized_value(&string) } {
-                    Some(v) => v as f64,
+                    Some(v) => normalized_to_vst3(v, unsafe { param_ptr.step_count() }),
                     None => return kResultFalse,
                 };
                 unsafe { *value_normalized = value };
@@ -770,14 +775,21 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
 
     unsafe fn plainParamToNormalized(&self, id: ParamID, plain_value: ParamValue) -> ParamValue {
         match self.inner.param_by_hash.get(&id) {
-            Some(param_ptr) => unsafe { param_ptr.preview_normalized(plain_value as f32) as f64 },
+            Some(param_ptr) => unsafe {
+                normalized_to_vst3(
+                    param_ptr.preview_normalized(plain_value as f32),
+                    param_ptr.step_count(),
+                )
+            },
             _ => plain_value,
         }
     }
 
     unsafe fn getParamNormalized(&self, id: ParamID) -> ParamValue {
         match self.inner.param_by_hash.get(&id) {
-            Some(param_ptr) => unsafe { param_ptr.modulated_normalized_value() as f64 },
+            Some(param_ptr) => unsafe {
+                normalized_to_vst3(param_ptr.modulated_normalized_value(), param_ptr.step_count())
+            },
             _ => 0.5,
         }
     }
