@@ -5,8 +5,10 @@ mod analysis_support;
 
 use analysis_support::{db, sine_at};
 use ringscope::analysis::{
-    ColumnMinMax, FLOOR_DB, LoudnessBlock, LoudnessCurve, LoudnessHistory, MeterSettings, Meters,
+    Channel, ColumnMinMax, FLOOR_DB, LoudnessBlock, LoudnessCurve, LoudnessHistory, MeterSettings,
+    Meters,
 };
+use std::f64::consts::FRAC_PI_4;
 
 /// Tech 3342's tones are 1 kHz stereo sines; a low rate keeps the unoptimised test build quick
 /// (loudness differences, all that LRA reads, do not depend on the rate).
@@ -102,10 +104,23 @@ fn integrated_true_peak_and_plr_match_their_definitions() {
     );
     let plr = loudness.plr_lu().unwrap();
     assert!((plr - 3.01).abs() <= 0.1, "PLR {plr}");
-    assert_eq!(
-        plr,
-        loudness.max_true_peak_dbtp - loudness.integrated_lufs,
-        "by definition"
+    // A sine at fs/4, 45° off its samples: every sample is at 0.5·cos 45° (−9.03 dBFS) while the
+    // waveform between them peaks at 0.5 (−6.02 dBTP), so a sample peak passed for the true
+    // peak reads 3 dB low here (a 997 Hz sine cannot tell the two apart).
+    let between_samples: Vec<[f32; 2]> = (0..(10.0 * RATE) as u64)
+        .map(|n| [sine_at(n, RATE / 4.0, RATE, 0.5, FRAC_PI_4) as f32, 0.0])
+        .collect();
+    let (meters, _) = measure(RATE, &between_samples);
+    let loudness = meters.loudness();
+    // ±0.2 dB: BS.1770's 4× interpolation filter gains ~0.1 dB at fs/4 (it read −5.92 here).
+    assert!(
+        (loudness.max_true_peak_dbtp - db(0.5)).abs() <= 0.2,
+        "true peak between samples: {loudness:?}"
+    );
+    let plr = loudness.plr_lu().unwrap();
+    assert!(
+        (plr - (db(0.5) - loudness.integrated_lufs)).abs() <= 0.2,
+        "PLR from the true peak: {plr} ({loudness:?})"
     );
     assert_eq!(
         Meters::new(RATE, MeterSettings::default())
@@ -284,4 +299,27 @@ fn nan_inf_and_huge_samples_are_counted_and_harmless() {
     history.render(LoudnessCurve::ShortTerm, f64::NAN, &mut columns);
     history.render(LoudnessCurve::ShortTerm, 1e300, &mut []);
     assert!(columns.iter().all(|c| c.max == FLOOR_DB));
+}
+
+#[test]
+fn a_loudness_reset_starts_the_maximum_true_peak_over_where_the_channels_show_it() {
+    let sine = |amplitude: f64| -> Vec<[f32; 2]> {
+        (0..(3.0 * RATE) as u64)
+            .map(|n| [sine_at(n, 997.0, RATE, amplitude, 0.0) as f32; 2])
+            .collect()
+    };
+    let (mut meters, _) = measure(RATE, &sine(0.9));
+    meters.reset_loudness();
+    meters.feed(&sine(0.1));
+    let loudness = meters.loudness();
+    // One figure in both places: PLR beside the channels' maximum true peak is their difference.
+    let shown = meters.levels(Channel::Left).max_true_peak_db;
+    assert!(
+        (f64::from(shown) - db(0.1)).abs() <= 0.1,
+        "channel maximum {shown}"
+    );
+    assert!(
+        (loudness.max_true_peak_dbtp - f64::from(shown)).abs() <= 1e-4,
+        "{loudness:?} beside the channels' {shown}"
+    );
 }

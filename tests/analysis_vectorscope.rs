@@ -331,3 +331,30 @@ fn the_picture_settles_when_gain_and_levels_have_come_to_rest() {
     silent_for(&mut scope, 0.1);
     assert!(top(&scope) <= -60.0, "{}", top(&scope));
 }
+
+#[test]
+fn polar_levels_measured_before_leaving_their_mode_are_not_shown_on_return() {
+    let frames = stereo(48_000, |n| {
+        let x = sine_at(n, 1000.0, RATE, 1.0, 0.0);
+        [x, x]
+    });
+    let mut scope = vectorscope(VectorscopeMode::PolarLevel);
+    scope.feed(&frames);
+    let mut levels = [0.0f32; POLAR_SECTORS];
+    scope.polar_levels_db(&mut levels);
+    assert!(
+        levels.iter().any(|&db| db > FLOOR_DB),
+        "measured: {levels:?}"
+    );
+    for mode in [VectorscopeMode::Lissajous, VectorscopeMode::PolarLevel] {
+        scope.set_settings(VectorscopeSettings {
+            mode,
+            ..VectorscopeSettings::default()
+        });
+    }
+    scope.polar_levels_db(&mut levels);
+    assert!(
+        levels.iter().all(|&db| db == FLOOR_DB),
+        "back in polar level with nothing fed since: {levels:?}"
+    );
+}

@@ -143,7 +143,10 @@ impl LoudnessHistory {
     /// An empty history of [`MAX_LOUDNESS_HISTORY_SECONDS`].
     pub fn new() -> Self {
         Self {
-            values: vec![[f32::NEG_INFINITY; 2]; (MAX_LOUDNESS_HISTORY_SECONDS * 10.0) as usize],
+            values: vec![
+                [f32::NEG_INFINITY; 2];
+                (MAX_LOUDNESS_HISTORY_SECONDS * BLOCKS_PER_SECOND) as usize
+            ],
             written: 0,
             next_index: 0,
         }

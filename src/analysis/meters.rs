@@ -229,7 +229,8 @@ impl Meters {
         self.reset_loudness();
     }
 
-    /// Restarts loudness measurement (integrated loudness starts over).
+    /// Restarts loudness measurement: integrated loudness, its range, the maxima and the
+    /// maximum true peak start over.
     pub fn reset_loudness(&mut self) {
         for meter in [&mut self.loudness_meter, &mut self.mid_side_peak]
             .into_iter()
@@ -238,6 +239,10 @@ impl Meters {
             meter.reset();
         }
         self.loudness = Loudness::default();
+        // The maximum true peak is part of the loudness programme (PLR is measured from it).
+        for channel in &mut self.channels {
+            channel.max_true_peak = 0.0;
+        }
         self.since_block = 0;
         self.block_energy = [0.0; SHORT_TERM_BLOCKS];
         self.blocks_done = 0;
@@ -393,8 +398,11 @@ impl Meters {
             Ok(value) if !value.is_nan() => value,
             _ => f64::NEG_INFINITY,
         };
-        let true_peak = (0..2)
-            .map(|c| meter.true_peak(c).unwrap_or(0.0))
+        // The programme's true peak is the larger of L's and R's maximum true peak: the very
+        // figure the channels' readings show (one accumulator, cleared with the loudness).
+        let true_peak = [Channel::Left, Channel::Right]
+            .map(|channel| f64::from(self.channels[channel.index()].max_true_peak))
+            .into_iter()
             .fold(0.0, f64::max);
         let old = self.loudness;
         self.loudness = Loudness {

@@ -233,6 +233,11 @@ impl Vectorscope {
         if settings.mode != self.settings.mode || settings.max_points != self.settings.max_points {
             self.clear_points();
         }
+        if settings.mode != self.settings.mode {
+            // Only the polar-level mode updates the sector levels: coming back to it must not
+            // show what was measured before it was left.
+            self.sector_power = [0.0; POLAR_SECTORS];
+        }
         self.settings = settings;
     }
 
@@ -378,7 +383,8 @@ impl Vectorscope {
     }
 
     /// The polar-level reading per sector, dB ([`FLOOR_DB`] for none): sector `i` covers the
-    /// directions `−90° + i·180°/POLAR_SECTORS` onwards. Zero outside the polar-level mode.
+    /// directions `−90° + i·180°/POLAR_SECTORS` onwards. [`FLOOR_DB`] in every sector outside the
+    /// polar-level mode.
     pub fn polar_levels_db(&self, out: &mut [f32; POLAR_SECTORS]) {
         for (db, &power) in out.iter_mut().zip(&self.sector_power) {
             *db = if power > 0.0 {

@@ -18,7 +18,9 @@
 //!   it**, so the image scrolls at pixel rate without black gaps.
 //!
 //! A column is complete once a frame centred after it arrives; only then is it handed out, so
-//! the picture lags the input by half an FFT plus up to one hop. 60 s at FFT 512 and 87.5 %
+//! the picture lags the input by half an FFT, plus up to one hop, plus up to one column
+//! ([`Spectrogram::settle_seconds`] counts all three). A cell's `seconds_ago` counts from the
+//! newest column's end, not from the input's newest sample: add that lag for wall time. 60 s at FFT 512 and 87.5 %
 //! overlap is 45 000 frames, but at 2000 px it is 2000 columns of 22 frames each.
 //!
 //! # Rows and interpolation
