@@ -10,7 +10,7 @@
 //! |---|---|
 //! | integrated loudness (BS.1770 gating) | `ebur128`'s `loudness_global`, histogram mode |
 //! | loudness range (EBU Tech 3342: short-term values on a 1 s grid, gated at −70 LUFS and 20 LU below their integrated loudness, 10th to 95th percentile) | `ebur128`'s `loudness_range`, histogram mode |
-//! | true peak of the programme (4× oversampled below 96 kHz) | `ebur128`'s `true_peak` of L and R |
+//! | true peak of the programme (4× oversampled below 96 kHz) | the larger of the L and R meters' maximum of `ebur128`'s `prev_true_peak` |
 //! | momentary (400 ms) and short-term (3 s) loudness | ours: the mean of the crate's last 4 and 30 consecutive 100 ms block energies (exactly the energy over 400 ms and 3 s, see [`meters`](super::meters)) |
 //! | maximum momentary and short-term loudness | ours: the largest of those values, every 100 ms, since the loudness reset |
 //! | PLR (peak to loudness ratio, EBU R128 s1) | ours: maximum true peak minus integrated loudness |
