@@ -97,6 +97,15 @@ impl Display {
         self.sync();
     }
 
+    /// Moves the pointer to (`x`, `y`) inside `window` (`XWarpPointer`), as if the user moved
+    /// the mouse there: the window under it gets the motion event.
+    pub fn warp_pointer(&self, window: Window, x: i16, y: i16) {
+        self.conn
+            .warp_pointer(x11rb::NONE, window, 0, 0, 0, 0, x, y)
+            .expect("warping the pointer");
+        self.sync();
+    }
+
     /// Destroys a window.
     pub fn destroy_window(&self, window: Window) {
         self.conn

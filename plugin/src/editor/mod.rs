@@ -133,6 +133,12 @@ impl Editor for RingscopeEditor {
         RESIZE_HINT
     }
 
+    // The host's scale (CLAP `gui.set_scale`, VST3 `setContentScaleFactor`, maybe before any
+    // window): `size()` reports at it until a window reports its own (`resized`).
+    fn set_host_scale_factor(&self, scale_factor: f64) {
+        self.shared.set_system_scale(scale_factor as f32);
+    }
+
     unsafe fn assume_standalone_in_process(&self) {
         // SAFETY: same contract as `Editor::assume_standalone_in_process`, which the caller
         // upholds (only the standalone wrapper calls it, once, before creating windows).

@@ -280,6 +280,16 @@ pub trait Editor: Send {
     /// and in logical pixels on macOS.)
     fn size(&self) -> NativeSize<u32>;
 
+    /// Called when the host tells the plugin its scale factor (CLAP's `gui.set_scale`, VST3's
+    /// `IPlugViewContentScaleSupport::setContentScaleFactor`), whether or not a window is open:
+    /// VST3 hosts may set it before `attached`, and then ask for [`size()`][Self::size()] before
+    /// any window exists. From then on `size()` should report sizes at this scale (unless the
+    /// system provides its own, e.g. X11's `Xft.dpi`), and the next
+    /// [`spawn()`][Self::spawn()] gets it as its `fallback_scale_factor`.
+    fn set_host_scale_factor(&self, scale_factor: f64) {
+        let _ = scale_factor;
+    }
+
     /// Describes whether and how the host may resize this editor. The wrapper
     /// reads this to answer the host's resize-capability queries (CLAP's
     /// `gui.can_resize` / `gui.get_resize_hints`, VST3's `canResize`).

@@ -837,8 +837,15 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
         //       on macOS and both the editor implementation and the wrappers would know about the
         //       correct scale.
 
-        if !scale_factor.is_finite() || !scale_factor.is_sign_positive() {
+        if !scale_factor.is_finite() || scale_factor <= 0.0 {
             return kResultFalse;
+        }
+
+        // Ringscope patch: the editor hears of the scale whether or not it is attached (the host
+        // may call this before `attached()` and then `getSize()`, which must report sizes at this
+        // scale), and a scale set before `attached()` is kept for it (it was dropped).
+        if let Some(editor) = self.editor.upgrade() {
+            editor.lock().set_host_scale_factor(scale_factor as f64);
         }
 
         if let Some(editor_window) = inner.editor_window.borrow().as_ref() {
@@ -854,7 +861,8 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
                 kResultOk
             }
         } else {
-            kResultFalse
+            self.fallback_scale_factor.store(Some(scale_factor));
+            kResultOk
         }
     }
 }
