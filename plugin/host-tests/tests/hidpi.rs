@@ -7,10 +7,14 @@
 //! Each format's test opens the editor at 1× and at 2× (a fresh instance each, at 600 × 400
 //! logical so that 2× fits the 1280 × 1024 screen), with no audio running so that both pictures
 //! are still, and compares: the sizes, the 2× picture shrunk by 2 against the 1× one, and where
-//! the hover crosshair lands with the pointer at the same logical point.
+//! the hover crosshair lands with the pointer at the same logical point. The standalone's test
+//! runs the app twice on an X server of its own (2560 × 1600, so that 1800 × 1200 fits), without
+//! and with `Xft.dpi: 192` in the server's resources.
 
 use clack_extensions::gui::GuiSize;
 use clack_extensions::gui::Window as ClapWindow;
+use clack_host::prelude::PluginEntry;
+use ringscope_host_tests::artifacts;
 use ringscope_host_tests::clap::{Plugin, load_entry, new_ringscope};
 use ringscope_host_tests::editor::{
     EditorHost, X11_EMBEDDED, close_editor, pump_until, wait_for_drawing,
@@ -18,8 +22,9 @@ use ringscope_host_tests::editor::{
 use ringscope_host_tests::host_test;
 use ringscope_host_tests::screenshot::Image;
 use ringscope_host_tests::vst3::{Frame, Instance, Module};
-use ringscope_host_tests::x11::Display;
+use ringscope_host_tests::x11::{Display, PrivateServer, WindowInfo};
 use std::ffi::c_void;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use vst3::Steinberg::{
     IPlugFrame, IPlugView, IPlugViewContentScaleSupport, IPlugViewContentScaleSupportTrait,
@@ -56,12 +61,12 @@ struct Opening {
     hovered: Image,
 }
 
-/// Captures `window` until two pictures 300 ms apart are alike (the editor has settled).
+/// Captures `window` until two pictures 150 ms apart are alike (the editor has settled).
 fn settled_picture(host: &mut impl EditorHost, display: &Display, window: u32) -> Image {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut last = display.capture(window);
     loop {
-        pump_until(host, Duration::from_millis(300), || false);
+        pump_until(host, Duration::from_millis(150), || false);
         let now = display.capture(window);
         if now.mean_grey_difference(&last) < 0.05 || Instant::now() > deadline {
             return now;
@@ -176,9 +181,8 @@ fn assert_twice_the_size_and_the_same_picture(format: &str, at_1: &Opening, at_2
 /// Opens a fresh instance's CLAP editor at `scale` as the CLAP spec orders it (`create`,
 /// `set_scale`, `get_size`, then the host's size through `adjust_size`/`set_size`, `set_parent`,
 /// `show`), looks at it and closes it.
-fn clap_opening(display: &Display, scale: u32) -> Opening {
-    let entry = load_entry();
-    let mut plugin: Plugin = new_ringscope(&entry);
+fn clap_opening(display: &Display, entry: &PluginEntry, scale: u32) -> Opening {
+    let mut plugin: Plugin = new_ringscope(entry);
     let gui = plugin.extensions().gui.expect("clap.gui");
     let handle = plugin.instance.plugin_handle();
     let window = display.create_window(0, 0, 320, 240);
@@ -244,8 +248,9 @@ host_test!(
     /// the 1× picture at twice the size, and the hover crosshair follows the pointer.
     fn clap_editor_follows_the_hosts_scale() {
         let display = Display::connect();
-        let at_1 = clap_opening(&display, 1);
-        let at_2 = clap_opening(&display, 2);
+        let entry = load_entry();
+        let at_1 = clap_opening(&display, &entry, 1);
+        let at_2 = clap_opening(&display, &entry, 2);
         assert_twice_the_size_and_the_same_picture("CLAP", &at_1, &at_2);
     }
 );
@@ -391,8 +396,7 @@ impl EditorHost for ScaledVst3Host<'_, '_> {
 
 /// Opens a fresh instance's VST3 editor at `scale` ([`ScaledVst3Host`]), looks at it and closes
 /// it.
-fn vst3_opening(display: &Display, scale: u32, before_attached: bool) -> Opening {
-    let module = Module::load();
+fn vst3_opening(display: &Display, module: &Module, scale: u32, before_attached: bool) -> Opening {
     let instance = module.create(&module.audio_class().cid);
     let mut host = ScaledVst3Host {
         instance: &instance,
@@ -435,10 +439,11 @@ host_test!(
     /// follows the pointer; set right after `attached` instead, the open editor doubles too.
     fn vst3_editor_follows_the_hosts_scale() {
         let display = Display::connect();
-        let at_1 = vst3_opening(&display, 1, true);
-        let at_2 = vst3_opening(&display, 2, true);
+        let module = Module::load();
+        let at_1 = vst3_opening(&display, &module, 1, true);
+        let at_2 = vst3_opening(&display, &module, 2, true);
         assert_twice_the_size_and_the_same_picture("VST3", &at_1, &at_2);
-        let late = vst3_opening(&display, 2, false);
+        let late = vst3_opening(&display, &module, 2, false);
         assert_eq!(
             late.window_size,
             (2 * LOGICAL.0, 2 * LOGICAL.1),
@@ -449,6 +454,112 @@ host_test!(
             difference <= MAX_MEAN_DIFFERENCE,
             "VST3: with the scale set after attached the editor at 2× differs from 1× by \
              {difference:.1} grey levels"
+        );
+    }
+);
+
+/// The standalone app on the dummy backend on `display`, killed (by its own pid) when dropped.
+struct App(Child);
+
+impl App {
+    fn start(display: &str) -> Self {
+        let child = Command::new(artifacts::standalone_binary())
+            .args(["--backend", "dummy"])
+            .env("DISPLAY", display)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting the standalone binary");
+        Self(child)
+    }
+
+    /// The app's window once it is mapped.
+    fn window(&mut self, display: &Display) -> WindowInfo {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.0.try_wait().expect("polling the app") {
+                panic!("the standalone app exited ({status}) before showing a window");
+            }
+            let window = display
+                .top_level_windows()
+                .into_iter()
+                .find(|w| w.viewable && w.width >= 200 && w.height >= 150);
+            if let Some(window) = window {
+                return window;
+            }
+            assert!(Instant::now() < deadline, "no window appeared within 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The top 30 logical rows of the standalone's window (its control bar: text and buttons, no
+/// moving trace) at `scale`, once drawn and settled.
+fn control_bar(display: &Display, window: &WindowInfo, scale: usize) -> Image {
+    let (width, height) = (usize::from(window.width), 30 * scale);
+    let crop = |picture: &Image| {
+        let rgb = (0..height)
+            .flat_map(|y| (0..width).flat_map(move |x| picture.pixel(x, y)))
+            .collect();
+        Image::new(width, height, rgb)
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = crop(&display.capture(window.id));
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = crop(&display.capture(window.id));
+        let drawn = now.distinct_colours(now.bounds()) > 16;
+        if drawn && now.mean_grey_difference(&last) < 0.05 || Instant::now() > deadline {
+            return now;
+        }
+        last = now;
+    }
+}
+
+host_test!(
+    timeout_s = 120;
+    /// The standalone app takes its scale from the X server (`Xft.dpi`, as desktops set it):
+    /// started on a server whose resources say `Xft.dpi: 192`, its window is twice the size it
+    /// has without (900 × 600 → 1800 × 1200), and its picture, shrunk by 2, is the 1× picture.
+    fn standalone_follows_xft_dpi() {
+        let server = PrivateServer::start(2560, 1600);
+        let display = Display::connect_to(server.name());
+        let (at_1, bar_1) = {
+            let mut app = App::start(server.name());
+            let window = app.window(&display);
+            ((window.width, window.height), control_bar(&display, &window, 1))
+        };
+        while !display.top_level_windows().iter().all(|w| !w.viewable) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        display.set_resources("Xft.dpi:\t192\n");
+        let mut app = App::start(server.name());
+        let window = app.window(&display);
+        println!("standalone: {at_1:?} without Xft.dpi, {window:?} with Xft.dpi 192");
+        assert_eq!(
+            (window.width, window.height),
+            (2 * at_1.0, 2 * at_1.1),
+            "the standalone's window with Xft.dpi 192 (without: {at_1:?})"
+        );
+        let bar_2 = control_bar(&display, &window, 2);
+        let dir = artifacts::target_dir().join("host-tests");
+        bar_1.save_png(&dir.join("hidpi-standalone-1x-bar.png"));
+        bar_2.save_png(&dir.join("hidpi-standalone-2x-bar.png"));
+        let difference = bar_2.downscaled(2).mean_grey_difference(&bar_1);
+        println!("standalone: control bar at 2× shrunk by 2 vs 1×: {difference:.2}");
+        assert!(
+            difference <= MAX_MEAN_DIFFERENCE,
+            "the standalone's control bar with Xft.dpi 192, shrunk by 2, differs from the bar at \
+             1× by {difference:.1} grey levels on average (at most {MAX_MEAN_DIFFERENCE}): its \
+             text is not twice the size"
         );
     }
 );
