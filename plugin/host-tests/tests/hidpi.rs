@@ -55,6 +55,8 @@ struct Opening {
     default_size: (u32, u32),
     /// The editor's X window, as created and sized, in physical pixels.
     window_size: (u32, u32),
+    /// The size the editor asked the host for after a scale came to the open editor (VST3).
+    requested_size: Option<(i32, i32)>,
     /// The editor with the pointer outside.
     still: Image,
     /// The editor with the pointer at [`POINTER`] (× scale).
@@ -237,6 +239,7 @@ fn clap_opening(display: &Display, entry: &PluginEntry, scale: u32) -> Opening {
         scale,
         default_size: (default.width, default.height),
         window_size,
+        requested_size: None,
         still,
         hovered,
     }
@@ -268,6 +271,9 @@ struct ScaledVst3Host<'i, 'm> {
     default_size: (u32, u32),
     /// The editor's window right after `attached`, before `onSize`.
     attached_size: (u32, u32),
+    /// The size the editor asked for (`IPlugFrame::resizeView`) when the scale came after
+    /// `attached`.
+    requested_size: Option<(i32, i32)>,
 }
 
 impl ScaledVst3Host<'_, '_> {
@@ -334,6 +340,15 @@ impl EditorHost for ScaledVst3Host<'_, '_> {
         self.attached_size = editor_window_size(display, window);
         if !self.before_attached {
             self.set_content_scale(&view);
+            let frame = self.frame.clone();
+            let asked = pump_until(self, Duration::from_secs(10), || {
+                frame.last_resize_request().is_some()
+            });
+            assert!(
+                asked,
+                "no IPlugFrame::resizeView after setContentScaleFactor on the open view"
+            );
+            self.requested_size = self.frame.last_resize_request();
         }
         let mut tiny = ViewRect {
             left: 0,
@@ -406,6 +421,7 @@ fn vst3_opening(display: &Display, module: &Module, scale: u32, before_attached:
         before_attached,
         default_size: (0, 0),
         attached_size: (0, 0),
+        requested_size: None,
     };
     let window = display.create_window(0, 0, 320, 240);
     host.open(display, window);
@@ -427,6 +443,7 @@ fn vst3_opening(display: &Display, module: &Module, scale: u32, before_attached:
         scale,
         default_size: host.default_size,
         window_size,
+        requested_size: host.requested_size,
         still,
         hovered,
     }
@@ -444,6 +461,11 @@ host_test!(
         let at_2 = vst3_opening(&display, &module, 2, true);
         assert_twice_the_size_and_the_same_picture("VST3", &at_1, &at_2);
         let late = vst3_opening(&display, &module, 2, false);
+        assert_eq!(
+            late.requested_size,
+            Some((2 * at_1.default_size.0 as i32, 2 * at_1.default_size.1 as i32)),
+            "VST3: the size the editor asked for (resizeView) when the scale came after attached"
+        );
         assert_eq!(
             late.window_size,
             (2 * LOGICAL.0, 2 * LOGICAL.1),

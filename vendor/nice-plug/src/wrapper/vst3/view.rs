@@ -858,6 +858,19 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
                 kResultFalse
             } else {
                 self.fallback_scale_factor.store(Some(scale_factor));
+                // Ringscope patch: the open view changed size; the SDK has the plugin "inform the
+                // host via IPlugFrame::resizeView()" (which then calls `onSize()`).
+                if let Some(editor) = self.editor.upgrade() {
+                    let task = Task::RequestResize {
+                        size: editor.lock().size().into(),
+                        scale_factor: scale_factor as f64,
+                    };
+                    if let Err(task) = self.do_maybe_in_run_loop(task)
+                        && !inner.schedule_gui(task)
+                    {
+                        crate::nice_error!("Failed to post the resize for the new scale");
+                    }
+                }
                 kResultOk
             }
         } else {
