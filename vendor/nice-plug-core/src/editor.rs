@@ -280,12 +280,13 @@ pub trait Editor: Send {
     /// and in logical pixels on macOS.)
     fn size(&self) -> NativeSize<u32>;
 
-    /// Called when the host tells the plugin its scale factor (CLAP's `gui.set_scale`, VST3's
-    /// `IPlugViewContentScaleSupport::setContentScaleFactor`), whether or not a window is open:
-    /// VST3 hosts may set it before `attached`, and then ask for [`size()`][Self::size()] before
-    /// any window exists. From then on `size()` should report sizes at this scale (unless the
-    /// system provides its own, e.g. X11's `Xft.dpi`), and the next
-    /// [`spawn()`][Self::spawn()] gets it as its `fallback_scale_factor`.
+    /// Called when the host tells the plugin its scale factor while no window is open (VST3's
+    /// `IPlugViewContentScaleSupport::setContentScaleFactor` before `attached`; an open window
+    /// gets it through [`EditorHandle::set_fallback_scale_factor()`]): the host asks for
+    /// [`size()`][Self::size()] next, before any window exists, and `size()` should then
+    /// report sizes at this scale. The next [`spawn()`][Self::spawn()] gets it as its
+    /// `fallback_scale_factor` (which a scale the system provides, e.g. X11's `Xft.dpi`,
+    /// overrides).
     fn set_host_scale_factor(&self, scale_factor: f64) {
         let _ = scale_factor;
     }

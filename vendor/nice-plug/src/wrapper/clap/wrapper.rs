@@ -2983,13 +2983,9 @@ impl<P: ClapPlugin> Wrapper<P> {
         check_null_ptr!(false, plugin, unsafe { (*plugin).plugin_data });
         let wrapper = unsafe { &*((*plugin).plugin_data as *const Self) };
 
-        // Ringscope patch: a scale the editor cannot use is refused, and the editor itself hears
-        // of it (its `size()` reports at this scale; see `Editor::set_host_scale_factor`).
+        // Ringscope patch: a scale the editor cannot use is refused.
         if !scale.is_finite() || scale <= 0.0 {
             return false;
-        }
-        if let Some(editor) = wrapper.editor.borrow().as_ref() {
-            editor.lock().set_host_scale_factor(scale);
         }
 
         if let Some(editor_window) = wrapper.editor_window.borrow().as_ref() {

@@ -841,13 +841,10 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
             return kResultFalse;
         }
 
-        // Ringscope patch: the editor hears of the scale whether or not it is attached (the host
-        // may call this before `attached()` and then `getSize()`, which must report sizes at this
-        // scale), and a scale set before `attached()` is kept for it (it was dropped).
-        if let Some(editor) = self.editor.upgrade() {
-            editor.lock().set_host_scale_factor(scale_factor as f64);
-        }
-
+        // Ringscope patch: a scale set before `attached()` is kept for the window (it was
+        // dropped), and the editor hears of it (`Editor::set_host_scale_factor`): the host asks
+        // `getSize()` next, which must report sizes at this scale. An open window tells its
+        // editor its scale itself.
         if let Some(editor_window) = inner.editor_window.borrow().as_ref() {
             let editor_window = editor_window.get();
             if let Err(e) = editor_window
@@ -875,6 +872,9 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
             }
         } else {
             self.fallback_scale_factor.store(Some(scale_factor));
+            if let Some(editor) = self.editor.upgrade() {
+                editor.lock().set_host_scale_factor(scale_factor as f64);
+            }
             kResultOk
         }
     }
