@@ -7,8 +7,7 @@
 //! Each format's test opens the editor at 1× and at 2× (a fresh instance each, at 600 × 400
 //! logical so that 2× fits the 1280 × 1024 screen), with no audio running so that both pictures
 //! are still, and compares: the sizes, the 2× picture shrunk by 2 against the 1× one, and where
-//! the hover crosshair lands with the pointer at the same logical point. (The scale from the X
-//! server's `Xft.dpi`: `tests/xft_dpi.rs`.)
+//! the hover crosshair lands with the pointer at the same logical point.
 
 use clack_extensions::gui::GuiSize;
 use clack_extensions::gui::Window as ClapWindow;
@@ -29,9 +28,12 @@ use vst3::Steinberg::{
 };
 use vst3::{ComPtr, ComWrapper};
 
-/// The editor's logical size in these tests: above its minimum (480 × 320), and small enough
-/// that twice it fits the test screen.
+/// The editor's logical size in these tests: above its [`MINIMUM`], and small enough that twice
+/// it fits the test screen.
 const LOGICAL: (u32, u32) = (600, 400);
+
+/// The editor's smallest logical size (`EditorGeometry::MIN_WIDTH`/`MIN_HEIGHT`).
+const MINIMUM: (u32, u32) = (480, 320);
 
 /// Where the pointer goes, in logical pixels of the editor: inside the scope's plot (the upper
 /// half of the default split view, right of its level axis).
@@ -196,13 +198,13 @@ fn clap_opening(display: &Display, entry: &PluginEntry, scale: u32) -> Opening {
         height: 10,
     };
     let minimum = GuiSize {
-        width: 480 * scale,
-        height: 320 * scale,
+        width: MINIMUM.0 * scale,
+        height: MINIMUM.1 * scale,
     };
     assert_eq!(
         gui.adjust_size(&handle, tiny),
         Some(minimum),
-        "gui.adjust_size(10x10) at {scale}× gives the minimum (480 x 320 logical)"
+        "gui.adjust_size(10x10) at {scale}× gives the minimum ({MINIMUM:?} logical)"
     );
     gui.set_size(&handle, wanted).expect("gui.set_size");
     assert_eq!(
@@ -356,8 +358,11 @@ impl EditorHost for ScaledVst3Host<'_, '_> {
         };
         assert_eq!(
             (tiny.right, tiny.bottom),
-            (480 * self.scale as i32, 320 * self.scale as i32),
-            "checkSizeConstraint(10x10) at {}× gives the minimum (480 x 320 logical)",
+            (
+                (MINIMUM.0 * self.scale) as i32,
+                (MINIMUM.1 * self.scale) as i32
+            ),
+            "checkSizeConstraint(10x10) at {}× gives the minimum ({MINIMUM:?} logical)",
             self.scale
         );
         let (width, height) = (LOGICAL.0 * self.scale, LOGICAL.1 * self.scale);
