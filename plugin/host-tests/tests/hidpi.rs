@@ -273,6 +273,14 @@ impl ScaledVst3Host<'_, '_> {
         let support = view
             .cast::<IPlugViewContentScaleSupport>()
             .expect("the view implements IPlugViewContentScaleSupport");
+        for nonsense in [0.0, -2.0, f32::NAN, f32::INFINITY] {
+            // SAFETY: a plain COM call on a live view.
+            let result = unsafe { support.setContentScaleFactor(nonsense) };
+            assert_ne!(
+                result, kResultOk,
+                "setContentScaleFactor({nonsense}) accepted"
+            );
+        }
         let scale = self.scale as f32;
         // SAFETY: a plain COM call on a live view.
         let result = unsafe { support.setContentScaleFactor(scale) };

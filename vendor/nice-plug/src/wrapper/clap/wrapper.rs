@@ -2983,11 +2983,6 @@ impl<P: ClapPlugin> Wrapper<P> {
         check_null_ptr!(false, plugin, unsafe { (*plugin).plugin_data });
         let wrapper = unsafe { &*((*plugin).plugin_data as *const Self) };
 
-        // Ringscope patch: a scale the editor cannot use is refused.
-        if !scale.is_finite() || scale <= 0.0 {
-            return false;
-        }
-
         if let Some(editor_window) = wrapper.editor_window.borrow().as_ref() {
             let editor_window = editor_window.get();
 
