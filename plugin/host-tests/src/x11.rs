@@ -305,12 +305,25 @@ impl PrivateServer {
     /// Starts Xvfb with one `width` × `height` screen on a free display number.
     pub fn start(width: u32, height: u32) -> Self {
         use std::io::BufRead;
-        let mut server = std::process::Command::new("Xvfb")
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new("Xvfb");
+        command
             .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
             .arg(format!("{width}x{height}x24"))
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // A failing test's child process may exit without dropping this: the server then goes
+        // with it instead of outliving the test.
+        // SAFETY: runs in the forked child before exec; prctl is async-signal-safe and only sets
+        // that process's parent-death signal.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let mut server = command
             .spawn()
             .expect("starting Xvfb (the GUI tests' X server, which xvfb-run starts too)");
         let mut number = String::new();
