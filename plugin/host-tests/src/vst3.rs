@@ -740,6 +740,7 @@ pub struct Frame {
     event_handlers: RefCell<Vec<(ComPtr<IEventHandler>, FileDescriptor)>>,
     timers: RefCell<Vec<Timer>>,
     resize_requests: Cell<usize>,
+    last_resize_request: Cell<Option<(i32, i32)>>,
 }
 
 struct Timer {
@@ -766,6 +767,11 @@ impl Frame {
     /// How often the plugin asked for a new size.
     pub fn resize_requests(&self) -> usize {
         self.resize_requests.get()
+    }
+
+    /// The width and height the plugin asked for last (`resizeView`), if it asked.
+    pub fn last_resize_request(&self) -> Option<(i32, i32)> {
+        self.last_resize_request.get()
     }
 
     /// One turn of the host's UI loop: calls every handler whose descriptor is readable and every
@@ -810,6 +816,10 @@ impl IPlugFrameTrait for Frame {
         }
         // Granted: these tests do not resize the host window, so the editor keeps its frame.
         self.resize_requests.set(self.resize_requests.get() + 1);
+        // SAFETY: checked non-null; the plugin passes a valid rectangle for the call.
+        let rect = unsafe { &*new_size };
+        self.last_resize_request
+            .set(Some((rect.right - rect.left, rect.bottom - rect.top)));
         kResultOk
     }
 }

@@ -45,7 +45,12 @@ impl Display {
     pub fn connect() -> Self {
         let name = std::env::var("DISPLAY").unwrap_or_default();
         assert!(!name.is_empty(), "DISPLAY is not set: {NEEDS_DISPLAY}");
-        let (conn, screen) = RustConnection::connect(Some(&name))
+        Self::connect_to(&name)
+    }
+
+    /// Connects to the display `name` (e.g. `:5`), failing with instructions when it cannot.
+    pub fn connect_to(name: &str) -> Self {
+        let (conn, screen) = RustConnection::connect(Some(name))
             .unwrap_or_else(|e| panic!("cannot connect to DISPLAY={name}: {e}. {NEEDS_DISPLAY}"));
         let display = Self { conn, screen };
         let depth = display.conn.setup().roots[screen].root_depth;
@@ -94,6 +99,30 @@ impl Display {
                 &ConfigureWindowAux::new().width(width).height(height),
             )
             .expect("resizing the host window");
+        self.sync();
+    }
+
+    /// Moves the pointer to (`x`, `y`) inside `window` (`XWarpPointer`), as if the user moved
+    /// the mouse there: the window under it gets the motion event.
+    pub fn warp_pointer(&self, window: Window, x: i16, y: i16) {
+        self.conn
+            .warp_pointer(x11rb::NONE, window, 0, 0, 0, 0, x, y)
+            .expect("warping the pointer");
+        self.sync();
+    }
+
+    /// Replaces the X resources of the display (the root window's `RESOURCE_MANAGER`, what
+    /// `xrdb -load` sets), e.g. `"Xft.dpi:\t192\n"`: programs that connect afterwards read them.
+    pub fn set_resources(&self, resources: &str) {
+        self.conn
+            .change_property8(
+                x11rb::protocol::xproto::PropMode::REPLACE,
+                self.root(),
+                AtomEnum::RESOURCE_MANAGER,
+                AtomEnum::STRING,
+                resources.as_bytes(),
+            )
+            .expect("setting RESOURCE_MANAGER");
         self.sync();
     }
 
@@ -261,5 +290,63 @@ impl Display {
             }
         }
         Image::new(width, height, rgb)
+    }
+}
+
+/// A virtual X server of a test's own (`Xvfb -displayfd`, 24-bit), for what the shared one cannot
+/// do: a bigger screen, X resources (`Display::set_resources`) no other test sees. Killed (by its
+/// own pid) when dropped.
+pub struct PrivateServer {
+    server: std::process::Child,
+    name: String,
+}
+
+impl PrivateServer {
+    /// Starts Xvfb with one `width` × `height` screen on a free display number.
+    pub fn start(width: u32, height: u32) -> Self {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new("Xvfb");
+        command
+            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
+            .arg(format!("{width}x{height}x24"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        // A failing test's child process may exit without dropping this: the server then goes
+        // with it instead of outliving the test.
+        // SAFETY: runs in the forked child before exec; prctl is async-signal-safe and only sets
+        // that process's parent-death signal.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let mut server = command
+            .spawn()
+            .expect("starting Xvfb (the GUI tests' X server, which xvfb-run starts too)");
+        let mut number = String::new();
+        std::io::BufReader::new(server.stdout.take().expect("Xvfb's stdout"))
+            .read_line(&mut number)
+            .expect("reading the display number Xvfb chose");
+        let number = number.trim().to_owned();
+        assert!(!number.is_empty(), "Xvfb did not report a display number");
+        Self {
+            server,
+            name: format!(":{number}"),
+        }
+    }
+
+    /// The server's display name, for `DISPLAY` and [`Display::connect_to`].
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
     }
 }

@@ -109,6 +109,9 @@ impl Editor for RingscopeEditor {
             gui_context,
             host,
         )?;
+        // `size()` reports at the scale the window was created at (`Xft.dpi` or the host's).
+        self.shared
+            .set_system_scale(spawned.window.size().scale_factor as f32);
         Ok(SpawnedEditor {
             handle: RingscopeEditorHandle {
                 inner: spawned.handle,
@@ -131,6 +134,12 @@ impl Editor for RingscopeEditor {
 
     fn resize_hint(&self) -> ResizeHint {
         RESIZE_HINT
+    }
+
+    // The host's scale with no window open (VST3 `setContentScaleFactor` before `attached`):
+    // `size()` reports at it until a window reports its own.
+    fn set_host_scale_factor(&self, scale_factor: f64) {
+        self.shared.set_system_scale(scale_factor as f32);
     }
 
     unsafe fn assume_standalone_in_process(&self) {

@@ -118,6 +118,9 @@ impl SizingState {
         if shared.sizing_state.system_scale_factor.get().is_some() {
             return Ok(());
         };
+        // Ringscope patch: `Window::size()` (read on the host's thread, e.g. to adjust a size to
+        // the minimum) reports the new scale too.
+        shared.main_thread_shared.sizing.set_scaling_factor(scale);
 
         let current_logical_size = shared.sizing_state.size().to_logical::<f64>(previous_scale);
         let new_physical_size = current_logical_size.to_physical(scale);
@@ -140,7 +143,9 @@ impl SizingStateShared {
         settings: &WindowSettings,
     ) -> Result<Self, FatalError> {
         let scaling = connection.resources.xft_dpi.map(|dpi| dpi as f64 / 96.0);
-        let initial_scale_factor = scaling.unwrap_or(1.0);
+        // Ringscope patch: a window created with a fallback scale (and no `Xft.dpi`) is created
+        // at that scale, not at 1.
+        let initial_scale_factor = scaling.or(settings.fallback_scale_factor).unwrap_or(1.0);
 
         let sizing_strategy = SizingStrategy::from_settings(settings);
         let window_size = settings.size.to_physical(initial_scale_factor);

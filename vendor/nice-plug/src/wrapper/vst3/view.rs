@@ -837,10 +837,14 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
         //       on macOS and both the editor implementation and the wrappers would know about the
         //       correct scale.
 
-        if !scale_factor.is_finite() || !scale_factor.is_sign_positive() {
+        if !scale_factor.is_finite() || scale_factor <= 0.0 {
             return kResultFalse;
         }
 
+        // Ringscope patch: a scale set before `attached()` is kept for the window (it was
+        // dropped), and the editor hears of it (`Editor::set_host_scale_factor`): the host asks
+        // `getSize()` next, which must report sizes at this scale. An open window tells its
+        // editor its scale itself.
         if let Some(editor_window) = inner.editor_window.borrow().as_ref() {
             let editor_window = editor_window.get();
             if let Err(e) = editor_window
@@ -851,10 +855,27 @@ impl<P: Vst3Plugin> IPlugViewContentScaleSupportTrait for WrapperView<P> {
                 kResultFalse
             } else {
                 self.fallback_scale_factor.store(Some(scale_factor));
+                // Ringscope patch: the open view changed size; the SDK has the plugin "inform the
+                // host via IPlugFrame::resizeView()" (which then calls `onSize()`).
+                if let Some(editor) = self.editor.upgrade() {
+                    let task = Task::RequestResize {
+                        size: editor.lock().size().into(),
+                        scale_factor: scale_factor as f64,
+                    };
+                    if let Err(task) = self.do_maybe_in_run_loop(task)
+                        && !inner.schedule_gui(task)
+                    {
+                        crate::nice_error!("Failed to post the resize for the new scale");
+                    }
+                }
                 kResultOk
             }
         } else {
-            kResultFalse
+            self.fallback_scale_factor.store(Some(scale_factor));
+            if let Some(editor) = self.editor.upgrade() {
+                editor.lock().set_host_scale_factor(scale_factor as f64);
+            }
+            kResultOk
         }
     }
 }
