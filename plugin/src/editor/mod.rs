@@ -14,6 +14,8 @@
 
 mod controls;
 mod display;
+mod frame_file;
+mod handle;
 mod meters_view;
 mod plot;
 mod readout;
@@ -31,16 +33,19 @@ use egui::{self, Ui};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::NativeSize;
 use nice_plug::editor::dpi::{LogicalSize, Size};
-use nice_plug::editor::{EditorHandle, HostMethods, SpawnedEditor};
+use nice_plug::editor::{HostMethods, SpawnedEditor};
 use nice_plug::prelude::*;
 use nice_plug_egui::{
-    EguiEditorHandle, EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
+    EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
     resizable_window::ResizableWindow,
 };
 
 // The views' text writers and beat grid live at the crate's top: the parameters' texts share
 // the writers, and the parameters must not depend on the editor.
 use crate::{beats, format};
+
+pub use self::frame_file::FrameCountFile;
+pub use self::handle::RingscopeEditorHandle;
 
 use self::display::{AnalysisSettings, DisplayState, Pace};
 use self::meters_view::MetersView;
@@ -149,88 +154,6 @@ impl Drop for TapGuard {
     }
 }
 
-/// Handle of an open editor window; the host drops it to close the window, which switches the
-/// audio tap off.
-pub struct RingscopeEditorHandle {
-    inner: EguiEditorHandle,
-    _tap: TapGuard,
-}
-
-impl EditorHandle for RingscopeEditorHandle {
-    type Window = <EguiEditorHandle as EditorHandle>::Window;
-    type Error = <EguiEditorHandle as EditorHandle>::Error;
-
-    fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
-        EguiEditorHandle::run_until_closed(window)
-    }
-
-    fn set_parent(
-        &self,
-        parent: ParentWindowHandle,
-        window: &Self::Window,
-    ) -> Result<(), Self::Error> {
-        self.inner.set_parent(parent, window)
-    }
-
-    fn show(&self, window: &Self::Window) -> Result<(), Self::Error> {
-        self.inner.show(window)
-    }
-
-    fn hide(&self, window: &Self::Window) -> Result<(), Self::Error> {
-        self.inner.hide(window)
-    }
-
-    fn set_size(
-        &self,
-        new_size: NativeSize<u32>,
-        window: &Self::Window,
-    ) -> Result<(), Self::Error> {
-        self.inner.set_size(new_size, window)
-    }
-
-    fn host_main_thread_callback(&self, window: &Self::Window) {
-        self.inner.host_main_thread_callback(window)
-    }
-
-    fn adjust_size(
-        &self,
-        new_size: NativeSize<u32>,
-        window: &Self::Window,
-    ) -> Option<NativeSize<u32>> {
-        self.inner.adjust_size(new_size, window)
-    }
-
-    fn set_fallback_scale_factor(
-        &self,
-        scale_factor: f64,
-        window: &Self::Window,
-    ) -> Result<(), Self::Error> {
-        self.inner.set_fallback_scale_factor(scale_factor, window)
-    }
-
-    fn on_virtual_key_from_host(
-        &self,
-        key_code: VirtualKeyCode,
-        is_down: bool,
-        modifiers: Modifiers,
-    ) -> bool {
-        self.inner
-            .on_virtual_key_from_host(key_code, is_down, modifiers)
-    }
-
-    fn state_changed(&self) {
-        self.inner.state_changed()
-    }
-
-    fn param_value_changed(&self, id: &str, normalized_value: f32) {
-        self.inner.param_value_changed(id, normalized_value)
-    }
-
-    fn param_modulation_changed(&self, id: &str, modulation_offset: f32) {
-        self.inner.param_modulation_changed(id, modulation_offset)
-    }
-}
-
 /// One editor window's state: created with the window, dropped with it.
 pub struct EditorApp {
     shared: Arc<EditorShared>,
@@ -244,6 +167,8 @@ pub struct EditorApp {
     show_settings: bool,
     /// The pace chosen after the previous frame.
     pace: Option<Pace>,
+    /// Where the frame count goes for measurements (usually nowhere).
+    frame_file: FrameCountFile,
 }
 
 impl EditorApp {
@@ -259,6 +184,7 @@ impl EditorApp {
             meters: MetersView::default(),
             show_settings: false,
             pace: None,
+            frame_file: FrameCountFile::from_env(),
         }
     }
 
@@ -297,6 +223,9 @@ impl EditorApp {
             }
         }
         self.pace = Some(pace);
+        let stopping = !matches!(pace, Pace::Repaint(_));
+        self.frame_file
+            .record(self.shared.frames_drawn(), now, stopping);
     }
 
     /// One frame at `now`: drain, lay out and paint every view into `ui`, pace the next frame.
