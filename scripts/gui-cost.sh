@@ -108,14 +108,17 @@ measure() {
 
 RESULTS=$WORK/results
 {
-    for fps in 60; do
+    for fps in 60 30 15; do
         RINGSCOPE_BARE_FPS=$fps measure "bare nice-plug-egui window, $fps fps" "$fps" "$WARMUP" "$BARE"
     done
     if [ -n "$BEFORE" ]; then
         measure "before: $(basename "$BEFORE"), default layout (Scope + spectrum)" 60 "$WARMUP" "$BEFORE"
     fi
     for view in split scope spectrum; do
-        measure "layout $view, 60 fps" 60 "$WARMUP" "$APP" --set view=$view
+        measure "layout $view, 60 fps" 60 "$WARMUP" "$APP" --set view=$view --set frame-rate=60
+    done
+    for fps in 30 15; do
+        measure "layout split, $fps fps" "$fps" "$WARMUP" "$APP" --set frame-rate=$fps
     done
     measure "silent input, after the settle time (default settings)" - "$SETTLE_WAIT" "$APP" \
         --set test-signal=off

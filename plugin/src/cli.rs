@@ -3,7 +3,7 @@
 //!
 //! Besides nice-plug's options the app takes `--set ID=VALUE` (repeatable): a parameter's
 //! starting value, by its stable ID (as sessions store it) and its value as the parameter
-//! writes it or, for a choice, its ID: `--set view=spectrum --set channels=mid
+//! writes it or, for a choice, its ID: `--set view=spectrum --set frame-rate=60
 //! --set freeze=On`. A wrong ID or value is an error before anything starts.
 
 use std::sync::Mutex;
@@ -134,7 +134,7 @@ pub fn input_connected(args: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::{ChannelMode, View};
+    use crate::params::{FrameRate, View};
 
     fn args(s: &str) -> Vec<String> {
         std::iter::once("ringscope")
@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn set_options_are_taken_off_the_command_line_and_applied() {
         let (rest, settings) = take_param_settings(args(
-            "--backend dummy --set view=spectrum --set=channels=mid --set freeze=On",
+            "--backend dummy --set view=spectrum --set=frame-rate=60 --set freeze=On",
         ))
         .unwrap();
         assert_eq!(rest, args("--backend dummy"));
@@ -168,7 +168,7 @@ mod tests {
         let params = RingscopeParams::default();
         apply_param_settings(&params, &settings).unwrap();
         assert_eq!(params.view.value(), View::Spectrum);
-        assert_eq!(params.channels.value(), ChannelMode::Mid);
+        assert_eq!(params.frame_rate.value(), FrameRate::Fps60);
         assert!(params.freeze.value());
         // A parameter's own text works too.
         let (_, by_text) =
@@ -186,7 +186,7 @@ mod tests {
         for bad in [
             "--set no-such=1",
             "--set view=sideways",
-            "--set channels=both",
+            "--set frame-rate=45",
         ] {
             let (_, settings) = take_param_settings(args(bad)).unwrap();
             let error = apply_param_settings(&params, &settings).unwrap_err();

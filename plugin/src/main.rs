@@ -18,7 +18,7 @@ fn main() {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!(
             "{} ID=VALUE: start parameter ID at VALUE (its text or, for a choice, its ID), \
-             e.g. --set view=spectrum --set freeze=On; repeatable\n",
+             e.g. --set view=spectrum --set frame-rate=60; repeatable\n",
             cli::SET_OPTION
         );
     }

@@ -14,6 +14,7 @@
 
 mod controls;
 mod display;
+mod frame_clock;
 mod frame_file;
 mod handle;
 mod meters_view;
@@ -27,7 +28,7 @@ mod ticks;
 
 use std::error::Error;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use egui::{self, Ui};
 use nice_plug::context::gui::GuiContext;
@@ -48,6 +49,7 @@ pub use self::frame_file::FrameCountFile;
 pub use self::handle::RingscopeEditorHandle;
 
 use self::display::{AnalysisSettings, DisplayState, Pace};
+use self::frame_clock::FrameClock;
 use self::meters_view::MetersView;
 use self::scope_view::ScopeView;
 use self::spectrum_view::SpectrumView;
@@ -169,6 +171,8 @@ pub struct EditorApp {
     pace: Option<Pace>,
     /// Where the frame count goes for measurements (usually nowhere).
     frame_file: FrameCountFile,
+    /// When the next frame of the moving picture is due.
+    frame_clock: FrameClock,
 }
 
 impl EditorApp {
@@ -185,6 +189,7 @@ impl EditorApp {
             show_settings: false,
             pace: None,
             frame_file: FrameCountFile::from_env(),
+            frame_clock: FrameClock::default(),
         }
     }
 
@@ -206,12 +211,20 @@ impl EditorApp {
     }
 
     /// Tells the audio side what this window wants next and asks egui for the next frame at
-    /// the display's pace (see [`DisplayState::pace`]).
-    fn schedule_repaint(&mut self, ctx: &egui::Context, now: Instant) {
+    /// the display's pace (see [`DisplayState::pace`]), on the frame clock's grid while the
+    /// picture moves. `spent`: the time this frame has taken so far.
+    fn schedule_repaint(&mut self, ctx: &egui::Context, now: Instant, spent: Duration) {
         let pace = self.display.pace(now);
         self.shared.set_editor_demand(pace.demand());
-        if let Pace::Repaint(after) = pace {
-            ctx.request_repaint_after(after);
+        match pace {
+            Pace::Repaint(period) if self.display.frames_last_drain > 0 => {
+                ctx.request_repaint_after(self.frame_clock.next_delay(now, period, spent));
+            }
+            Pace::Repaint(after) => {
+                self.frame_clock.stop();
+                ctx.request_repaint_after(after);
+            }
+            Pace::Rest | Pace::Frozen => self.frame_clock.stop(),
         }
         let resting = |pace: Option<Pace>| pace == Some(Pace::Rest);
         if resting(Some(pace)) != resting(self.pace) {
@@ -230,6 +243,7 @@ impl EditorApp {
 
     /// One frame at `now`: drain, lay out and paint every view into `ui`, pace the next frame.
     fn draw(&mut self, ui: &mut Ui, now: Instant) {
+        let started = Instant::now();
         self.shared.frame_drawn();
         self.drain(now);
         let shared = self.shared.clone();
@@ -278,7 +292,7 @@ impl EditorApp {
                 });
             });
 
-        self.schedule_repaint(ui.ctx(), now);
+        self.schedule_repaint(ui.ctx(), now, started.elapsed());
     }
 }
 
@@ -333,8 +347,6 @@ impl NiceEguiApp for EditorApp {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
     use crate::params::RingscopeParams;
     use crate::tap::{AudioTap, BlockInfo};
@@ -382,6 +394,9 @@ mod tests {
         output
     }
 
+    /// The tests' frames come at 60 Hz.
+    const STEP: Duration = Duration::from_micros(16_667);
+
     /// When egui will draw again after `output`: `Duration::MAX` is never (until an event).
     fn repaint_delay(output: &egui::FullOutput) -> Duration {
         output
@@ -418,7 +433,7 @@ mod tests {
                 "still drawing after 11 s of zeros"
             );
             tap.write_block(&[[0.0f32; 800]], info());
-            now += display::FRAME_INTERVAL;
+            now += STEP;
             output = frame(&ctx, &mut app, now);
         }
         let settle = app.display.settle_time();
@@ -430,9 +445,9 @@ mod tests {
         // the window polls, and streams again), and its frame asks for the display rate.
         tap.write_block(&[[0.25f32; 800]], info());
         assert_eq!(shared.editor_demand(), Demand::Stream);
-        now += display::FRAME_INTERVAL;
+        now += STEP;
         let output = frame(&ctx, &mut app, now);
-        assert!(repaint_delay(&output) <= display::FRAME_INTERVAL);
+        assert!(repaint_delay(&output) <= shared.params.frame_rate.value().period());
         assert_eq!(shared.frames_drawn(), drawn + 1);
         drop((app, guard));
         assert_eq!(shared.editor_demand(), Demand::Off);
@@ -508,7 +523,8 @@ mod tests {
             tap.write_block(&[&block[..]], info());
             let at = now + Duration::from_millis(u64::from(i));
             let output = frame(&ctx, &mut app, at);
-            assert!(repaint_delay(&output) <= display::FRAME_INTERVAL, "{i}");
+            let period = shared.params.frame_rate.value().period();
+            assert!(repaint_delay(&output) <= period, "{i}");
             assert_eq!(
                 app.display.frames_received, 64,
                 "{i}: only this window's frames, none left over from the last one"
