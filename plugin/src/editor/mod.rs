@@ -25,6 +25,7 @@ mod spectrum_view;
 mod status;
 mod theme;
 mod ticks;
+mod trace;
 
 use std::error::Error;
 use std::sync::Arc;
@@ -304,10 +305,19 @@ impl EditorApp {
 impl NiceEguiApp for EditorApp {
     fn build(
         &mut self,
-        _egui_ctx: egui::Context,
+        egui_ctx: egui::Context,
         nice_gui_ctx: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
+        frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), baseview::HandlerError> {
+        // The panels' background is the frame's clear colour, and the panels paint none: under
+        // a software rasteriser each full-window fill costs as much as a bare window's frame,
+        // and the window and its five panels painted two of them over the clear.
+        let [r, g, b, _] = egui_ctx.global_style().visuals.panel_fill.to_array();
+        // The renderer clears with these values as they are (gamma-encoded, like egui's
+        // colours), so the clear is the very colour the panels painted.
+        let channel = |c: u8| f32::from(c) / 255.0;
+        frame.set_clear_color(egui::Rgba::from_rgb(channel(r), channel(g), channel(b)));
+        egui_ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
         self.gui_context = Some(nice_gui_ctx);
         Ok(())
     }

@@ -13,6 +13,7 @@ use super::format::{self, Sign};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
+use super::trace;
 use crate::params::RingscopeParams;
 
 /// The frequency axis and dB range to draw, made valid whatever the parameters say.
@@ -56,6 +57,8 @@ pub struct SpectrumView {
     /// readout reads what is drawn.
     curves: [Vec<f32>; 4],
     points: Vec<Pos2>,
+    /// `points` without what lies on the straight line between its neighbours.
+    simplified: Vec<Pos2>,
     x_axis: AxisPainter,
     y_axis: AxisPainter,
     readout: Readout,
@@ -175,15 +178,16 @@ impl SpectrumView {
         for (index, &channel) in picture.channels.iter().enumerate() {
             for &curve in picture.curves() {
                 self.curve_points(index, curve, picture);
+                trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
                 if curve == SpectrumCurve::Average {
                     let fill = theme::spectrum_fill(channel);
-                    clip.add(fill_under(&self.points, plot.bottom(), fill));
+                    clip.add(fill_under(&self.simplified, plot.bottom(), fill));
                 }
                 let stroke = match curve {
                     SpectrumCurve::PeakHold => theme::peak_hold_stroke(channel),
                     SpectrumCurve::Average => theme::trace_stroke(channel, index, count, false),
                 };
-                clip.add(Shape::line(self.points.clone(), stroke));
+                clip.add(Shape::line(self.simplified.clone(), stroke));
             }
         }
     }
