@@ -11,7 +11,10 @@
 #   scripts/gui-cost.sh [--before BINARY] [--seconds N] [--no-build]
 #
 # --before BINARY  also measures an earlier build of the app (default layout, its own settings)
-#                  for a "before" row, e.g. one built from main at b04175a
+#                  for a "before" row. It must write the frame file: the README's "before" is
+#                  commit 549e8f3 (main at b04175a plus only the frame counter and --set), built
+#                  in a copy of that commit with `cargo build --release -p ringscope-plugin
+#                  --features standalone --bin ringscope` and its binary copied aside
 # --seconds N      length of each measured window (default 10; at least 10 for the README)
 # --no-build       use the release binaries already in target/release
 #
