@@ -151,6 +151,9 @@ impl Plugin for Ringscope {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        // The standalone app's `--set ID=VALUE` options (none in a DAW), applied once, before
+        // the window opens and the audio starts (the app's wrapper asks for the editor then).
+        cli::apply_startup_params(&self.params);
         Some(RingscopeEditor::new(self.shared.clone()))
     }
 

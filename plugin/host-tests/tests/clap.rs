@@ -325,8 +325,14 @@ host_test!(
             if !(p.min..=p.max).contains(&p.default) {
                 problems.push(format!("{label}: default {} outside range", p.default));
             }
-            if !p.flags.contains(ParamInfoFlags::IS_AUTOMATABLE) {
-                problems.push(format!("{label}: not automatable"));
+            // The frame rate is how the window draws, not part of the sound or the analysis:
+            // saved with the session, never offered for automation. Every other one is.
+            let display_only = p.name == "Frame rate";
+            if p.flags.contains(ParamInfoFlags::IS_AUTOMATABLE) == display_only {
+                problems.push(format!(
+                    "{label}: automatable is {}",
+                    p.flags.contains(ParamInfoFlags::IS_AUTOMATABLE)
+                ));
             }
             if p.is_stepped() && [p.min, p.max, p.default].iter().any(|&v| !is_integer(v)) {
                 problems.push(format!("{label}: stepped with fractional range/default"));

@@ -118,5 +118,11 @@ pub fn settings_panel(ui: &mut Ui, params: &RingscopeParams, setter: &ParamSette
             slider(ui, "Sweep time", &params.test_sweep_s, setter);
         }
         slider(ui, "Level", &params.test_level_db, setter);
+
+        ui.separator();
+        ui.heading("Display");
+        // Saved with the session, not automatable; the repaint poll follows it from the next
+        // opening of the window.
+        ui.horizontal(|ui| enum_combo(ui, "Frame rate", &params.frame_rate, setter));
     });
 }

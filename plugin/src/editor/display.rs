@@ -22,9 +22,6 @@ pub const WARNING_HOLD: Duration = Duration::from_secs(3);
 /// No block for this long means the host is not calling `process()`.
 const NO_AUDIO_AFTER: Duration = Duration::from_millis(500);
 
-/// Repaint interval while blocks arrive (the display rate).
-pub const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
-
 /// Repaint interval while no block arrives (host not processing), before the window rests.
 pub const IDLE_INTERVAL: Duration = Duration::from_millis(250);
 
@@ -48,6 +45,8 @@ pub struct AnalysisSettings {
     pub spectrum_range_db: f64,
     /// Whether the picture is frozen.
     pub frozen: bool,
+    /// Time between frames while blocks arrive (the Frame rate parameter).
+    pub frame_period: Duration,
 }
 
 impl AnalysisSettings {
@@ -88,6 +87,7 @@ impl AnalysisSettings {
             spectrum,
             spectrum_range_db: f64::from(top_db - bottom_db),
             frozen: params.freeze.value(),
+            frame_period: params.frame_rate.value().period(),
         }
     }
 
@@ -343,7 +343,8 @@ impl DisplayState {
 
     /// How often to draw after the frame drawn at `now`: not at all while frozen, or once the
     /// input has been quiet for the [`settle_time`](Self::settle_time) with no warning on
-    /// screen; at the display rate while blocks arrive; slowly while none do.
+    /// screen; at the frame rate while blocks arrive (never faster than they do); slowly while
+    /// none do.
     pub fn pace(&self, now: Instant) -> Pace {
         if self.settings.frozen {
             return Pace::Frozen;
@@ -353,7 +354,7 @@ impl DisplayState {
             return Pace::Rest;
         }
         Pace::Repaint(if self.frames_last_drain > 0 {
-            FRAME_INTERVAL
+            self.settings.frame_period
         } else {
             IDLE_INTERVAL
         })
@@ -383,6 +384,9 @@ mod tests {
     use super::*;
     use crate::tap::{AudioTap, Listener, TapSwitch, counting_switch, open_channel, tap_channel};
 
+    /// The tests' window draws at 60 Hz.
+    const FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
+
     fn info(rate: f32) -> BlockInfo {
         BlockInfo {
             sample_rate: rate,
@@ -408,6 +412,7 @@ mod tests {
         assert_eq!(s.spectrum_range_db, 102.0);
         assert_eq!(s.channels(), &[Channel::Left, Channel::Right]);
         assert!(!s.frozen);
+        assert_eq!(s.frame_period, Duration::from_secs(1) / 30);
         // The level span the view draws, never the parameters' difference.
         let params = RingscopeParams::default();
         // SAFETY: no other thread sees these parameters.
@@ -500,7 +505,10 @@ mod tests {
         let woken = later + FRAME_INTERVAL;
         display.drain(&mut reader, woken);
         assert_eq!(display.input_state(woken), InputState::Live);
-        assert_eq!(display.pace(woken), Pace::Repaint(FRAME_INTERVAL));
+        assert_eq!(
+            display.pace(woken),
+            Pace::Repaint(display.settings.frame_period)
+        );
     }
 
     #[test]

@@ -14,6 +14,9 @@
 
 mod controls;
 mod display;
+mod frame_clock;
+mod frame_file;
+mod handle;
 mod meters_view;
 mod plot;
 mod readout;
@@ -22,19 +25,20 @@ mod spectrum_view;
 mod status;
 mod theme;
 mod ticks;
+mod trace;
 
 use std::error::Error;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use egui::{self, Ui};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::NativeSize;
 use nice_plug::editor::dpi::{LogicalSize, Size};
-use nice_plug::editor::{EditorHandle, HostMethods, SpawnedEditor};
+use nice_plug::editor::{HostMethods, SpawnedEditor};
 use nice_plug::prelude::*;
 use nice_plug_egui::{
-    EguiEditorHandle, EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
+    EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
     resizable_window::ResizableWindow,
 };
 
@@ -42,7 +46,11 @@ use nice_plug_egui::{
 // the writers, and the parameters must not depend on the editor.
 use crate::{beats, format};
 
+pub use self::frame_file::FrameCountFile;
+pub use self::handle::RingscopeEditorHandle;
+
 use self::display::{AnalysisSettings, DisplayState, Pace};
+use self::frame_clock::FrameClock;
 use self::meters_view::MetersView;
 use self::scope_view::ScopeView;
 use self::spectrum_view::SpectrumView;
@@ -91,9 +99,14 @@ impl Editor for RingscopeEditor {
             )),
             geometry.zoom,
         );
+        // nice-plug-egui polls the windows' repaint flag (how the audio side wakes a resting
+        // window, and how the host's parameter changes reach it) at 64 Hz by default, drawing or
+        // not. At the frame rate instead, a resting window wakes within one frame and the poll
+        // costs half as much at the default 30 fps (a quarter at 15).
         let settings = EguiNiceSettings::new()
             .with_tile("Ringscope")
-            .with_resize_hint(RESIZE_HINT);
+            .with_resize_hint(RESIZE_HINT)
+            .with_repaint_poll_interval(self.shared.params.frame_rate.value().period());
         let app = EditorApp::new(self.shared.clone());
         let egui_editor =
             create_egui_editor(egui_state, self.shared.repaint_notifier(), settings, app)
@@ -158,88 +171,6 @@ impl Drop for TapGuard {
     }
 }
 
-/// Handle of an open editor window; the host drops it to close the window, which switches the
-/// audio tap off.
-pub struct RingscopeEditorHandle {
-    inner: EguiEditorHandle,
-    _tap: TapGuard,
-}
-
-impl EditorHandle for RingscopeEditorHandle {
-    type Window = <EguiEditorHandle as EditorHandle>::Window;
-    type Error = <EguiEditorHandle as EditorHandle>::Error;
-
-    fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
-        EguiEditorHandle::run_until_closed(window)
-    }
-
-    fn set_parent(
-        &self,
-        parent: ParentWindowHandle,
-        window: &Self::Window,
-    ) -> Result<(), Self::Error> {
-        self.inner.set_parent(parent, window)
-    }
-
-    fn show(&self, window: &Self::Window) -> Result<(), Self::Error> {
-        self.inner.show(window)
-    }
-
-    fn hide(&self, window: &Self::Window) -> Result<(), Self::Error> {
-        self.inner.hide(window)
-    }
-
-    fn set_size(
-        &self,
-        new_size: NativeSize<u32>,
-        window: &Self::Window,
-    ) -> Result<(), Self::Error> {
-        self.inner.set_size(new_size, window)
-    }
-
-    fn host_main_thread_callback(&self, window: &Self::Window) {
-        self.inner.host_main_thread_callback(window)
-    }
-
-    fn adjust_size(
-        &self,
-        new_size: NativeSize<u32>,
-        window: &Self::Window,
-    ) -> Option<NativeSize<u32>> {
-        self.inner.adjust_size(new_size, window)
-    }
-
-    fn set_fallback_scale_factor(
-        &self,
-        scale_factor: f64,
-        window: &Self::Window,
-    ) -> Result<(), Self::Error> {
-        self.inner.set_fallback_scale_factor(scale_factor, window)
-    }
-
-    fn on_virtual_key_from_host(
-        &self,
-        key_code: VirtualKeyCode,
-        is_down: bool,
-        modifiers: Modifiers,
-    ) -> bool {
-        self.inner
-            .on_virtual_key_from_host(key_code, is_down, modifiers)
-    }
-
-    fn state_changed(&self) {
-        self.inner.state_changed()
-    }
-
-    fn param_value_changed(&self, id: &str, normalized_value: f32) {
-        self.inner.param_value_changed(id, normalized_value)
-    }
-
-    fn param_modulation_changed(&self, id: &str, modulation_offset: f32) {
-        self.inner.param_modulation_changed(id, modulation_offset)
-    }
-}
-
 /// One editor window's state: created with the window, dropped with it.
 pub struct EditorApp {
     shared: Arc<EditorShared>,
@@ -253,6 +184,10 @@ pub struct EditorApp {
     show_settings: bool,
     /// The pace chosen after the previous frame.
     pace: Option<Pace>,
+    /// Where the frame count goes for measurements (usually nowhere).
+    frame_file: FrameCountFile,
+    /// When the next frame of the moving picture is due.
+    frame_clock: FrameClock,
 }
 
 impl EditorApp {
@@ -268,6 +203,8 @@ impl EditorApp {
             meters: MetersView::default(),
             show_settings: false,
             pace: None,
+            frame_file: FrameCountFile::from_env(),
+            frame_clock: FrameClock::default(),
         }
     }
 
@@ -289,12 +226,20 @@ impl EditorApp {
     }
 
     /// Tells the audio side what this window wants next and asks egui for the next frame at
-    /// the display's pace (see [`DisplayState::pace`]).
-    fn schedule_repaint(&mut self, ctx: &egui::Context, now: Instant) {
+    /// the display's pace (see [`DisplayState::pace`]), on the frame clock's grid while the
+    /// picture moves. `spent`: the time this frame has taken so far.
+    fn schedule_repaint(&mut self, ctx: &egui::Context, now: Instant, spent: Duration) {
         let pace = self.display.pace(now);
         self.shared.set_editor_demand(pace.demand());
-        if let Pace::Repaint(after) = pace {
-            ctx.request_repaint_after(after);
+        match pace {
+            Pace::Repaint(period) if self.display.frames_last_drain > 0 => {
+                ctx.request_repaint_after(self.frame_clock.next_delay(now, period, spent));
+            }
+            Pace::Repaint(after) => {
+                self.frame_clock.stop();
+                ctx.request_repaint_after(after);
+            }
+            Pace::Rest | Pace::Frozen => self.frame_clock.stop(),
         }
         let resting = |pace: Option<Pace>| pace == Some(Pace::Rest);
         if resting(Some(pace)) != resting(self.pace) {
@@ -306,10 +251,14 @@ impl EditorApp {
             }
         }
         self.pace = Some(pace);
+        let stopping = !matches!(pace, Pace::Repaint(_));
+        self.frame_file
+            .record(self.shared.frames_drawn(), now, stopping);
     }
 
     /// One frame at `now`: drain, lay out and paint every view into `ui`, pace the next frame.
     fn draw(&mut self, ui: &mut Ui, now: Instant) {
+        let started = Instant::now();
         self.shared.frame_drawn();
         self.drain(now);
         let shared = self.shared.clone();
@@ -358,17 +307,26 @@ impl EditorApp {
                 });
             });
 
-        self.schedule_repaint(ui.ctx(), now);
+        self.schedule_repaint(ui.ctx(), now, started.elapsed());
     }
 }
 
 impl NiceEguiApp for EditorApp {
     fn build(
         &mut self,
-        _egui_ctx: egui::Context,
+        egui_ctx: egui::Context,
         nice_gui_ctx: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
+        frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), baseview::HandlerError> {
+        // The panels' background is the frame's clear colour, and the panels paint none: under
+        // a software rasteriser each full-window fill costs as much as a bare window's frame,
+        // and the window and its five panels painted two of them over the clear.
+        let [r, g, b, _] = egui_ctx.global_style().visuals.panel_fill.to_array();
+        // The renderer clears with these values as they are (gamma-encoded, like egui's
+        // colours), so the clear is the very colour the panels painted.
+        let channel = |c: u8| f32::from(c) / 255.0;
+        frame.set_clear_color(egui::Rgba::from_rgb(channel(r), channel(g), channel(b)));
+        egui_ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
         self.gui_context = Some(nice_gui_ctx);
         Ok(())
     }
@@ -413,8 +371,6 @@ impl NiceEguiApp for EditorApp {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
     use crate::params::RingscopeParams;
     use crate::tap::{AudioTap, BlockInfo};
@@ -462,6 +418,9 @@ mod tests {
         output
     }
 
+    /// The tests' frames come at 60 Hz.
+    const STEP: Duration = Duration::from_micros(16_667);
+
     /// When egui will draw again after `output`: `Duration::MAX` is never (until an event).
     fn repaint_delay(output: &egui::FullOutput) -> Duration {
         output
@@ -498,7 +457,7 @@ mod tests {
                 "still drawing after 11 s of zeros"
             );
             tap.write_block(&[[0.0f32; 800]], info());
-            now += display::FRAME_INTERVAL;
+            now += STEP;
             output = frame(&ctx, &mut app, now);
         }
         let settle = app.display.settle_time();
@@ -510,9 +469,9 @@ mod tests {
         // the window polls, and streams again), and its frame asks for the display rate.
         tap.write_block(&[[0.25f32; 800]], info());
         assert_eq!(shared.editor_demand(), Demand::Stream);
-        now += display::FRAME_INTERVAL;
+        now += STEP;
         let output = frame(&ctx, &mut app, now);
-        assert!(repaint_delay(&output) <= display::FRAME_INTERVAL);
+        assert!(repaint_delay(&output) <= shared.params.frame_rate.value().period());
         assert_eq!(shared.frames_drawn(), drawn + 1);
         drop((app, guard));
         assert_eq!(shared.editor_demand(), Demand::Off);
@@ -588,7 +547,8 @@ mod tests {
             tap.write_block(&[&block[..]], info());
             let at = now + Duration::from_millis(u64::from(i));
             let output = frame(&ctx, &mut app, at);
-            assert!(repaint_delay(&output) <= display::FRAME_INTERVAL, "{i}");
+            let period = shared.params.frame_rate.value().period();
+            assert!(repaint_delay(&output) <= period, "{i}");
             assert_eq!(
                 app.display.frames_received, 64,
                 "{i}: only this window's frames, none left over from the last one"

@@ -7,6 +7,7 @@
 //! aliased wave); sparse ones a line through the interpolated samples. Under the pointer a
 //! crosshair reads time and each trace's value, also while frozen.
 
+use egui::epaint::Mesh;
 use egui::{Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use ringscope::analysis::{self, Channel, ColumnMinMax, ScopeStatus, TriggerMode};
 
@@ -16,6 +17,7 @@ use super::format::{self, TimeStyle};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
+use super::trace;
 
 /// Share of the plot's half height that full scale (±1) spans: the rest shows overs.
 const FULL_SCALE: f32 = 0.9;
@@ -28,6 +30,10 @@ pub struct ScopeView {
     /// Rendered columns of each trace (at most two: L and R overlaid).
     traces: [Vec<ColumnMinMax>; 2],
     points: Vec<Pos2>,
+    /// `points` without what lies on the straight line between its neighbours.
+    simplified: Vec<Pos2>,
+    /// A dense trace's band.
+    band: Mesh,
     x_axis: AxisPainter,
     y_axis: AxisPainter,
     readout: Readout,
@@ -158,8 +164,10 @@ impl ScopeView {
         self.x_axis.draw_x(painter, plot, frame.bottom);
     }
 
-    /// Each trace as a zig-zag through its columns' extremes: a band where the signal is dense,
-    /// a line where it is not (min = max).
+    /// Each trace through its columns' extremes: where the signal is dense, a band from each
+    /// column's minimum to its maximum (one strip of two triangles per column); where it is
+    /// not, a line zig-zagging through them (min = max where the trace is flat), without the
+    /// points that lie on the straight line between their neighbours.
     fn draw_traces(&mut self, painter: &Painter, picture: &Picture) {
         let Picture {
             frame,
@@ -174,6 +182,27 @@ impl ScopeView {
         let dense = mean_span(&self.traces[0][..drawn]) * scale.half >= DENSE_EXTENT;
         let clip = painter.with_clip_rect(frame.plot);
         for (i, (trace, &channel)) in self.traces.iter().zip(channels).enumerate() {
+            let stroke = theme::trace_stroke(channel, i, channels.len(), dense);
+            if dense {
+                // At least the stroke's width high, as the zig-zag line it replaces was, and
+                // reaching the previous column's extent where it does not overlap it (as the
+                // zig-zag's segment from one column to the next did).
+                let half = 0.5 * stroke.width;
+                let mut previous: Option<(f32, f32)> = None;
+                let columns_drawn = trace[..drawn].iter().enumerate().map(|(c, column)| {
+                    let (a, b) = (scale.y(column.max), scale.y(column.min));
+                    let (mut top, mut bottom) = (a.min(b), a.max(b));
+                    if let Some((above, below)) = previous {
+                        top = top.min(below);
+                        bottom = bottom.max(above);
+                    }
+                    previous = Some((a.min(b), a.max(b)));
+                    (frame.column_x(c, columns), top - half, bottom + half)
+                });
+                trace::band(columns_drawn, stroke.color, &mut self.band);
+                clip.add(Shape::mesh(self.band.clone()));
+                continue;
+            }
             self.points.clear();
             for (c, column) in trace[..drawn].iter().enumerate() {
                 let x = frame.column_x(c, columns);
@@ -185,8 +214,8 @@ impl ScopeView {
                 self.points.push(pos2(x, scale.y(a)));
                 self.points.push(pos2(x, scale.y(b)));
             }
-            let stroke = theme::trace_stroke(channel, i, channels.len(), dense);
-            clip.add(Shape::line(self.points.clone(), stroke));
+            trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
+            clip.add(Shape::line(self.simplified.clone(), stroke));
         }
     }
 

@@ -13,7 +13,14 @@ use super::format::{self, Sign};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
+use super::trace;
 use crate::params::RingscopeParams;
+
+/// Physical pixels per spectrum column: the curves are computed and drawn at every second pixel
+/// (each column the loudest of its bins, so no peak is lost). The anti-aliased curve looks the
+/// same, and a software rasteriser spends its time on the triangles: egui's line costs six per
+/// point, and four curves and two fills are drawn.
+const PIXELS_PER_COLUMN: f32 = 2.0;
 
 /// The frequency axis and dB range to draw, made valid whatever the parameters say.
 fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f32, f32)) {
@@ -56,6 +63,8 @@ pub struct SpectrumView {
     /// readout reads what is drawn.
     curves: [Vec<f32>; 4],
     points: Vec<Pos2>,
+    /// `points` without what lies on the straight line between its neighbours.
+    simplified: Vec<Pos2>,
     x_axis: AxisPainter,
     y_axis: AxisPainter,
     readout: Readout,
@@ -97,7 +106,7 @@ impl Picture {
             },
             peak_hold: params.peak_hold_s.value() > 0.0,
             channels: display.settings.channels(),
-            columns: frame.columns(pixels_per_point),
+            columns: frame.columns(pixels_per_point / PIXELS_PER_COLUMN),
         }
     }
 
@@ -175,15 +184,16 @@ impl SpectrumView {
         for (index, &channel) in picture.channels.iter().enumerate() {
             for &curve in picture.curves() {
                 self.curve_points(index, curve, picture);
+                trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
                 if curve == SpectrumCurve::Average {
                     let fill = theme::spectrum_fill(channel);
-                    clip.add(fill_under(&self.points, plot.bottom(), fill));
+                    clip.add(fill_under(&self.simplified, plot.bottom(), fill));
                 }
                 let stroke = match curve {
                     SpectrumCurve::PeakHold => theme::peak_hold_stroke(channel),
                     SpectrumCurve::Average => theme::trace_stroke(channel, index, count, false),
                 };
-                clip.add(Shape::line(self.points.clone(), stroke));
+                clip.add(Shape::line(self.simplified.clone(), stroke));
             }
         }
     }

@@ -241,6 +241,40 @@ pub enum TestSignalKind {
     TwoTone,
 }
 
+/// How often the editor draws at most while the picture moves (it never draws faster than new
+/// audio arrives, and not at all once the input has been silent long enough).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameRate {
+    /// 15 frames per second: the lightest, for weak or software-rendered graphics.
+    #[id = "15"]
+    #[name = "15 fps"]
+    Fps15,
+    /// 30 frames per second.
+    #[id = "30"]
+    #[name = "30 fps"]
+    Fps30,
+    /// 60 frames per second: the smoothest.
+    #[id = "60"]
+    #[name = "60 fps"]
+    Fps60,
+}
+
+impl FrameRate {
+    /// Frames per second.
+    pub fn per_second(self) -> u32 {
+        match self {
+            FrameRate::Fps15 => 15,
+            FrameRate::Fps30 => 30,
+            FrameRate::Fps60 => 60,
+        }
+    }
+
+    /// The time between two frames.
+    pub fn period(self) -> std::time::Duration {
+        std::time::Duration::from_secs(1) / self.per_second()
+    }
+}
+
 impl From<ChannelMode> for analysis::ChannelMode {
     fn from(mode: ChannelMode) -> Self {
         match mode {

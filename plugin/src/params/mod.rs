@@ -24,8 +24,8 @@ pub mod choices;
 mod format;
 
 pub use self::choices::{
-    BeatSyncLength, ChannelMode, FftSize, FrequencyScale, Smoothing, TestSignalKind, TriggerEdge,
-    TriggerMode, View, WindowKind,
+    BeatSyncLength, ChannelMode, FftSize, FrameRate, FrequencyScale, Smoothing, TestSignalKind,
+    TriggerEdge, TriggerMode, View, WindowKind,
 };
 
 /// The editor window's size (in egui points, before zoom) and zoom factor, saved with the session.
@@ -197,6 +197,11 @@ pub struct RingscopeParams {
     /// always, and the analysis pauses. ID [`BYPASS_ID`].
     #[id = "bypass"]
     pub bypass: BoolParam,
+
+    // The editor's frame rate: a display preference saved with the session, never automated.
+    /// Most frames per second the editor draws.
+    #[id = "frame-rate"]
+    pub frame_rate: EnumParam<FrameRate>,
 }
 
 /// The bypass parameter's ID (the `#[id]` above, which must be a literal): a session saved
@@ -393,6 +398,12 @@ impl Default for RingscopeParams {
 
             freq_scale: EnumParam::new("Frequency scale", FrequencyScale::Logarithmic),
             bypass: with_switch_text(BoolParam::new("Bypass", false).make_bypass()),
+
+            // 30 fps by default: what analyzers commonly draw (a moving spectrum or meter
+            // reads as smooth at 25-30 fps; the meters' 1.5 dB/s-and-up ballistics move less
+            // than a pixel between frames), at half the drawing cost of 60. Not automatable: it
+            // is how the window draws, not part of the sound or of the analysis.
+            frame_rate: EnumParam::new("Frame rate", FrameRate::Fps30).non_automatable(),
         }
     }
 }
