@@ -55,7 +55,7 @@ if [ "$INNER" = 0 ]; then
         [ -x "$bin" ] || { echo "missing $bin" >&2; exit 1; }
     done
     args=(--inner --seconds "$SECONDS_MEASURED" ${BEFORE:+--before "$BEFORE"})
-    exec xvfb-run -a -s "-screen 0 1280x1024x24" "$0" "${args[@]}"
+    exec xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" "$0" "${args[@]}"
 fi
 
 # --- inside Xvfb from here on ---

@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --gui
 cargo build -p ringscope-plugin --features standalone --bin ringscope
-xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests --test standalone
+xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" cargo test -p ringscope-host-tests --test standalone
 echo "docs/screenshot.png updated"

@@ -42,7 +42,7 @@ step "host-level tests: the bundles and the standalone app, loaded as a DAW and 
 # RINGSCOPE_REQUIRE_JACK: the JACK test fails instead of skipping where `jackd -d dummy` cannot
 # start (install-deps --hosts installed it). The Ardour test (Debian's ardour, headless) skips
 # only where Ardour is missing.
-RINGSCOPE_REQUIRE_JACK=1 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p ringscope-host-tests --no-fail-fast -- --test-threads=1
+RINGSCOPE_REQUIRE_JACK=1 xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" cargo test -p ringscope-host-tests --no-fail-fast -- --test-threads=1
 
 step "ring buffer: two-thread stress test, 10^8 elements (release)"
 cargo test --release -p ringscope --test stress

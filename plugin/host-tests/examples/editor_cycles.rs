@@ -3,7 +3,7 @@
 //! memory after each closing, so a heap profiler can run the same cycles:
 //!
 //! ```text
-//! xvfb-run -a -s "-screen 0 1280x1024x24" \
+//! xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" \
 //!     heaptrack target/debug/examples/editor_cycles clap 60
 //! ```
 //!

@@ -2,7 +2,7 @@
 //! on the display, and pictures of them.
 //!
 //! GUI tests need an X server. Under CI that is Xvfb with Mesa's software OpenGL:
-//! `xvfb-run -a -s "-screen 0 1280x1024x24" cargo test ...` (scripts/test.sh does this). Without
+//! `xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" cargo test ...` (scripts/test.sh does this). Without
 //! `DISPLAY` the tests fail and say so; they do not skip.
 
 use crate::screenshot::Image;
@@ -16,7 +16,7 @@ use x11rb::wrapper::ConnectionExt as _;
 
 /// How to get a display when there is none.
 pub const NEEDS_DISPLAY: &str = "this GUI test needs an X display with 24-bit colour and OpenGL \
-     (Mesa): run it under `xvfb-run -a -s \"-screen 0 1280x1024x24\" cargo test ...` \
+     (Mesa): run it under `xvfb-run -a -s \"-screen 0 1280x1024x24 -noreset\" cargo test ...` \
      (scripts/test.sh does)";
 
 /// A connection to the X server in `DISPLAY`.
@@ -50,8 +50,20 @@ impl Display {
 
     /// Connects to the display `name` (e.g. `:5`), failing with instructions when it cannot.
     pub fn connect_to(name: &str) -> Self {
-        let (conn, screen) = RustConnection::connect(Some(name))
-            .unwrap_or_else(|e| panic!("cannot connect to DISPLAY={name}: {e}. {NEEDS_DISPLAY}"));
+        // An X server started without `-noreset` resets when its last client leaves (the app
+        // that just quit, the previous test's process), and closes a connection made during the
+        // reset ("failed to read whole buffer", seen between two signals of the standalone
+        // test): try again for a moment before calling the display missing.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        let (conn, screen) = loop {
+            match RustConnection::connect(Some(name)) {
+                Ok(connected) => break connected,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => panic!("cannot connect to DISPLAY={name}: {e}. {NEEDS_DISPLAY}"),
+            }
+        };
         let display = Self { conn, screen };
         let depth = display.conn.setup().roots[screen].root_depth;
         assert!(
@@ -308,7 +320,15 @@ impl PrivateServer {
         use std::os::unix::process::CommandExt;
         let mut command = std::process::Command::new("Xvfb");
         command
-            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
+            .args([
+                "-displayfd",
+                "1",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+                "-screen",
+                "0",
+            ])
             .arg(format!("{width}x{height}x24"))
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
