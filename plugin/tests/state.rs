@@ -95,7 +95,7 @@ fn snapshot(params: &RingscopeParams) -> Vec<(String, u32, String)> {
 
 /// Every parameter ID, in declaration order. Sessions and automation refer to these: a change
 /// here breaks users' projects, so this list is only ever appended to.
-const STABLE_IDS: [&str; 30] = [
+const STABLE_IDS: [&str; 44] = [
     "view",
     "channels",
     "freeze",
@@ -125,6 +125,20 @@ const STABLE_IDS: [&str; 30] = [
     "freq-scale",
     "bypass",
     "frame-rate",
+    "layout",
+    "meters-strip",
+    "sgram-history",
+    "sgram-floor",
+    "sgram-ceiling",
+    "sgram-palette",
+    "sgram-direction",
+    "vscope-mode",
+    "vscope-auto-gain",
+    "vscope-gain",
+    "vscope-persistence",
+    "loudness-span",
+    "loudness-target",
+    "loudness-custom",
     // (append new IDs here)
     "",
 ];
@@ -268,4 +282,33 @@ fn a_session_saved_before_the_bypass_existed_loads_un_bypassed() {
     Ringscope::filter_state(&mut bypassed);
     restore(&params, &serde_json::to_vec(&bypassed).unwrap());
     assert!(params.bypass.value());
+}
+
+/// Hosts keep automation of an enum as what their API carries: CLAP the variant index (0, 1, 2
+/// for the View parameter's three), VST3 the normalized value (index / 2). The layouts added
+/// since are a parameter of their own, so each of those values still selects the picture it
+/// selected before, and a session without the new parameters shows what it showed.
+#[test]
+fn old_view_values_still_select_the_same_picture() {
+    use ringscope_plugin::params::{Pane, View};
+    let before: [(View, &[Pane]); 3] = [
+        (View::Scope, &[Pane::Scope]),
+        (View::Spectrum, &[Pane::Spectrum]),
+        (View::Split, &[Pane::Scope, Pane::Spectrum]),
+    ];
+    let params = RingscopeParams::default();
+    for (index, (view, panes)) in before.into_iter().enumerate() {
+        let normalized = index as f32 / 2.0;
+        // SAFETY: the parameter lives as long as `params`, used by this thread only.
+        unsafe {
+            params
+                .view
+                .as_ptr()
+                ._internal_set_normalized_value(normalized);
+        }
+        assert_eq!(params.view.value(), view, "VST3 value {normalized}");
+        assert_eq!(params.view.preview_plain(normalized), view);
+        assert_eq!(params.view.preview_normalized(view), normalized);
+        assert_eq!(params.panes(), panes, "{view:?}");
+    }
 }

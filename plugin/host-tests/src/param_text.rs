@@ -19,7 +19,7 @@ pub fn unit_scale(unit: &str) -> f64 {
 /// than its plain value and is not listed here fails the precision check, loudly.
 pub fn plain_scale(name: &str) -> f64 {
     match name {
-        "Scope time" | "Trigger holdoff" | "Averaging" => 1e-3,
+        "Scope time" | "Trigger holdoff" | "Averaging" | "Vectorscope persistence" => 1e-3,
         _ => 1.0,
     }
 }

@@ -6,7 +6,7 @@ use egui::{self, Ui};
 use nice_plug::prelude::*;
 use nice_plug_egui::widgets::ParamSlider;
 
-use crate::params::{RingscopeParams, TestSignalKind, TriggerMode};
+use crate::params::{Layout, LoudnessTarget, RingscopeParams, TestSignalKind, TriggerMode};
 
 /// A combo box for an enum parameter.
 fn enum_combo<T: Enum + PartialEq + Copy + 'static>(
@@ -27,6 +27,37 @@ fn enum_combo<T: Enum + PartialEq + Copy + 'static>(
                     setter.begin_set_parameter(param);
                     setter.set_parameter(param, variant);
                     setter.end_set_parameter(param);
+                }
+            }
+        });
+}
+
+/// The one view menu: the View parameter's three pictures and the later layouts, each entry
+/// setting both the View and the Layout parameter (one gesture for the host's undo).
+fn view_menu(ui: &mut Ui, params: &RingscopeParams, setter: &ParamSetter) {
+    let current = (params.view.value(), params.layout.value());
+    let is_current = |view, layout| match current.1 {
+        Layout::Classic => (view, layout) == current,
+        _ => layout == current.1,
+    };
+    let selected = Layout::menu()
+        .find(|&(_, view, layout)| is_current(view, layout))
+        .map_or("", |(name, _, _)| name);
+    ui.label("View");
+    egui::ComboBox::from_id_salt("View")
+        .selected_text(selected)
+        .show_ui(ui, |ui| {
+            for (name, view, layout) in Layout::menu() {
+                let chosen = is_current(view, layout);
+                if ui.selectable_label(chosen, name).clicked() && !chosen {
+                    setter.begin_set_parameter(&params.layout);
+                    setter.set_parameter(&params.layout, layout);
+                    setter.end_set_parameter(&params.layout);
+                    if layout == Layout::Classic {
+                        setter.begin_set_parameter(&params.view);
+                        setter.set_parameter(&params.view, view);
+                        setter.end_set_parameter(&params.view);
+                    }
                 }
             }
         });
@@ -62,7 +93,8 @@ pub fn top_bar(
     ui.horizontal_wrapped(|ui| {
         ui.toggle_value(show_settings, "Settings");
         ui.separator();
-        enum_combo(ui, "View", &params.view, setter);
+        view_menu(ui, params, setter);
+        toggle(ui, "Meters", &params.meters_strip, setter);
         enum_combo(ui, "Channels", &params.channels, setter);
         enum_combo(ui, "Trigger", &params.trigger_mode, setter);
         if params.trigger_mode.value() == TriggerMode::Single {
@@ -102,6 +134,34 @@ pub fn settings_panel(ui: &mut Ui, params: &RingscopeParams, setter: &ParamSette
         slider(ui, "Max freq", &params.freq_max_hz, setter);
         slider(ui, "Min dB", &params.db_min, setter);
         slider(ui, "Max dB", &params.db_max, setter);
+
+        ui.separator();
+        ui.heading("Spectrogram");
+        let spectrogram = &params.spectrogram;
+        slider(ui, "History", &spectrogram.history_s, setter);
+        slider(ui, "Floor", &spectrogram.floor_db, setter);
+        slider(ui, "Ceiling", &spectrogram.ceiling_db, setter);
+        ui.horizontal(|ui| enum_combo(ui, "Colours", &spectrogram.palette, setter));
+        ui.horizontal(|ui| enum_combo(ui, "Direction", &spectrogram.direction, setter));
+
+        ui.separator();
+        ui.heading("Vectorscope");
+        let vectorscope = &params.vectorscope;
+        ui.horizontal(|ui| enum_combo(ui, "Mode", &vectorscope.mode, setter));
+        ui.horizontal(|ui| toggle(ui, "Auto gain", &vectorscope.auto_gain, setter));
+        if !vectorscope.auto_gain.value() {
+            slider(ui, "Gain", &vectorscope.gain_db, setter);
+        }
+        slider(ui, "Persistence", &vectorscope.persistence_ms, setter);
+
+        ui.separator();
+        ui.heading("Loudness");
+        let loudness = &params.loudness;
+        slider(ui, "History", &loudness.span_min, setter);
+        ui.horizontal(|ui| enum_combo(ui, "Target", &loudness.target, setter));
+        if loudness.target.value() == LoudnessTarget::Custom {
+            slider(ui, "Custom", &loudness.custom_lufs, setter);
+        }
 
         ui.separator();
         ui.heading("Test signal");

@@ -17,15 +17,19 @@ mod display;
 mod frame_clock;
 mod frame_file;
 mod handle;
+mod loudness_figures;
+mod loudness_view;
 mod meters_view;
 mod plot;
 mod readout;
 mod scope_view;
+mod spectrogram_view;
 mod spectrum_view;
 mod status;
 mod theme;
 mod ticks;
 mod trace;
+mod vectorscope_view;
 
 use std::error::Error;
 use std::sync::Arc;
@@ -51,10 +55,14 @@ pub use self::handle::RingscopeEditorHandle;
 
 use self::display::{AnalysisSettings, DisplayState, Pace};
 use self::frame_clock::FrameClock;
+use self::loudness_figures::LoudnessFigures;
+use self::loudness_view::LoudnessView;
 use self::meters_view::MetersView;
 use self::scope_view::ScopeView;
+use self::spectrogram_view::SpectrogramView;
 use self::spectrum_view::SpectrumView;
-use crate::params::{EditorGeometry, View};
+use self::vectorscope_view::VectorscopeView;
+use crate::params::{EditorGeometry, Pane, RingscopeParams};
 use crate::shared::EditorShared;
 use crate::tap::Demand;
 
@@ -180,6 +188,10 @@ pub struct EditorApp {
     display: DisplayState,
     scope: ScopeView,
     spectrum: SpectrumView,
+    spectrogram: SpectrogramView,
+    vectorscope: VectorscopeView,
+    loudness: LoudnessView,
+    loudness_figures: LoudnessFigures,
     meters: MetersView,
     show_settings: bool,
     /// The pace chosen after the previous frame.
@@ -200,6 +212,10 @@ impl EditorApp {
             display: DisplayState::new(48_000.0, settings),
             scope: ScopeView::default(),
             spectrum: SpectrumView::default(),
+            spectrogram: SpectrogramView::default(),
+            vectorscope: VectorscopeView::default(),
+            loudness: LoudnessView::default(),
+            loudness_figures: LoudnessFigures::default(),
             meters: MetersView::default(),
             show_settings: false,
             pace: None,
@@ -289,25 +305,63 @@ impl EditorApp {
                         .default_size(240.0)
                         .show(ui, |ui| controls::settings_panel(ui, params, &setter));
                 }
-                egui::Panel::right("meters")
-                    .resizable(false)
-                    .exact_size(112.0)
-                    .show(ui, |ui| self.meters.show(ui, &mut self.display, now));
-                egui::CentralPanel::default().show(ui, |ui| match params.view.value() {
-                    View::Scope => self.scope.show(ui, &self.display),
-                    View::Spectrum => self.spectrum.show(ui, &mut self.display, params),
-                    View::Split => {
-                        let half = (ui.available_height() - ui.spacing().item_spacing.y) / 2.0;
-                        let width = ui.available_width();
-                        let scope = ui.allocate_ui(egui::vec2(width, half), |ui| {
-                            self.scope.show(ui, &self.display)
-                        });
-                        scope.inner | self.spectrum.show(ui, &mut self.display, params)
-                    }
-                });
+                if params.meters_strip.value() {
+                    egui::Panel::right("meters")
+                        .resizable(false)
+                        .exact_size(112.0)
+                        .show(ui, |ui| self.meters.show(ui, &mut self.display, now));
+                }
+                egui::CentralPanel::default().show(ui, |ui| self.show_panes(ui, params));
             });
 
         self.schedule_repaint(ui.ctx(), now, started.elapsed());
+    }
+}
+
+impl EditorApp {
+    /// The layout's panes, one above the other in equal parts (side by side for the layouts
+    /// that say so).
+    fn show_panes(&mut self, ui: &mut Ui, params: &RingscopeParams) -> egui::Response {
+        let layout = params.layout.value();
+        let panes = params.panes();
+        let gap = ui.spacing().item_spacing;
+        let count = panes.len() as f32;
+        let size = if layout.side_by_side() {
+            egui::vec2(
+                (ui.available_width() - gap.x * (count - 1.0)) / count,
+                ui.available_height(),
+            )
+        } else {
+            egui::vec2(
+                ui.available_width(),
+                (ui.available_height() - gap.y * (count - 1.0)) / count,
+            )
+        };
+        let mut show_all = |ui: &mut Ui| {
+            let mut responses = panes.iter().map(|&pane| {
+                ui.allocate_ui(size, |ui| self.show_pane(ui, pane, params))
+                    .inner
+            });
+            let first = responses.next().expect("every layout has a pane");
+            responses.fold(first, |all, response| all | response)
+        };
+        if layout.side_by_side() {
+            ui.horizontal(|ui| show_all(ui)).inner
+        } else {
+            show_all(ui)
+        }
+    }
+
+    fn show_pane(&mut self, ui: &mut Ui, pane: Pane, params: &RingscopeParams) -> egui::Response {
+        let display = &mut self.display;
+        match pane {
+            Pane::Scope => self.scope.show(ui, display),
+            Pane::Spectrum => self.spectrum.show(ui, display, params),
+            Pane::Spectrogram => self.spectrogram.show(ui, display, params),
+            Pane::Vectorscope => self.vectorscope.show(ui, display, params),
+            Pane::LoudnessHistory => self.loudness.show(ui, display, params),
+            Pane::LoudnessFigures => self.loudness_figures.show(ui, display, params),
+        }
     }
 }
 

@@ -275,6 +275,204 @@ impl FrameRate {
     }
 }
 
+/// The layouts added after the first release's [`View`]: a separate parameter, so that every
+/// saved value and automation point of `View` (CLAP stores the variant index, VST3 the
+/// normalized value `index / 2`) keeps selecting what it selected before. `Classic`, the
+/// default, shows what `View` says; the editor's one view menu sets both ([`Layout::panes`]).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Whatever the View parameter selects (scope, spectrum, or both).
+    #[id = "view"]
+    #[name = "As View"]
+    Classic,
+    /// The spectrogram only.
+    #[id = "spectrogram"]
+    Spectrogram,
+    /// The vectorscope only.
+    #[id = "vectorscope"]
+    Vectorscope,
+    /// The loudness history only.
+    #[id = "loudness"]
+    #[name = "Loudness history"]
+    Loudness,
+    /// Spectrum on top, spectrogram below.
+    #[id = "spectrum-spectrogram"]
+    #[name = "Spectrum + spectrogram"]
+    SpectrumSpectrogram,
+    /// Scope at the left, vectorscope at the right.
+    #[id = "scope-vectorscope"]
+    #[name = "Scope + vectorscope"]
+    ScopeVectorscope,
+    /// Loudness history on top, the loudness figures below.
+    #[id = "loudness-meters"]
+    #[name = "Loudness + meters"]
+    LoudnessMeters,
+}
+
+/// One part of the editor's central area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The oscilloscope.
+    Scope,
+    /// The spectrum analyzer.
+    Spectrum,
+    /// The scrolling spectrogram.
+    Spectrogram,
+    /// The vectorscope / goniometer.
+    Vectorscope,
+    /// The momentary / short-term loudness graph.
+    LoudnessHistory,
+    /// The loudness figures (integrated, range, maxima, PLR).
+    LoudnessFigures,
+}
+
+impl Layout {
+    /// The panes shown, first (top or left) to last, given the View parameter's value.
+    pub fn panes(self, view: View) -> &'static [Pane] {
+        match (self, view) {
+            (Layout::Classic, View::Scope) => &[Pane::Scope],
+            (Layout::Classic, View::Spectrum) => &[Pane::Spectrum],
+            (Layout::Classic, View::Split) => &[Pane::Scope, Pane::Spectrum],
+            (Layout::Spectrogram, _) => &[Pane::Spectrogram],
+            (Layout::Vectorscope, _) => &[Pane::Vectorscope],
+            (Layout::Loudness, _) => &[Pane::LoudnessHistory],
+            (Layout::SpectrumSpectrogram, _) => &[Pane::Spectrum, Pane::Spectrogram],
+            (Layout::ScopeVectorscope, _) => &[Pane::Scope, Pane::Vectorscope],
+            (Layout::LoudnessMeters, _) => &[Pane::LoudnessHistory, Pane::LoudnessFigures],
+        }
+    }
+
+    /// Whether the panes sit side by side (else one above the other).
+    pub fn side_by_side(self) -> bool {
+        self == Layout::ScopeVectorscope
+    }
+
+    /// Every entry of the editor's one view menu: its name and the (View, Layout) it sets.
+    pub fn menu() -> impl Iterator<Item = (&'static str, View, Layout)> {
+        let classic = [View::Scope, View::Spectrum, View::Split]
+            .into_iter()
+            .map(|view| (View::variants()[view.to_index()], view, Layout::Classic));
+        let added = (1..Layout::variants().len()).map(|index| {
+            (
+                Layout::variants()[index],
+                View::Split,
+                Layout::from_index(index),
+            )
+        });
+        classic.chain(added)
+    }
+}
+
+/// The spectrogram's colour map.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpectrogramPalette {
+    /// Matplotlib's magma.
+    #[id = "magma"]
+    Magma,
+    /// Matplotlib's inferno.
+    #[id = "inferno"]
+    Inferno,
+    /// Black to white.
+    #[id = "grey"]
+    #[name = "Greyscale"]
+    Greyscale,
+}
+
+/// Which way the spectrogram scrolls.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpectrogramDirection {
+    /// Time runs right to left (the newest column at the right), frequency upwards.
+    #[id = "horizontal"]
+    #[name = "Scroll left"]
+    Horizontal,
+    /// Time runs downwards (the newest row at the top), frequency to the right: a waterfall.
+    #[id = "waterfall"]
+    #[name = "Waterfall"]
+    Waterfall,
+}
+
+/// What the vectorscope shows.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VectorscopeMode {
+    /// Points in the L/R plane rotated 45° (mono is vertical).
+    #[id = "lissajous"]
+    Lissajous,
+    /// The same points folded into the upper half-plane.
+    #[id = "polar-sample"]
+    #[name = "Polar sample"]
+    PolarSample,
+    /// Level per direction.
+    #[id = "polar-level"]
+    #[name = "Polar level"]
+    PolarLevel,
+}
+
+/// The loudness history's target line.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoudnessTarget {
+    /// −14 LUFS, what the big streaming services normalise to.
+    #[id = "streaming-14"]
+    #[name = "-14 LUFS (streaming)"]
+    Streaming,
+    /// −16 LUFS (Apple Music, podcasts).
+    #[id = "minus-16"]
+    #[name = "-16 LUFS"]
+    Minus16,
+    /// −23 LUFS, EBU R128 broadcast.
+    #[id = "ebu-r128"]
+    #[name = "-23 LUFS (EBU R128)"]
+    EbuR128,
+    /// −24 LKFS, ATSC A/85 broadcast.
+    #[id = "atsc-a85"]
+    #[name = "-24 LUFS (ATSC A/85)"]
+    AtscA85,
+    /// The Custom target parameter.
+    #[id = "custom"]
+    Custom,
+}
+
+impl LoudnessTarget {
+    /// The target in LUFS, `custom` for [`LoudnessTarget::Custom`].
+    pub fn lufs(self, custom: f32) -> f32 {
+        match self {
+            LoudnessTarget::Streaming => -14.0,
+            LoudnessTarget::Minus16 => -16.0,
+            LoudnessTarget::EbuR128 => -23.0,
+            LoudnessTarget::AtscA85 => -24.0,
+            LoudnessTarget::Custom => custom,
+        }
+    }
+}
+
+impl From<SpectrogramPalette> for analysis::Palette {
+    fn from(palette: SpectrogramPalette) -> Self {
+        match palette {
+            SpectrogramPalette::Magma => Self::Magma,
+            SpectrogramPalette::Inferno => Self::Inferno,
+            SpectrogramPalette::Greyscale => Self::Greyscale,
+        }
+    }
+}
+
+impl From<SpectrogramDirection> for analysis::Orientation {
+    fn from(direction: SpectrogramDirection) -> Self {
+        match direction {
+            SpectrogramDirection::Horizontal => Self::TimeAlongX,
+            SpectrogramDirection::Waterfall => Self::TimeAlongY,
+        }
+    }
+}
+
+impl From<VectorscopeMode> for analysis::VectorscopeMode {
+    fn from(mode: VectorscopeMode) -> Self {
+        match mode {
+            VectorscopeMode::Lissajous => Self::Lissajous,
+            VectorscopeMode::PolarSample => Self::PolarSample,
+            VectorscopeMode::PolarLevel => Self::PolarLevel,
+        }
+    }
+}
+
 impl From<ChannelMode> for analysis::ChannelMode {
     fn from(mode: ChannelMode) -> Self {
         match mode {
@@ -438,6 +636,23 @@ mod tests {
             windows,
             [W::Hann, W::BlackmanHarris, W::FlatTop, W::Rectangular]
         );
+        let palettes: Vec<analysis::Palette> = all::<SpectrogramPalette>()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        assert_eq!(palettes, analysis::Palette::ALL);
+        let orientations: Vec<analysis::Orientation> = all::<SpectrogramDirection>()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        use analysis::Orientation as O;
+        assert_eq!(orientations, [O::TimeAlongX, O::TimeAlongY]);
+        let modes: Vec<analysis::VectorscopeMode> = all::<VectorscopeMode>()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        use analysis::VectorscopeMode as V;
+        assert_eq!(modes, [V::Lissajous, V::PolarSample, V::PolarLevel]);
         let scales: Vec<analysis::FrequencyScale> = all::<FrequencyScale>()
             .into_iter()
             .map(Into::into)
@@ -448,6 +663,31 @@ mod tests {
                 analysis::FrequencyScale::Logarithmic,
                 analysis::FrequencyScale::Linear
             ]
+        );
+    }
+
+    #[test]
+    fn the_view_menu_offers_every_layout_once_and_classic_means_the_view_parameter() {
+        let entries: Vec<_> = Layout::menu().collect();
+        assert_eq!(
+            entries.len(),
+            View::variants().len() + Layout::variants().len() - 1
+        );
+        let mut panes: Vec<&[Pane]> = entries.iter().map(|&(_, v, l)| l.panes(v)).collect();
+        assert_eq!(
+            panes[..3],
+            [
+                &[Pane::Scope][..],
+                &[Pane::Spectrum],
+                &[Pane::Scope, Pane::Spectrum]
+            ]
+        );
+        panes.sort_by_key(|p| format!("{p:?}"));
+        panes.dedup();
+        assert_eq!(
+            panes.len(),
+            entries.len(),
+            "two menu entries show the same panes"
         );
     }
 }

@@ -22,11 +22,14 @@ use crate::format::TimeUnit;
 
 pub mod choices;
 mod format;
+pub mod views;
 
 pub use self::choices::{
-    BeatSyncLength, ChannelMode, FftSize, FrameRate, FrequencyScale, Smoothing, TestSignalKind,
-    TriggerEdge, TriggerMode, View, WindowKind,
+    BeatSyncLength, ChannelMode, FftSize, FrameRate, FrequencyScale, Layout, LoudnessTarget, Pane,
+    Smoothing, SpectrogramDirection, SpectrogramPalette, TestSignalKind, TriggerEdge, TriggerMode,
+    VectorscopeMode, View, WindowKind,
 };
+pub use self::views::{LoudnessParams, SpectrogramParams, VectorscopeParams};
 
 /// The editor window's size (in egui points, before zoom) and zoom factor, saved with the session.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -202,6 +205,23 @@ pub struct RingscopeParams {
     /// Most frames per second the editor draws.
     #[id = "frame-rate"]
     pub frame_rate: EnumParam<FrameRate>,
+
+    // The views added after the first release.
+    /// The layout of the central area (beside `view`, whose values keep their meaning).
+    #[id = "layout"]
+    pub layout: EnumParam<Layout>,
+    /// Whether the meters strip shows beside the layout.
+    #[id = "meters-strip"]
+    pub meters_strip: BoolParam,
+    /// The spectrogram's settings.
+    #[nested(group = "Spectrogram")]
+    pub spectrogram: SpectrogramParams,
+    /// The vectorscope's settings.
+    #[nested(group = "Vectorscope")]
+    pub vectorscope: VectorscopeParams,
+    /// The loudness history's settings.
+    #[nested(group = "Loudness")]
+    pub loudness: LoudnessParams,
 }
 
 /// The bypass parameter's ID (the `#[id]` above, which must be a literal): a session saved
@@ -216,6 +236,11 @@ impl RingscopeParams {
     pub fn spectrum_levels(&self) -> (f32, f32) {
         let bottom = self.db_min.value();
         (bottom, self.db_max.value().max(bottom + 6.0))
+    }
+
+    /// The panes the editor's central area shows, first (top or left) to last.
+    pub fn panes(&self) -> &'static [Pane] {
+        self.layout.value().panes(self.view.value())
     }
 }
 
@@ -404,6 +429,12 @@ impl Default for RingscopeParams {
             // than a pixel between frames), at half the drawing cost of 60. Not automatable: it
             // is how the window draws, not part of the sound or of the analysis.
             frame_rate: EnumParam::new("Frame rate", FrameRate::Fps30).non_automatable(),
+
+            layout: EnumParam::new("Layout", Layout::Classic),
+            meters_strip: with_switch_text(BoolParam::new("Meters strip", true)),
+            spectrogram: SpectrogramParams::default(),
+            vectorscope: VectorscopeParams::default(),
+            loudness: LoudnessParams::default(),
         }
     }
 }

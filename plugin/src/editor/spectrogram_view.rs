@@ -1,0 +1,31 @@
+//! The scrolling spectrogram. (Placeholder pane: the view is being built.)
+
+use egui::{Align2, Response, Sense, Ui};
+
+use super::display::DisplayState;
+use super::theme;
+use crate::params::RingscopeParams;
+
+/// The scrolling spectrogram.
+#[derive(Debug, Default)]
+pub struct SpectrogramView {}
+
+impl SpectrogramView {
+    /// Lays out and paints the view into all of `ui`'s available space.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        _display: &mut DisplayState,
+        _params: &RingscopeParams,
+    ) -> Response {
+        let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
+        painter.text(
+            response.rect.center(),
+            Align2::CENTER_CENTER,
+            "The scrolling spectrogram",
+            egui::FontId::proportional(14.0),
+            theme::LABEL_DIM,
+        );
+        response
+    }
+}
