@@ -120,6 +120,11 @@ RESULTS=$WORK/results
     for view in split scope spectrum; do
         measure "layout $view, 60 fps" 60 "$WARMUP" "$APP" --set view=$view --set frame-rate=60
     done
+    for layout in spectrogram vectorscope loudness spectrum-spectrogram scope-vectorscope \
+        loudness-meters; do
+        measure "layout $layout, 60 fps" 60 "$WARMUP" "$APP" --set layout=$layout \
+            --set frame-rate=60
+    done
     for fps in 30 15; do
         measure "layout split, $fps fps" "$fps" "$WARMUP" "$APP" --set frame-rate=$fps
     done
