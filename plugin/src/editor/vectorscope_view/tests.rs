@@ -256,7 +256,9 @@ fn polar_level_of_mono_points_straight_up() {
         "{direction}° (screen −90° is up)"
     );
     assert!(far.distance(layout.origin) > 0.8 * layout.radius);
-    assert!(rig.dots().is_empty() || rig.view.mesh.vertices.len() == 1 + 2 * POLAR_SECTORS);
+    // The rose: the origin and two vertices per sector; no points.
+    assert_eq!(rig.view.mesh.vertices.len(), 1 + 2 * POLAR_SECTORS);
+    assert_eq!(rig.view.trail.len(), 0);
 }
 
 #[test]
