@@ -17,8 +17,6 @@ use super::ticks::{Ticks, label_span};
 
 /// How long the peak-hold tick stays before it drops to the current peak.
 const TICK_HOLD: Duration = Duration::from_secs(3);
-/// Correlation fill when the channels agree.
-const CORRELATION_POSITIVE: Color32 = Color32::from_rgb(110, 200, 130);
 /// The channels metered, left to right.
 const CHANNELS: [Channel; 2] = [Channel::Left, Channel::Right];
 
@@ -340,7 +338,7 @@ impl MetersView {
         painter.rect_filled(track, CornerRadius::same(1), theme::GRID);
         let (a, b) = (x_of(0.0), x_of(correlation));
         let fill = if correlation >= 0.0 {
-            CORRELATION_POSITIVE
+            theme::CORRELATION_POSITIVE
         } else {
             theme::CLIP
         };

@@ -35,6 +35,8 @@ pub const READOUT_TEXT: Color32 = Color32::from_rgb(220, 224, 232);
 pub const CLIP: Color32 = Color32::from_rgb(255, 60, 60);
 /// Warning messages (dropped frames, NaN/Inf).
 pub const WARNING: Color32 = Color32::from_rgb(255, 170, 60);
+/// The correlation bar's fill where the channels agree (the meters strip, the vectorscope).
+pub const CORRELATION_POSITIVE: Color32 = Color32::from_rgb(110, 200, 130);
 /// Informational messages (no input, test signal on).
 pub const INFO: Color32 = Color32::from_rgb(120, 180, 255);
 

@@ -319,6 +319,9 @@ impl DisplayState {
         } else {
             0.0
         };
+        // The vectorscope's fading points (at most 2 s of persistence) are gone well before
+        // the meters settle (8.3 s: their peak hold and fall through the scale; the editor
+        // does not change the meters' settings).
         let vectorscope = if settings.shows(Pane::Vectorscope) {
             self.vectorscope
                 .settle_seconds(f64::from(METER_TOP_DB - METER_BOTTOM_DB))

@@ -7,9 +7,6 @@ use ringscope::analysis::Channel;
 use crate::editor::theme;
 use crate::format::{self, Sign};
 
-/// Correlation fill when the channels agree (the meters strip's green).
-const CORRELATION_POSITIVE: Color32 = Color32::from_rgb(110, 200, 130);
-
 /// Height of one bar group: a caption line, 3 pt, the track, 2 pt, its end labels (a line).
 pub fn group_height(line: f32) -> f32 {
     2.0 * line + TRACK + 5.0
@@ -92,7 +89,7 @@ pub fn draw(
     text.clear();
     format::write_correlation(figures.correlation, text);
     let fill = if figures.correlation >= 0.0 {
-        CORRELATION_POSITIVE
+        theme::CORRELATION_POSITIVE
     } else {
         theme::CLIP
     };
