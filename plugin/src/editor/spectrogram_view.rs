@@ -10,7 +10,7 @@
 
 mod texture;
 
-use egui::{Painter, Pos2, Rect, Response, Sense, Ui};
+use egui::{Painter, Pos2, Rect, Response, Sense, Ui, vec2};
 use ringscope::analysis::{
     FrequencyAxis, Orientation, Spectrogram, SpectrogramCell, SpectrogramColours,
     SpectrogramSettings,
@@ -18,7 +18,7 @@ use ringscope::analysis::{
 
 use self::texture::SpectrogramTexture;
 use super::display::DisplayState;
-use super::format::{self, TimeStyle};
+use super::format::{self, TimeStyle, TimeUnit};
 use super::plot::{self, AxisPainter, PlotFrame};
 use super::readout::Readout;
 use super::theme;
@@ -165,8 +165,8 @@ impl SpectrogramView {
         frequency.ticks.frequency(axis, frequency_length, digit);
         time.ticks
             .time(0.0, picture.history_seconds, time_length, digit);
-        // Seconds ago grow away from the newest edge (the right, or the top), where the ticks
-        // put the axis' high end.
+        // The ticks run from 0 s at fraction 0 to the history at 1; seconds ago grow away from
+        // the newest edge (the right, or the top), so they are flipped.
         for tick in &mut time.ticks.ticks {
             tick.fraction = 1.0 - tick.fraction;
         }
@@ -175,19 +175,20 @@ impl SpectrogramView {
             .draw_y(painter, plot, (plot.bottom(), plot.top()), frame.left);
     }
 
-    /// The history's length, and whether the picture is frozen.
+    /// "frozen" while it is, on a dark box at the plot's top left: the image under it may be
+    /// bright (the time axis already says how long the history is).
     fn draw_caption(&mut self, painter: &Painter, spectrogram: &Spectrogram, picture: &Picture) {
-        self.caption.clear();
-        format::write_time(
-            picture.history_seconds,
-            TimeStyle::LENGTH,
-            &mut self.caption,
-        );
-        if spectrogram.is_frozen() {
-            self.caption.push_str(" · frozen");
+        if !spectrogram.is_frozen() {
+            return;
         }
-        let plot = picture.frame.plot;
-        plot::caption(painter, plot, &self.caption, plot.right());
+        self.caption.clear();
+        self.caption.push_str("frozen");
+        let galley = painter.layout_no_wrap(self.caption.clone(), theme::axis_font(), theme::LABEL);
+        let at = picture.frame.plot.left_top() + vec2(6.0, 4.0);
+        let pad = vec2(4.0, 1.0);
+        let rect = Rect::from_min_size(at - pad, galley.size() + 2.0 * pad);
+        painter.rect_filled(rect, 2.0, theme::READOUT_BACKGROUND);
+        painter.galley(at, galley, theme::LABEL);
     }
 
     /// The cell under the pointer: its readout (time ago, frequency and note, level), the
@@ -212,7 +213,8 @@ impl SpectrogramView {
             return;
         };
         let (mut time_tag, mut hz_tag) = (String::new(), String::new());
-        format::write_time(cell.seconds_ago, TimeStyle::READING, &mut time_tag);
+        // Short enough for the left gutter: "8.0 s".
+        format::write_time_tick(cell.seconds_ago, TimeUnit::Seconds, 1, &mut time_tag);
         format::write_hz_tag(cell.frequency_hz, &mut hz_tag);
         let (x_tag, y_tag) = match picture.orientation {
             Orientation::TimeAlongX => (time_tag, hz_tag),

@@ -304,10 +304,46 @@ fn hover_reads_time_ago_frequency_note_and_level_also_while_frozen() {
         bench.step();
     }
     assert_eq!(read(&mut bench), expected);
-    assert!(bench.view.caption.ends_with("frozen"));
+    assert_eq!(bench.view.caption, "frozen");
 
     // Left of the columns written so far there is no data.
     let _ = bench.frame(Some(pos2(plot.left() + 2.0, plot.center().y)));
     let lines: Vec<&str> = bench.view.readout.iter().map(|(s, _)| s).collect();
     assert_eq!(lines, ["no data yet"]);
+}
+
+#[test]
+fn a_texel_per_physical_pixel_the_spectrum_frequency_labels_and_time_from_the_newest_edge() {
+    let mut bench = Bench::new();
+    bench.ctx.set_pixels_per_point(2.0);
+    for _ in 0..2 {
+        bench.frame(None);
+    }
+    assert_eq!(bench.ctx.pixels_per_point(), 2.0);
+    let plot = bench.plot();
+    let settings = *bench.display.spectrogram.settings();
+    assert_eq!(settings.columns, (plot.width() * 2.0).round() as usize);
+    assert_eq!(settings.rows, (plot.height() * 2.0).round() as usize);
+    // The rows follow the spectrum's frequency axis.
+    assert_eq!(
+        settings.axis,
+        plot::frequency_axis(&bench.params, bench.display.sample_rate)
+    );
+    let fraction = |ticks: &[crate::editor::ticks::Tick], value: f64| {
+        ticks
+            .iter()
+            .find(|t| (t.value - value).abs() < 1e-9)
+            .map(|t| t.fraction)
+    };
+    // Frequency up the plot where the axis puts it; seconds ago from 0 at the right edge to
+    // the history at the left.
+    let up = &bench.view.y_axis.ticks.ticks;
+    assert_eq!(
+        fraction(up, 1000.0),
+        Some(settings.axis.fraction_of(1000.0) as f32)
+    );
+    let across = &bench.view.x_axis.ticks.ticks;
+    assert_eq!(fraction(across, 0.0), Some(1.0));
+    assert_eq!(fraction(across, 10.0), Some(0.0));
+    assert_eq!(bench.view.x_axis.ticks.label(10.0), "10 s");
 }
