@@ -1,5 +1,6 @@
-//! What the scope and the spectrum share: the plot frame with its axis gutters, grid lines with
-//! labels that never overlap, the hover crosshair, axis tags and the readout box.
+//! What the views share: the plot frame with its axis gutters, grid lines with labels that never
+//! overlap, the hover crosshair, axis tags and the readout box, and the frequency axis the
+//! parameters ask for.
 
 use std::sync::Arc;
 
@@ -12,6 +13,10 @@ use ringscope::analysis::Channel;
 use super::readout::Readout;
 use super::theme;
 use super::ticks::{Ticks, Weight, label_span};
+
+mod frequency_axis;
+
+pub use self::frequency_axis::frequency_axis;
 
 /// Width of the gutter left of a plot (level labels), points. The same for every view, so the
 /// scope and the spectrum line up in the split view.

@@ -1,31 +1,250 @@
-//! The scrolling spectrogram. (Placeholder pane: the view is being built.)
+//! The scrolling spectrogram: the analysis' time × frequency image
+//! ([`Spectrogram`](ringscope::analysis::Spectrogram)), one texel per physical pixel of the plot,
+//! on the spectrum's frequency axis with the spectrum's labels and a time axis in seconds ago.
+//! Time runs along x with the newest column at the right, or, as a waterfall, along y with the
+//! newest row at the top. Under the pointer a crosshair reads the cell's time ago, frequency,
+//! nearest note and level, also while frozen.
+//!
+//! The image reaches the screen through one texture updated by columns ([`texture`]): the cost
+//! of a display frame follows the columns that arrived, never the history.
 
-use egui::{Align2, Response, Sense, Ui};
+mod texture;
 
+use egui::{Painter, Pos2, Rect, Response, Sense, Ui, vec2};
+use ringscope::analysis::{
+    FrequencyAxis, Orientation, Spectrogram, SpectrogramCell, SpectrogramColours,
+    SpectrogramSettings,
+};
+
+use self::texture::SpectrogramTexture;
 use super::display::DisplayState;
+use super::format::{self, TimeStyle, TimeUnit};
+use super::plot::{self, AxisPainter, PlotFrame};
+use super::readout::Readout;
 use super::theme;
 use crate::params::RingscopeParams;
 
-/// The scrolling spectrogram.
+/// The spectrogram view's texture and buffers, kept between frames.
 #[derive(Debug, Default)]
-pub struct SpectrogramView {}
+pub struct SpectrogramView {
+    texture: SpectrogramTexture,
+    x_axis: AxisPainter,
+    y_axis: AxisPainter,
+    readout: Readout,
+    caption: String,
+}
+
+/// What the spectrogram shows this frame, and where.
+#[derive(Debug, Clone, Copy)]
+struct Picture {
+    frame: PlotFrame,
+    axis: FrequencyAxis,
+    orientation: Orientation,
+    colours: SpectrogramColours,
+    /// Time the image spans, s.
+    history_seconds: f64,
+    /// Columns (time) and rows (frequency) of the image.
+    columns: usize,
+    rows: usize,
+}
+
+impl Picture {
+    /// What to show in `rect` at `pixels_per_point` as the parameters ask, in textures no side
+    /// of which exceeds `max_side` texels.
+    fn new(
+        rect: Rect,
+        pixels_per_point: f32,
+        max_side: usize,
+        display: &DisplayState,
+        params: &RingscopeParams,
+    ) -> Self {
+        let frame = PlotFrame::new(rect);
+        let orientation = params.spectrogram.direction.value().into();
+        let (floor_db, ceiling_db) = params.spectrogram.levels();
+        let pixels =
+            |points: f32| ((points * pixels_per_point).round() as usize).clamp(1, max_side);
+        let (across, up) = (pixels(frame.plot.width()), pixels(frame.plot.height()));
+        let (columns, rows) = match orientation {
+            Orientation::TimeAlongX => (across, up),
+            Orientation::TimeAlongY => (up, across),
+        };
+        Self {
+            frame,
+            axis: plot::frequency_axis(params, display.sample_rate),
+            orientation,
+            colours: SpectrogramColours {
+                palette: params.spectrogram.palette.value().into(),
+                floor_db,
+                ceiling_db,
+            },
+            history_seconds: display.spectrogram.settings().history_seconds,
+            columns,
+            rows,
+        }
+    }
+
+    /// Sizes the analysis' image to the plot (keeping its history; a change clears it) and
+    /// takes the sizes it settled on.
+    fn configure(&mut self, spectrogram: &mut Spectrogram) {
+        spectrogram.set_settings(SpectrogramSettings {
+            columns: self.columns,
+            rows: self.rows,
+            axis: self.axis,
+            ..*spectrogram.settings()
+        });
+        let settings = spectrogram.settings();
+        (self.columns, self.rows, self.axis) = (settings.columns, settings.rows, settings.axis);
+    }
+
+    /// The cell under `pointer` (on the plot): columns before the newest, and row.
+    fn cell_at(&self, pointer: Pos2) -> (u64, usize) {
+        let plot = self.frame.plot;
+        // Fractions of the plot from the newest edge and from the lowest frequency.
+        let (ago, up) = match self.orientation {
+            Orientation::TimeAlongX => (
+                (plot.right() - pointer.x) / plot.width(),
+                (plot.bottom() - pointer.y) / plot.height(),
+            ),
+            Orientation::TimeAlongY => (
+                (pointer.y - plot.top()) / plot.height(),
+                (pointer.x - plot.left()) / plot.width(),
+            ),
+        };
+        let index = |fraction: f32, count: usize| {
+            ((fraction.max(0.0) * count as f32) as usize).min(count.saturating_sub(1))
+        };
+        (index(ago, self.columns) as u64, index(up, self.rows))
+    }
+}
 
 impl SpectrogramView {
     /// Lays out and paints the view into all of `ui`'s available space.
     pub fn show(
         &mut self,
         ui: &mut Ui,
-        _display: &mut DisplayState,
-        _params: &RingscopeParams,
+        display: &mut DisplayState,
+        params: &RingscopeParams,
     ) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        painter.text(
-            response.rect.center(),
-            Align2::CENTER_CENTER,
-            "The scrolling spectrogram",
-            egui::FontId::proportional(14.0),
-            theme::LABEL_DIM,
+        let ctx = ui.ctx().clone();
+        let max_side = ctx.input(|i| i.max_texture_side);
+        let mut picture = Picture::new(
+            response.rect,
+            ctx.pixels_per_point(),
+            max_side,
+            display,
+            params,
         );
+        picture.configure(&mut display.spectrogram);
+        let spectrogram = &mut display.spectrogram;
+        self.texture
+            .update(&ctx, spectrogram, picture.orientation, picture.colours);
+
+        painter.rect_filled(picture.frame.plot, 2.0, theme::PLOT_BACKGROUND);
+        self.draw_axes(&painter, &picture);
+        self.texture.draw(&painter, spectrogram, picture.frame.plot);
+        self.draw_caption(&painter, spectrogram, &picture);
+        self.hover(&response, &painter, spectrogram, &picture);
         response
     }
+
+    /// The grid (under the image, which is opaque, so only its labels show beside it):
+    /// frequency as the spectrum labels it, time in seconds ago, 0 at the newest edge.
+    fn draw_axes(&mut self, painter: &Painter, picture: &Picture) {
+        let Picture { frame, axis, .. } = picture;
+        let plot = frame.plot;
+        let digit = plot::digit_width(painter);
+        let (frequency, time) = match picture.orientation {
+            Orientation::TimeAlongX => (&mut self.y_axis, &mut self.x_axis),
+            Orientation::TimeAlongY => (&mut self.x_axis, &mut self.y_axis),
+        };
+        let (frequency_length, time_length) = match picture.orientation {
+            Orientation::TimeAlongX => (plot.height(), plot.width()),
+            Orientation::TimeAlongY => (plot.width(), plot.height()),
+        };
+        frequency.ticks.frequency(axis, frequency_length, digit);
+        time.ticks
+            .time(0.0, picture.history_seconds, time_length, digit);
+        // The ticks run from 0 s at fraction 0 to the history at 1; seconds ago grow away from
+        // the newest edge (the right, or the top), so they are flipped.
+        for tick in &mut time.ticks.ticks {
+            tick.fraction = 1.0 - tick.fraction;
+        }
+        self.x_axis.draw_x(painter, plot, frame.bottom);
+        self.y_axis
+            .draw_y(painter, plot, (plot.bottom(), plot.top()), frame.left);
+    }
+
+    /// "frozen" while it is, on a dark box at the plot's top left: the image under it may be
+    /// bright (the time axis already says how long the history is).
+    fn draw_caption(&mut self, painter: &Painter, spectrogram: &Spectrogram, picture: &Picture) {
+        if !spectrogram.is_frozen() {
+            return;
+        }
+        self.caption.clear();
+        self.caption.push_str("frozen");
+        let galley = painter.layout_no_wrap(self.caption.clone(), theme::axis_font(), theme::LABEL);
+        let at = picture.frame.plot.left_top() + vec2(6.0, 4.0);
+        let pad = vec2(4.0, 1.0);
+        let rect = Rect::from_min_size(at - pad, galley.size() + 2.0 * pad);
+        painter.rect_filled(rect, 2.0, theme::READOUT_BACKGROUND);
+        painter.galley(at, galley, theme::LABEL);
+    }
+
+    /// The cell under the pointer: its readout (time ago, frequency and note, level), the
+    /// crosshair and its axis tags.
+    fn hover(
+        &mut self,
+        response: &Response,
+        painter: &Painter,
+        spectrogram: &Spectrogram,
+        picture: &Picture,
+    ) {
+        let Some(pointer) = picture.frame.hovered(response) else {
+            return;
+        };
+        let (columns_ago, row) = picture.cell_at(pointer);
+        let cell = spectrogram.cell(columns_ago, row);
+        self.write_readout(cell);
+        let plot = picture.frame.plot;
+        plot::crosshair(painter, plot, pointer);
+        plot::readout_box(painter, plot, pointer, &self.readout);
+        let Some(cell) = cell else {
+            return;
+        };
+        let (mut time_tag, mut hz_tag) = (String::new(), String::new());
+        // Short enough for the left gutter: "8.0 s".
+        format::write_time_tick(cell.seconds_ago, TimeUnit::Seconds, 1, &mut time_tag);
+        format::write_hz_tag(cell.frequency_hz, &mut hz_tag);
+        let (x_tag, y_tag) = match picture.orientation {
+            Orientation::TimeAlongX => (time_tag, hz_tag),
+            Orientation::TimeAlongY => (hz_tag, time_tag),
+        };
+        plot::crosshair_tags(painter, &picture.frame, pointer, x_tag, y_tag);
+    }
+
+    /// The readout of `cell` (none: the pointer is over columns not yet written).
+    fn write_readout(&mut self, cell: Option<SpectrogramCell>) {
+        self.readout.clear();
+        let Some(cell) = cell else {
+            self.readout
+                .push_line(theme::LABEL_DIM, |s| s.push_str("no data yet"));
+            return;
+        };
+        self.readout.push_line(theme::READOUT_TEXT, |s| {
+            format::write_time(cell.seconds_ago, TimeStyle::READING, s);
+            s.push_str(" ago");
+        });
+        self.readout.push_line(theme::READOUT_TEXT, |s| {
+            format::write_hz(cell.frequency_hz, s);
+            s.push_str("  ");
+            format::write_note(cell.frequency_hz, s);
+        });
+        self.readout.push_line(theme::LABEL, |s| {
+            format::write_db(cell.level_db, "dBFS", s);
+        });
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -24,15 +24,10 @@ const PIXELS_PER_COLUMN: f32 = 2.0;
 
 /// The frequency axis and dB range to draw, made valid whatever the parameters say.
 fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f32, f32)) {
-    let nyquist = f64::from(sample_rate) / 2.0;
-    let lo = f64::from(params.freq_min_hz.value()).clamp(1.0, nyquist * 0.5);
-    let hi = f64::from(params.freq_max_hz.value()).clamp(lo * 2.0, nyquist);
-    let axis = FrequencyAxis {
-        scale: params.freq_scale.value().into(),
-        min_hz: lo,
-        max_hz: hi,
-    };
-    (axis.sanitized(), params.spectrum_levels())
+    (
+        plot::frequency_axis(params, sample_rate),
+        params.spectrum_levels(),
+    )
 }
 
 /// Where a level lies on the plot, and back.
