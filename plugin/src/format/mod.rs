@@ -40,7 +40,7 @@ pub use frequency::{
 };
 pub use level::{write_db, write_db_tick, write_level};
 pub use music::{write_bar_and_beat, write_bar_beat, write_bar_beat_tick};
-pub use number::{Sign, write_number};
+pub use number::{Sign, decimals_of_step, write_number};
 pub use time::{TimeStyle, TimeUnit, write_time, write_time_tick};
 pub use units::{Step, Style, Unit, convert, write_styled};
 

@@ -51,6 +51,28 @@ pub(super) fn write_tick_number(value: f64, decimals: usize, sign: Sign, out: &m
     zero
 }
 
+/// Most decimals a step is given: a step that no number of decimals writes exactly (1/3) is
+/// written to this many.
+const MAX_STEP_DECIMALS: usize = 7;
+
+/// The fewest decimals that write every multiple of `step` exactly: 5 and 1: 0, 0.5 and 2.5: 1,
+/// 0.25 and 0.05: 2, 0.001: 3. A step that is zero or not finite has nothing to show: 0. Shared
+/// by stepped parameters (their texts) and axes (their tick labels), so both write a step alike.
+pub fn decimals_of_step(step: f64) -> usize {
+    let step = step.abs();
+    if !(step.is_finite() && step > 0.0) {
+        return 0;
+    }
+    (0..MAX_STEP_DECIMALS)
+        .find(|&decimals| {
+            let scaled = step * 10f64.powi(decimals as i32);
+            // Relative, and above an `f32`'s rounding (at most 6e-8 of it), so a step that came
+            // from an `f32` (0.1 is 0.100000001…) counts; small enough that 1/3 never does.
+            (scaled - scaled.round()).abs() < 1e-7 * scaled
+        })
+        .unwrap_or(MAX_STEP_DECIMALS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +96,35 @@ mod tests {
             text(|s| write_number(f64::NEG_INFINITY, 1, Sign::Negative, s)),
             "-inf"
         );
+    }
+
+    #[test]
+    fn a_step_gets_the_fewest_decimals_that_write_it_exactly() {
+        for (step, decimals) in [
+            (5.0, 0),
+            (1.0, 0),
+            (10.0, 0),
+            (2.5, 1),
+            (0.5, 1),
+            (0.2, 1),
+            (0.25, 2),
+            (0.75, 2),
+            (0.05, 2),
+            (0.001, 3),
+            (0.000_5, 4),
+            (-0.25, 2),
+        ] {
+            assert_eq!(decimals_of_step(step), decimals, "step {step}");
+        }
+        // A step from an `f32` parameter, not exact in binary.
+        assert_eq!(decimals_of_step(f64::from(0.1f32)), 1);
+        assert_eq!(decimals_of_step(f64::from(0.01f32)), 2);
+        // Every multiple is then written exactly: 0.25 × 3 as "0.75", not "0.8".
+        let mut text = String::new();
+        write_number(0.75, decimals_of_step(0.25), Sign::Negative, &mut text);
+        assert_eq!(text, "0.75");
+        assert_eq!(decimals_of_step(1.0 / 3.0), MAX_STEP_DECIMALS);
+        assert_eq!(decimals_of_step(0.0), 0);
+        assert_eq!(decimals_of_step(f64::NAN), 0);
     }
 }
