@@ -140,14 +140,21 @@ impl Plugin for Ringscope {
         self.params.clone()
     }
 
-    /// A session saved before the bypass parameter existed loads un-bypassed, even into an
-    /// instance that is bypassed now (nice-plug leaves a parameter the state does not name as
-    /// it was).
+    /// Every parameter a session does not name (one saved before the parameter existed) loads
+    /// at its default, even into an instance where it is set otherwise now: nice-plug leaves a
+    /// parameter the state does not name as it was, so an old session would load un-bypassed
+    /// into a bypassed instance only by chance. Runs where nice-plug loads a state, never in
+    /// `process()` (Ringscope's editor never hands nice-plug a state to load there).
     fn filter_state(state: &mut PluginState) {
-        state
-            .params
-            .entry(params::BYPASS_ID.to_owned())
-            .or_insert(nice_plug::plugin::ParamValue::Bool(false));
+        let defaults = RingscopeParams::default();
+        for (id, param, _) in defaults.param_map() {
+            // SAFETY: `param` points into `defaults`, made above with every value at its
+            // default, alive to the end of this function and used by this thread only.
+            state
+                .params
+                .entry(id)
+                .or_insert_with(|| unsafe { default_state_value(param) });
+        }
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
@@ -194,6 +201,30 @@ impl Plugin for Ringscope {
         // process in place) and is never written: the output is the input, bit for bit.
         self.tap_block(buffer.as_slice_immutable(), Some(context.transport()));
         ProcessStatus::Normal
+    }
+}
+
+/// `param`'s default as nice-plug saves a value in a state (`wrapper/state.rs`, which loads it
+/// back): a plain value per kind, and an enum by its variant's stable ID where it has IDs (else
+/// by its index).
+///
+/// # Safety
+///
+/// `param` must point to a live parameter that no other thread is changing, whose value is its
+/// default (a freshly made one): an enum's ID is read from its current value.
+unsafe fn default_state_value(param: ParamPtr) -> nice_plug::plugin::ParamValue {
+    use nice_plug::plugin::ParamValue;
+    // SAFETY: `param` is live and unshared, as the caller promises.
+    unsafe {
+        match param {
+            ParamPtr::FloatParam(p) => ParamValue::F32((*p).default_plain_value()),
+            ParamPtr::IntParam(p) => ParamValue::I32((*p).default_plain_value()),
+            ParamPtr::BoolParam(p) => ParamValue::Bool((*p).default_plain_value()),
+            ParamPtr::EnumParam(p) => match (*p).unmodulated_plain_id() {
+                Some(id) => ParamValue::String(id.to_owned()),
+                None => ParamValue::I32((*p).default_plain_value()),
+            },
+        }
     }
 }
 

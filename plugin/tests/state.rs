@@ -93,6 +93,28 @@ fn snapshot(params: &RingscopeParams) -> Vec<(String, u32, String)> {
         .collect()
 }
 
+/// Moves every parameter away from its default, to an arbitrary (not grid-aligned) value;
+/// `shift` varies the values.
+fn move_off_defaults(params: &RingscopeParams, shift: usize) {
+    for (n, (_, ptr, _)) in params.param_map().into_iter().enumerate() {
+        let n = (n + shift) as f32;
+        // SAFETY: `ptr` points into `params`, alive and used by this thread only.
+        unsafe {
+            let default = ptr.default_normalized_value();
+            let mut target = if default < 0.5 {
+                0.93 - 0.013 * n
+            } else {
+                0.07 + 0.011 * n
+            };
+            // A choice whose default is its middle one may round back to it: take the last.
+            if ptr.preview_normalized(ptr.preview_plain(target)) == default {
+                target = 1.0;
+            }
+            ptr._internal_set_normalized_value(target);
+        }
+    }
+}
+
 /// Every parameter ID, in declaration order. Sessions and automation refer to these: a change
 /// here breaks users' projects, so this list is only ever appended to.
 const STABLE_IDS: [&str; 44] = [
@@ -163,23 +185,7 @@ fn parameter_ids_are_stable() {
 fn every_parameter_and_the_editor_geometry_round_trip_exactly() {
     let original = RingscopeParams::default();
     let defaults = snapshot(&original);
-    // Move every parameter away from its default, to an arbitrary (not grid-aligned) value.
-    for (n, (_, ptr, _)) in original.param_map().into_iter().enumerate() {
-        // SAFETY: `ptr` points into `original`, alive and used by this thread only.
-        unsafe {
-            let default = ptr.default_normalized_value();
-            let mut target = if default < 0.5 {
-                0.93 - 0.013 * n as f32
-            } else {
-                0.07 + 0.011 * n as f32
-            };
-            // A choice whose default is its middle one may round back to it: take the last.
-            if ptr.preview_normalized(ptr.preview_plain(target)) == default {
-                target = 1.0;
-            }
-            ptr._internal_set_normalized_value(target);
-        }
-    }
+    move_off_defaults(&original, 0);
     let geometry = EditorGeometry {
         width: 1234.5,
         height: 777.25,
@@ -310,5 +316,41 @@ fn old_view_values_still_select_the_same_picture() {
         assert_eq!(params.view.preview_plain(normalized), view);
         assert_eq!(params.view.preview_normalized(view), normalized);
         assert_eq!(params.panes(), panes, "{view:?}");
+    }
+}
+
+#[test]
+fn parameters_a_session_does_not_name_load_at_their_defaults() {
+    let saved = RingscopeParams::default();
+    move_off_defaults(&saved, 0);
+    let mut state: PluginState = serde_json::from_slice(&save(&saved)).unwrap();
+    // Every second parameter missing, whatever the parameters are (the first included, so
+    // the removed ones span floats, choices and switches alike).
+    let ids: Vec<String> = state.params.keys().cloned().collect();
+    let removed: Vec<&String> = ids.iter().step_by(2).collect();
+    assert!(removed.len() >= 3, "{removed:?}");
+    for id in &removed {
+        state.params.remove(*id);
+    }
+    // What nice-plug does before loading any state: the plugin's `filter_state`; then a load
+    // into an instance whose every parameter is away from both its default and the saved value.
+    Ringscope::filter_state(&mut state);
+    let loaded = RingscopeParams::default();
+    move_off_defaults(&loaded, 7);
+    restore(&loaded, &serde_json::to_vec(&state).unwrap());
+
+    let defaults = snapshot(&RingscopeParams::default());
+    let saved = snapshot(&saved);
+    let loaded = snapshot(&loaded);
+    for ((default, saved), loaded) in defaults.iter().zip(&saved).zip(&loaded) {
+        let id = &default.0;
+        if removed.contains(&id) {
+            assert_eq!(
+                loaded, default,
+                "{id}, missing from the session, is not its default"
+            );
+        } else {
+            assert_eq!(loaded, saved, "{id} is not as the session saved it");
+        }
     }
 }

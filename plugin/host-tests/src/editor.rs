@@ -59,8 +59,8 @@ pub fn pump_until(
     }
 }
 
-/// Waits (pumping) until the editor's window is mapped inside `window`.
-fn wait_until_embedded(host: &mut impl EditorHost, display: &Display, window: u32) {
+/// Waits (pumping) until the editor's window is mapped inside `window`; fails after 10 s.
+pub fn wait_until_embedded(host: &mut impl EditorHost, display: &Display, window: u32) {
     let embedded = pump_until(host, Duration::from_secs(10), || {
         display
             .children(window)
@@ -73,8 +73,8 @@ fn wait_until_embedded(host: &mut impl EditorHost, display: &Display, window: u3
     );
 }
 
-/// Waits (pumping) until `window` has no child window left.
-fn wait_until_removed(host: &mut impl EditorHost, display: &Display, window: u32) {
+/// Waits (pumping) until `window` has no child window left; fails after 10 s.
+pub fn wait_until_removed(host: &mut impl EditorHost, display: &Display, window: u32) {
     let gone = pump_until(host, Duration::from_secs(10), || {
         display.children(window).is_empty()
     });
@@ -411,6 +411,21 @@ pub fn wait_for_drawing(
             );
             return;
         }
+    }
+}
+
+/// Pumps the host and captures `window` until two pictures 150 ms apart are alike (the editor
+/// has settled), at most 10 s; the last picture.
+pub fn settled_picture(host: &mut impl EditorHost, display: &Display, window: u32) -> Image {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = display.capture(window);
+    loop {
+        pump_until(host, Duration::from_millis(150), || false);
+        let now = display.capture(window);
+        if now.mean_grey_difference(&last) < 0.05 || Instant::now() > deadline {
+            return now;
+        }
+        last = now;
     }
 }
 

@@ -14,7 +14,8 @@ use clack_extensions::gui::Window as ClapWindow;
 use clack_host::prelude::PluginEntry;
 use ringscope_host_tests::clap::{Plugin, load_entry, new_ringscope};
 use ringscope_host_tests::editor::{
-    EditorHost, X11_EMBEDDED, close_editor, pump_until, wait_for_drawing,
+    EditorHost, X11_EMBEDDED, close_editor, pump_until, settled_picture, wait_for_drawing,
+    wait_until_embedded, wait_until_removed,
 };
 use ringscope_host_tests::host_test;
 use ringscope_host_tests::screenshot::{Image, MAX_GREY_DIFFERENCE_AT_2X};
@@ -53,20 +54,6 @@ struct Opening {
     still: Image,
     /// The editor with the pointer at [`POINTER`] (× scale).
     hovered: Image,
-}
-
-/// Captures `window` until two pictures 150 ms apart are alike (the editor has settled).
-fn settled_picture(host: &mut impl EditorHost, display: &Display, window: u32) -> Image {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut last = display.capture(window);
-    loop {
-        pump_until(host, Duration::from_millis(150), || false);
-        let now = display.capture(window);
-        if now.mean_grey_difference(&last) < 0.05 || Instant::now() > deadline {
-            return now;
-        }
-        last = now;
-    }
 }
 
 /// With the editor open in `window` at `scale`: waits for its drawing, takes a still picture,
@@ -330,13 +317,7 @@ impl EditorHost for ScaledVst3Host<'_, '_> {
                 "attached"
             );
         }
-        let attached = pump_until(self, Duration::from_secs(10), || {
-            !display.children(window).is_empty()
-        });
-        assert!(
-            attached,
-            "the editor's window did not appear in the host window"
-        );
+        wait_until_embedded(self, display, window);
         self.attached_size = editor_window_size(display, window);
         if !self.before_attached {
             self.set_content_scale(&view);
@@ -405,10 +386,7 @@ impl EditorHost for ScaledVst3Host<'_, '_> {
             );
         }
         drop(view);
-        let gone = pump_until(self, Duration::from_secs(10), || {
-            display.children(window).is_empty()
-        });
-        assert!(gone, "the editor's window outlived its closing");
+        wait_until_removed(self, display, window);
     }
 }
 

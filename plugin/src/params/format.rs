@@ -99,16 +99,6 @@ fn parse_time(text: &str) -> Option<f64> {
     }
 }
 
-/// The number of decimals that writes every multiple of `step` exactly (0.5: 1, 1: 0, 0.001: 3).
-fn decimals_of_step(step: f32) -> usize {
-    (0..7)
-        .find(|&decimals| {
-            let scaled = f64::from(step) * 10f64.powi(decimals as i32);
-            (scaled - scaled.round()).abs() < 1e-4 * scaled
-        })
-        .unwrap_or(7)
-}
-
 /// A parameter whose text is a number with the decimals of its `step` and a fixed `unit`
 /// (written with a leading space, " dB"; hosts that show the unit apart get it trimmed). Reads
 /// the number with or without the unit.
@@ -119,7 +109,7 @@ pub(super) fn stepped_number(
     step: f32,
     unit: &'static str,
 ) -> FloatParam {
-    let decimals = decimals_of_step(step);
+    let decimals = format::decimals_of_step(f64::from(step));
     FloatParam::new(name, default, range)
         .with_step_size(step)
         .with_unit(unit)

@@ -1,5 +1,6 @@
-//! How far apart ticks go: 1-2-5 steps, the decimals that show a step exactly, and the guards
-//! that keep an axis' range usable.
+//! How far apart ticks go: 1-2-5 steps and the guards that keep an axis' range usable (the
+//! decimals that show a step exactly are `format::decimals_of_step`, shared with the
+//! parameters).
 
 /// The smallest 1-2-5 step that is at least `at_least` (and positive).
 pub(super) fn step_125(at_least: f64) -> f64 {
@@ -15,15 +16,6 @@ pub(super) fn step_125(at_least: f64) -> f64 {
         }
     }
     10.0 * decade
-}
-
-/// Decimals that show a 1-2-5 `step` exactly.
-pub(super) fn decimals_for(step: f64) -> usize {
-    if step >= 1.0 - 1e-9 {
-        0
-    } else {
-        (-(step.log10()) - 1e-9).ceil().max(0.0) as usize
-    }
 }
 
 /// Whether `value` is a whole multiple of `unit` (up to rounding).
@@ -51,16 +43,6 @@ mod tests {
         assert_eq!(step_125(6.0), 10.0);
         assert_eq!(step_125(10.0), 10.0);
         assert_eq!(step_125(f64::NAN), 1.0);
-    }
-
-    #[test]
-    fn decimals_show_the_step_exactly() {
-        assert_eq!(decimals_for(5.0), 0);
-        assert_eq!(decimals_for(1.0), 0);
-        assert_eq!(decimals_for(0.5), 1);
-        assert_eq!(decimals_for(0.2), 1);
-        assert_eq!(decimals_for(0.05), 2);
-        assert_eq!(decimals_for(0.001), 3);
     }
 
     #[test]

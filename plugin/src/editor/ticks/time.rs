@@ -2,10 +2,10 @@
 //! beat sync).
 
 use super::labels::{LabelFormat, room_for};
-use super::step::{decimals_for, is_multiple, ordered, step_125};
+use super::step::{is_multiple, ordered, step_125};
 use super::{MIN_LINE_SPACING, Ticks, Weight};
 use crate::editor::beats::BeatGrid;
-use crate::editor::format::TimeUnit;
+use crate::editor::format::{TimeUnit, decimals_of_step};
 
 impl Ticks {
     /// A time axis from `t0` to `t1` seconds, `length` points wide; `char_width` is the
@@ -24,7 +24,7 @@ impl Ticks {
         // settle it (a wider label can only make the step coarser, never finer).
         let mut step = step_125(span / 10.0);
         for _ in 0..3 {
-            let decimals = decimals_for(step * scale);
+            let decimals = decimals_of_step(step * scale);
             self.format = LabelFormat::Time { unit, decimals };
             let chars = self.label_chars(t0).max(self.label_chars(t1));
             let room = room_for(chars as f32 * char_width);
@@ -32,7 +32,7 @@ impl Ticks {
         }
         self.format = LabelFormat::Time {
             unit,
-            decimals: decimals_for(step * scale),
+            decimals: decimals_of_step(step * scale),
         };
         self.push_multiples((t0, t1), step, |t| {
             let priority = if is_multiple(t, step * 10.0) {
