@@ -22,13 +22,15 @@ use crate::format::TimeUnit;
 
 pub mod choices;
 mod format;
+pub mod layout;
 pub mod views;
 
 pub use self::choices::{
-    BeatSyncLength, ChannelMode, FftSize, FrameRate, FrequencyScale, Layout, LoudnessTarget, Pane,
-    Smoothing, SpectrogramDirection, SpectrogramPalette, TestSignalKind, TriggerEdge, TriggerMode,
+    BeatSyncLength, ChannelMode, FftSize, FrameRate, FrequencyScale, LoudnessTarget, Smoothing,
+    SpectrogramDirection, SpectrogramPalette, TestSignalKind, TriggerEdge, TriggerMode,
     VectorscopeMode, View, WindowKind,
 };
+pub use self::layout::{Layout, Pane};
 pub use self::views::{LoudnessParams, SpectrogramParams, VectorscopeParams};
 
 /// The editor window's size (in egui points, before zoom) and zoom factor, saved with the session.
