@@ -6,7 +6,8 @@
 //! one atomic flag and returns, and while the host bypasses the plugin one more.
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
-//! [`shared`] (what the plugin shares with its editor windows), [`test_signal`] (the
+//! [`shared`] (what the plugin shares with its editor windows), [`loudness_monitor`] (the
+//! loudness measurement its windows share), [`test_signal`] (the
 //! display-only test signal), [`editor`] (the egui editor), and two the editor and the
 //! parameters share: `format` (every number written as text) and `beats` (bars and beats of a
 //! beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
@@ -19,6 +20,7 @@ pub mod editor;
 mod format;
 #[doc(hidden)]
 pub mod harness;
+pub mod loudness_monitor;
 pub mod params;
 pub mod shared;
 pub mod tap;

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use nice_plug_egui::RepaintNotifier;
 
+use crate::loudness_monitor::SharedLoudness;
 use crate::params::RingscopeParams;
 use crate::tap::{AudioTap, Demand, Listener, TapReader, TapSwitch, tap_channel};
 
@@ -30,6 +31,8 @@ pub struct EditorShared {
     system_scale: AtomicU32,
     /// Frames the windows have drawn so far (what the repaint pacing saves shows here).
     frames_drawn: AtomicU64,
+    /// The loudness measurement every window feeds and shows (GUI threads only).
+    loudness: SharedLoudness,
 }
 
 struct ReaderSlot {
@@ -55,6 +58,8 @@ impl EditorShared {
             }),
             system_scale: AtomicU32::new(1.0f32.to_bits()),
             frames_drawn: AtomicU64::new(0),
+            // The windows' displays set the stream's rate at its first block.
+            loudness: SharedLoudness::new(48_000.0),
         }
     }
 
@@ -118,6 +123,12 @@ impl EditorShared {
     /// Frames drawn by this plugin's windows so far.
     pub fn frames_drawn(&self) -> u64 {
         self.frames_drawn.load(Ordering::Relaxed)
+    }
+
+    /// The loudness measurement the windows share: it outlives each of them (see
+    /// [`loudness_monitor`](crate::loudness_monitor)).
+    pub fn loudness(&self) -> SharedLoudness {
+        self.loudness.clone()
     }
 
     /// The window system's scale factor last seen.
