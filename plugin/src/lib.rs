@@ -3,7 +3,8 @@
 //! The audio path is a passthrough: `process()` never writes to the buffer, so the output is
 //! the input bit for bit. While an editor window is open it copies each block into the
 //! [`tap`] (a wait-free ring), from which the editor draws; while no window is open it checks
-//! one atomic flag and returns, and while the host bypasses the plugin one more.
+//! one atomic flag and returns (unless the last window showed a loudness layout: then it keeps
+//! copying for the [`loudness_monitor`]), and while the host bypasses the plugin one more.
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
 //! [`shared`] (what the plugin shares with its editor windows), [`loudness_monitor`] (the

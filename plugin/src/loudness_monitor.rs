@@ -10,15 +10,22 @@
 //! the editor, until the user resets them (the loudness view's Reset, a click on the meters)
 //! or the sample rate changes.
 //!
-//! **While no window is open nothing is measured**: the tap rests with the editor closed (an
-//! audio thread that does nothing for a closed editor is what keeps it free), so the closed
-//! time is a gap in the measurement. The history graph joins the blocks before and after it
-//! (it counts measured blocks, not wall-clock time), and integrated loudness, LRA and the
-//! maxima cover only the audio heard while a window was open.
+//! **While no window is open** the measurement carries on if the last window closed showed a
+//! loudness layout (the user is using Ringscope as a loudness meter): a [`ClosedEditorMeter`],
+//! a plugin-owned thread (never the audio thread), drains the tap into the monitor every
+//! [`CLOSED_EDITOR_PERIOD`], and the tap streams for it as it does for an open window (the
+//! switch's [`Listener::LoudnessMonitor`](crate::tap::Listener)). It stops, after a last drain,
+//! when a window opens. After any other layout the editor closes as before: the tap rests, the
+//! audio thread does one atomic load per block, and the closed time is a gap in the measurement
+//! (the graph joins the blocks before and after it: it counts measured blocks, not wall-clock
+//! time).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
-use ringscope::analysis::{Frame, LoudnessHistory, MeterSettings, Meters};
+use ringscope::analysis::{Frame, LoudnessHistory, MeterSettings, Meters, valid_sample_rate};
 
 /// The meters and the loudness history, fed together.
 #[derive(Debug)]
@@ -47,6 +54,7 @@ impl LoudnessMonitor {
     /// Measures at `sample_rate` from now on; a different rate starts everything over (the
     /// meters' filters are rate-specific, and a history mixing rates would lie).
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        let sample_rate = valid_sample_rate(sample_rate);
         if sample_rate != self.meters.sample_rate() {
             self.meters.set_sample_rate(sample_rate);
             self.history.clear();
@@ -82,6 +90,51 @@ impl SharedLoudness {
         // Every update leaves the monitor consistent between calls, so a panic elsewhere while
         // holding the lock leaves it usable.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How often the [`ClosedEditorMeter`] drains the tap: well inside what the tap holds (a
+/// second or more), and rare enough to cost nothing worth measuring.
+pub const CLOSED_EDITOR_PERIOD: Duration = Duration::from_millis(50);
+
+/// The thread that measures loudness while no editor window is open. Dropping it stops it,
+/// after one last drain, and waits for it.
+#[derive(Debug)]
+pub struct ClosedEditorMeter {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ClosedEditorMeter {
+    /// Starts a thread that calls `drain` every [`CLOSED_EDITOR_PERIOD`], and once more when
+    /// stopped. `None` if the system could not start a thread (then nothing is measured).
+    pub fn start(mut drain: impl FnMut() + Send + 'static) -> Option<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("ringscope-loudness".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Acquire) {
+                    std::thread::park_timeout(CLOSED_EDITOR_PERIOD);
+                    drain();
+                }
+            })
+            .ok()?;
+        Some(Self {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for ClosedEditorMeter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            // A drain that panicked has nothing left to clean up.
+            let _ = thread.join();
+        }
     }
 }
 
@@ -122,5 +175,61 @@ mod tests {
         shared.lock().set_sample_rate(44_100.0);
         assert_eq!(shared.lock().history.available_seconds(), 0.0);
         assert_eq!(shared.lock().meters.sample_rate(), 44_100.0);
+    }
+
+    #[test]
+    fn after_a_loudness_layout_the_closed_editor_keeps_measuring_and_after_others_it_rests() {
+        use nice_plug::params::InternalParamMut;
+
+        use crate::params::{Layout, RingscopeParams};
+        use crate::shared::EditorShared;
+        use crate::tap::BlockInfo;
+
+        let params = Arc::new(RingscopeParams::default());
+        let shared = EditorShared::new(params.clone());
+        let mut tap = shared.connect(48_000);
+        let info = BlockInfo {
+            sample_rate: 48_000.0,
+            ..Default::default()
+        };
+        // 100 ms of the tone, as a mono host block.
+        let block: Vec<f32> = tone(0.1).iter().map(|f| f[0]).collect();
+        let seconds = || shared.loudness().lock().history.available_seconds();
+
+        // The default layout shows no loudness: closed, nothing is measured or even written.
+        shared.window_opened();
+        shared.window_closed();
+        assert!(!shared.measuring_closed());
+        tap.write_block(&[&block], info);
+        std::thread::sleep(CLOSED_EDITOR_PERIOD * 3);
+        assert_eq!(
+            shared.with_reader(|reader, _| reader.discard_all()),
+            Some(0)
+        );
+        assert_eq!(seconds(), 0.0);
+
+        // SAFETY: no other thread sees these parameters.
+        unsafe { params.layout._internal_set_plain_value(Layout::Loudness) };
+        shared.window_opened();
+        shared.window_closed();
+        assert!(shared.measuring_closed());
+        for _ in 0..20 {
+            tap.write_block(&[&block], info);
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // Opening a window stops the thread after its last drain: every block was measured.
+        shared.window_opened();
+        assert!(!shared.measuring_closed());
+        assert_eq!(seconds(), 2.0);
+        assert!(
+            shared
+                .loudness()
+                .lock()
+                .meters
+                .loudness()
+                .integrated_lufs
+                .is_finite()
+        );
+        shared.window_closed();
     }
 }

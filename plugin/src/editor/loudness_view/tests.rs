@@ -140,7 +140,8 @@ fn the_loudness_history_survives_closing_and_reopening_the_editor() {
     drop(app);
     shared.window_closed();
 
-    // Closed: nothing is measured (the tap rests), the measurement waits.
+    // Closed after the default layout (no loudness pane): nothing is measured (the tap rests),
+    // the measurement waits.
     tap.write_block(&[tone_block(0)], info);
 
     let mut app = EditorApp::new(shared.clone());
