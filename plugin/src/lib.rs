@@ -3,10 +3,12 @@
 //! The audio path is a passthrough: `process()` never writes to the buffer, so the output is
 //! the input bit for bit. While an editor window is open it copies each block into the
 //! [`tap`] (a wait-free ring), from which the editor draws; while no window is open it checks
-//! one atomic flag and returns, and while the host bypasses the plugin one more.
+//! one atomic flag and returns (unless the last window showed a loudness layout: then it keeps
+//! copying for the [`loudness_monitor`]), and while the host bypasses the plugin one more.
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
-//! [`shared`] (what the plugin shares with its editor windows), [`test_signal`] (the
+//! [`shared`] (what the plugin shares with its editor windows), [`loudness_monitor`] (the
+//! loudness measurement its windows share), [`test_signal`] (the
 //! display-only test signal), [`editor`] (the egui editor), and two the editor and the
 //! parameters share: `format` (every number written as text) and `beats` (bars and beats of a
 //! beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
@@ -19,6 +21,7 @@ pub mod editor;
 mod format;
 #[doc(hidden)]
 pub mod harness;
+pub mod loudness_monitor;
 pub mod params;
 pub mod shared;
 pub mod tap;

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use nice_plug_egui::RepaintNotifier;
 
-use crate::params::RingscopeParams;
+use crate::loudness_monitor::{ClosedEditorMeter, SharedLoudness};
+use crate::params::{Pane, RingscopeParams};
 use crate::tap::{AudioTap, Demand, Listener, TapReader, TapSwitch, tap_channel};
 
 /// State shared between the plugin (audio and main thread) and its editor windows.
@@ -25,17 +26,29 @@ pub struct EditorShared {
     /// Every window of this plugin polls this flag; the audio thread sets it to wake a resting
     /// window (see [`Demand::Rest`]).
     repaint: RepaintNotifier,
-    reader: Mutex<ReaderSlot>,
+    /// Shared with the [`ClosedEditorMeter`]'s thread, which reads while no window is open.
+    reader: Arc<Mutex<ReaderSlot>>,
     /// The window system's scale factor last seen, as `f32` bits (1.0 until a window opened).
     system_scale: AtomicU32,
     /// Frames the windows have drawn so far (what the repaint pacing saves shows here).
     frames_drawn: AtomicU64,
+    /// The loudness measurement every window feeds and shows (GUI threads only).
+    loudness: SharedLoudness,
+    /// Measuring loudness while no window is open (see
+    /// [`loudness_monitor`](crate::loudness_monitor)).
+    closed_meter: Mutex<Option<ClosedEditorMeter>>,
 }
 
 struct ReaderSlot {
     reader: Option<TapReader>,
     /// Bumped every time the plugin installs a new reader (activation at a new sample rate).
     generation: u64,
+}
+
+/// The reader slot, locked. A panic while holding the lock leaves the slot consistent (it is
+/// only ever replaced whole), so a poisoned lock is safe to use.
+fn lock_slot(slot: &Mutex<ReaderSlot>) -> MutexGuard<'_, ReaderSlot> {
+    slot.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl EditorShared {
@@ -49,19 +62,20 @@ impl EditorShared {
             // one relaxed store, real-time safe.
             switch: Arc::new(TapSwitch::with_waker(move || waker.request_repaint())),
             repaint,
-            reader: Mutex::new(ReaderSlot {
+            reader: Arc::new(Mutex::new(ReaderSlot {
                 reader: None,
                 generation: 0,
-            }),
+            })),
             system_scale: AtomicU32::new(1.0f32.to_bits()),
             frames_drawn: AtomicU64::new(0),
+            // The windows' displays set the stream's rate at its first block.
+            loudness: SharedLoudness::new(48_000.0),
+            closed_meter: Mutex::new(None),
         }
     }
 
     fn slot(&self) -> MutexGuard<'_, ReaderSlot> {
-        // A panic while holding the lock leaves the slot consistent (it is only ever replaced
-        // whole), so a poisoned lock is safe to use.
-        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+        lock_slot(&self.reader)
     }
 
     /// Makes a tap with room for `capacity_frames` frames and keeps its reader: open windows
@@ -82,16 +96,54 @@ impl EditorShared {
         slot.reader.as_mut().map(|reader| f(reader, generation))
     }
 
-    /// A window opened: stale frames from before it are discarded (they must not be shown as
-    /// if they were new) and the audio side streams to it.
+    /// A window opened: loudness measuring for the closed editor stops (after its last
+    /// drain), stale frames from before it are discarded (they must not be shown as if they
+    /// were new) and the audio side streams to it.
     pub fn window_opened(&self) {
+        self.switch.set(Listener::LoudnessMonitor, Demand::Off);
+        // Dropping the meter joins its thread.
+        drop(self.closed_meter().take());
         self.with_reader(|reader, _| reader.discard_all());
         self.set_editor_demand(Demand::Stream);
     }
 
-    /// The window closed: the audio side stops writing for it.
+    /// The window closed: the audio side stops writing for it, unless the window showed a
+    /// loudness layout: then loudness keeps being measured (see
+    /// [`loudness_monitor`](crate::loudness_monitor)).
     pub fn window_closed(&self) {
+        let loudness_shown = self
+            .params
+            .panes()
+            .iter()
+            .any(|pane| matches!(pane, Pane::LoudnessHistory | Pane::LoudnessFigures));
+        let mut meter = self.closed_meter();
+        if loudness_shown && meter.is_none() {
+            let (reader, loudness) = (self.reader.clone(), self.loudness.clone());
+            *meter = ClosedEditorMeter::start(move || {
+                if let Some(reader) = lock_slot(&reader).reader.as_mut() {
+                    let mut monitor = loudness.lock();
+                    reader.read_blocks(reader.capacity(), |info, first, second| {
+                        monitor.set_sample_rate(f64::from(info.sample_rate));
+                        monitor.feed(first);
+                        monitor.feed(second);
+                    });
+                }
+            });
+            if meter.is_some() {
+                self.switch.set(Listener::LoudnessMonitor, Demand::Stream);
+            }
+        }
         self.set_editor_demand(Demand::Off);
+    }
+
+    /// Whether loudness is being measured with no window open.
+    pub fn measuring_closed(&self) -> bool {
+        self.closed_meter().is_some()
+    }
+
+    fn closed_meter(&self) -> MutexGuard<'_, Option<ClosedEditorMeter>> {
+        // Only ever replaced whole: a poisoned lock is consistent.
+        self.closed_meter.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Sets what the editor wants from the audio side (an open window, after each frame).
@@ -118,6 +170,12 @@ impl EditorShared {
     /// Frames drawn by this plugin's windows so far.
     pub fn frames_drawn(&self) -> u64 {
         self.frames_drawn.load(Ordering::Relaxed)
+    }
+
+    /// The loudness measurement the windows share: it outlives each of them (see
+    /// [`loudness_monitor`](crate::loudness_monitor)).
+    pub fn loudness(&self) -> SharedLoudness {
+        self.loudness.clone()
     }
 
     /// The window system's scale factor last seen.

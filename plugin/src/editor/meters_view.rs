@@ -190,20 +190,22 @@ impl MetersView {
         if let Some(top) = layout.readings_top {
             self.draw_readings(&painter, display, &layout, top);
         }
-        self.draw_correlation(&painter, &layout, display.meters.correlation());
+        let correlation = display.loudness().meters.correlation();
+        self.draw_correlation(&painter, &layout, correlation);
         response
     }
 
     /// Takes the newest peaks into the latches (not while frozen); a click resets them, with
     /// the engine's maxima and integrated loudness.
     fn follow(&mut self, display: &mut DisplayState, now: Instant, reset: bool) {
+        let mut monitor = display.loudness();
         if !display.settings.frozen {
             for (state, channel) in self.channels.iter_mut().zip(CHANNELS) {
-                state.update(display.meters.levels(channel).peak_db, now);
+                state.update(monitor.meters.levels(channel).peak_db, now);
             }
         }
         if reset {
-            display.meters.reset();
+            monitor.reset();
             self.channels = Default::default();
         }
     }
@@ -289,7 +291,8 @@ impl MetersView {
         top: f32,
     ) {
         let font = theme::axis_font();
-        let meters = &display.meters;
+        let monitor = display.loudness();
+        let meters = &monitor.meters;
         let true_peak = meters
             .levels(Channel::Left)
             .max_true_peak_db
@@ -394,7 +397,7 @@ fn draw_bar(
     column: Rect,
 ) {
     let (bottom, top) = (column.bottom(), column.top());
-    let levels = display.meters.levels(channel);
+    let levels = display.loudness().meters.levels(channel);
     let colour = theme::channel_colour(channel);
     let zero = level_y(0.0, bottom, top);
     let bar = |db: f32, fill: Color32| {

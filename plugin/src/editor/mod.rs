@@ -205,11 +205,13 @@ pub struct EditorApp {
 impl EditorApp {
     fn new(shared: Arc<EditorShared>) -> Self {
         let settings = AnalysisSettings::from_params(&shared.params);
+        // The loudness measurement is the plugin's, not the window's: it outlives the window.
+        let loudness = shared.loudness();
         Self {
             shared,
             gui_context: None,
             generation: 0,
-            display: DisplayState::new(48_000.0, settings),
+            display: DisplayState::with_loudness(48_000.0, settings, loudness),
             scope: ScopeView::default(),
             spectrum: SpectrumView::default(),
             spectrogram: SpectrogramView::default(),
@@ -234,7 +236,11 @@ impl EditorApp {
         self.shared.with_reader(|reader, reader_generation| {
             if reader_generation != *generation {
                 // The plugin was re-activated (new ring, maybe a new rate): start afresh.
-                *display = DisplayState::new(display.sample_rate, settings);
+                *display = DisplayState::with_loudness(
+                    display.sample_rate,
+                    settings,
+                    display.shared_loudness(),
+                );
                 *generation = reader_generation;
             }
             display.drain(reader, now);

@@ -88,6 +88,17 @@ pub fn spectrum_fill(channel: Channel) -> Color32 {
     channel_colour(channel).gamma_multiply(0.13)
 }
 
+/// The loudness graph's momentary loudness (a band: each column's lowest to highest).
+pub const LOUDNESS_MOMENTARY: Color32 = Color32::from_rgb(52, 96, 140);
+/// The loudness graph's short-term loudness (a line over the band).
+pub const LOUDNESS_SHORT_TERM: Color32 = Color32::from_rgb(120, 200, 255);
+/// Loudness above the target, on the graph (band and line).
+pub const LOUDNESS_ABOVE_TARGET: Color32 = WARNING;
+/// The loudness target line and its name.
+pub const LOUDNESS_TARGET: Color32 = TRIGGER_MARKER;
+/// The integrated loudness line and its value.
+pub const LOUDNESS_INTEGRATED: Color32 = READOUT_TEXT;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,11 +198,15 @@ impl VectorscopeView {
             dots(&layout, &self.trail, self.clock, persistence, mesh);
         }
         painter.add(Shape::Mesh(self.mesh.clone()));
+        let (correlation, balance) = {
+            let monitor = display.loudness();
+            (monitor.meters.correlation(), monitor.meters.balance())
+        };
         let figures = Figures {
             gain_db: display.vectorscope.gain_db(),
             auto_gain: display.vectorscope.settings().auto_gain,
-            correlation: display.meters.correlation(),
-            balance: display.meters.balance(),
+            correlation,
+            balance,
         };
         readouts::draw(
             &painter,

@@ -1,11 +1,11 @@
 //! The switch: the one place that decides whether the audio thread writes a block.
 //!
 //! It holds a set of reasons, not one on/off: each [`Listener`] has its own [`Demand`], and the
-//! audio thread serves the most demanding one. Today the only listener is the editor (streaming
+//! audio thread serves the most demanding one. The listeners are the editor (streaming
 //! while a window shows the input, resting while that input is silent, off while no window is
-//! open or the picture is frozen); a subscriber in another instance or loudness that keeps
-//! integrating while the editor is closed become listeners of their own, without touching the
-//! audio path.
+//! open or the picture is frozen) and the loudness monitor (streaming while no window is open
+//! after the last one showed a loudness layout); a subscriber in another instance would become
+//! a listener of its own, without touching the audio path.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 pub enum Listener {
     /// The plugin's editor window.
     Editor = 0,
+    /// The loudness measurement while no window is open (see
+    /// [`loudness_monitor`](crate::loudness_monitor)).
+    LoudnessMonitor = 1,
 }
 
 /// What one listener wants from the audio side.
@@ -73,6 +76,7 @@ impl std::fmt::Debug for TapSwitch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TapSwitch")
             .field("editor", &self.demand(Listener::Editor))
+            .field("loudness_monitor", &self.demand(Listener::LoudnessMonitor))
             .finish_non_exhaustive()
     }
 }

@@ -1,7 +1,9 @@
 //! The editor's display state: the analysis engine's scope, spectrum and meters, fed each GUI
 //! frame with everything the [`TapReader`] delivered, plus what the status line reports about
 //! the stream (sample rate, transport, lost frames, NaN/Inf, silence), and how often the window
-//! should draw ([`Pace`]).
+//! should draw ([`Pace`]). The meters and the loudness history are not the window's: they are
+//! the [`SharedLoudness`] monitor, which outlives the window (see
+//! [`loudness_monitor`](crate::loudness_monitor)).
 //!
 //! GUI-free, so it is tested without a window. It runs on the GUI thread and may allocate (on
 //! sample-rate or FFT-size changes), never the audio thread.
@@ -9,9 +11,12 @@
 use std::time::{Duration, Instant};
 
 use ringscope::analysis::{
-    Frame, LoudnessHistory, MeterSettings, Meters, Scope, Spectrogram, SpectrogramSettings,
-    Spectrum, TransportInfo, Vectorscope, frames_are_silent, valid_sample_rate,
+    Frame, Scope, Spectrogram, SpectrogramSettings, Spectrum, TransportInfo, Vectorscope,
+    frames_are_silent, valid_sample_rate,
 };
+use std::sync::MutexGuard;
+
+use crate::loudness_monitor::{LoudnessMonitor, SharedLoudness};
 
 use crate::params::Pane;
 use crate::tap::{BlockInfo, Demand, TapReader};
@@ -81,14 +86,12 @@ pub struct DisplayState {
     pub scope: Scope,
     /// The spectrum analyzer.
     pub spectrum: Spectrum,
-    /// The meters.
-    pub meters: Meters,
     /// The spectrogram, fed the spectrum's frames while its pane shows.
     pub spectrogram: Spectrogram,
     /// The vectorscope, fed while its pane shows.
     pub vectorscope: Vectorscope,
-    /// Momentary and short-term loudness, one block per 100 ms the meters measured.
-    pub loudness_history: LoudnessHistory,
+    /// The meters and the loudness history, shared with the plugin's other windows.
+    loudness: SharedLoudness,
     /// Settings currently applied to the analysis.
     pub settings: AnalysisSettings,
     /// Sample rate of the newest block.
@@ -131,13 +134,25 @@ impl std::fmt::Debug for DisplayState {
 }
 
 impl DisplayState {
-    /// Empty state at `sample_rate` (one that is not real: 48 kHz) with `settings`.
+    /// Empty state at `sample_rate` (one that is not real: 48 kHz) with `settings`, and a
+    /// loudness monitor of its own.
+    #[cfg(test)]
     pub fn new(sample_rate: f32, settings: AnalysisSettings) -> Self {
+        let rate = valid_sample_rate(f64::from(sample_rate));
+        Self::with_loudness(sample_rate, settings, SharedLoudness::new(rate))
+    }
+
+    /// Empty state at `sample_rate` with `settings`, feeding and showing `loudness` (which
+    /// keeps its measurement: a window reopened carries on with it).
+    pub fn with_loudness(
+        sample_rate: f32,
+        settings: AnalysisSettings,
+        loudness: SharedLoudness,
+    ) -> Self {
         let rate = valid_sample_rate(f64::from(sample_rate));
         let mut state = Self {
             scope: Scope::new(rate, settings.scope),
             spectrum: Spectrum::new(rate, settings.spectrum),
-            meters: Meters::new(rate, MeterSettings::default()),
             spectrogram: Spectrogram::new(
                 rate,
                 SpectrogramSettings {
@@ -146,7 +161,7 @@ impl DisplayState {
                 },
             ),
             vectorscope: Vectorscope::new(rate, settings.vectorscope),
-            loudness_history: LoudnessHistory::new(),
+            loudness,
             settings,
             sample_rate: rate as f32,
             transport: TransportInfo::default(),
@@ -189,6 +204,16 @@ impl DisplayState {
             self.set_frozen(settings.frozen);
         }
         self.settings = settings;
+    }
+
+    /// The meters and the loudness history, locked for this frame's reading.
+    pub fn loudness(&self) -> MutexGuard<'_, LoudnessMonitor> {
+        self.loudness.lock()
+    }
+
+    /// Another handle on the loudness monitor this display feeds.
+    pub fn shared_loudness(&self) -> SharedLoudness {
+        self.loudness.clone()
     }
 
     fn set_frozen(&mut self, frozen: bool) {
@@ -250,8 +275,7 @@ impl DisplayState {
         if self.settings.shows(Pane::Vectorscope) {
             self.vectorscope.feed(frames);
         }
-        let history = &mut self.loudness_history;
-        self.meters.feed_with(frames, |block| history.push(block));
+        self.loudness.lock().feed(frames);
     }
 
     /// NaN/Inf/out-of-range samples counted by the scope (which sees every frame).
@@ -266,10 +290,11 @@ impl DisplayState {
             self.sample_rate = rate as f32;
             self.scope.set_sample_rate(rate);
             self.spectrum.set_sample_rate(rate);
-            self.meters.set_sample_rate(rate);
+            // Only a rate the monitor does not measure at yet starts it over (a window opened
+            // on a 44.1 kHz stream starts at 48 kHz but must keep the measurement).
+            self.loudness.lock().set_sample_rate(rate);
             self.spectrogram.set_sample_rate(rate);
             self.vectorscope.set_sample_rate(rate);
-            self.loudness_history.clear();
         } else if self.stream_end.is_some_and(|end| end != info.stream_pos) {
             // Frames were lost before this block: never draw a waveform stitched across a gap.
             self.scope.reset();
@@ -336,7 +361,8 @@ impl DisplayState {
                     .settle_seconds(self.settings.spectrum_range_db),
             )
             .max(
-                self.meters
+                self.loudness()
+                    .meters
                     .settle_seconds(f64::from(METER_TOP_DB - METER_BOTTOM_DB)),
             )
             .max(spectrogram)

@@ -263,8 +263,8 @@ fn drain_feeds_every_part_and_tracks_input_state() {
         .unwrap();
     assert!((peak.frequency_hz - 1000.0).abs() < 1.0, "{peak:?}");
     assert!(peak.level_db.abs() < 0.2, "{peak:?}");
-    assert!(display.meters.levels(Channel::Left).peak_db > -0.1);
-    assert!(display.meters.correlation() > 0.99);
+    assert!(display.loudness().meters.levels(Channel::Left).peak_db > -0.1);
+    assert!(display.loudness().meters.correlation() > 0.99);
     let view = display.scope.view();
     let mut columns = [ColumnMinMax::default(); 50];
     display.scope.render(&view, Channel::Left, &mut columns);
@@ -313,7 +313,7 @@ fn a_new_sample_rate_reaches_every_part() {
     assert_eq!(display.sample_rate, 96_000.0);
     assert_eq!(display.scope.sample_rate(), 96_000.0);
     assert_eq!(display.spectrum.sample_rate(), 96_000.0);
-    assert_eq!(display.meters.sample_rate(), 96_000.0);
+    assert_eq!(display.loudness().meters.sample_rate(), 96_000.0);
 }
 
 #[test]

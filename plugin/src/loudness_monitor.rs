@@ -1,0 +1,235 @@
+//! [`LoudnessMonitor`]: the loudness measurement (the meters and the loudness history) that
+//! outlives the editor's windows.
+//!
+//! A window's [`DisplayState`](crate::editor) is made when the window opens and dropped when
+//! it closes; a loudness measurement must not be. So the meters (the one place loudness is
+//! measured, see `ringscope::analysis::Meters`) and the [`LoudnessHistory`] live here, held by
+//! [`EditorShared`](crate::shared::EditorShared) behind a mutex that only GUI threads take (the
+//! audio thread never sees it), and every window's display feeds and reads this one monitor.
+//! Integrated loudness, LRA, maxima and the history therefore survive closing and reopening
+//! the editor, until the user resets them (the loudness view's Reset, a click on the meters)
+//! or the sample rate changes.
+//!
+//! **While no window is open** the measurement carries on if the last window closed showed a
+//! loudness layout (the user is using Ringscope as a loudness meter): a [`ClosedEditorMeter`],
+//! a plugin-owned thread (never the audio thread), drains the tap into the monitor every
+//! [`CLOSED_EDITOR_PERIOD`], and the tap streams for it as it does for an open window (the
+//! switch's [`Listener::LoudnessMonitor`](crate::tap::Listener)). It stops, after a last drain,
+//! when a window opens. After any other layout the editor closes as before: the tap rests, the
+//! audio thread does one atomic load per block, and the closed time is a gap in the measurement
+//! (the graph joins the blocks before and after it: it counts measured blocks, not wall-clock
+//! time).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use ringscope::analysis::{Frame, LoudnessHistory, MeterSettings, Meters, valid_sample_rate};
+
+/// The meters and the loudness history, fed together.
+#[derive(Debug)]
+pub struct LoudnessMonitor {
+    /// The meters: levels, correlation and every loudness figure.
+    pub meters: Meters,
+    /// Momentary and short-term loudness, one value per 100 ms block the meters measured.
+    pub history: LoudnessHistory,
+}
+
+impl LoudnessMonitor {
+    /// A monitor measuring at `sample_rate` (allocates: the history's 144 KB).
+    pub fn new(sample_rate: f64) -> Self {
+        Self {
+            meters: Meters::new(sample_rate, MeterSettings::default()),
+            history: LoudnessHistory::new(),
+        }
+    }
+
+    /// Measures `frames`, each finished 100 ms block going into the history.
+    pub fn feed(&mut self, frames: &[Frame]) {
+        let history = &mut self.history;
+        self.meters.feed_with(frames, |block| history.push(block));
+    }
+
+    /// Measures at `sample_rate` from now on; a different rate starts everything over (the
+    /// meters' filters are rate-specific, and a history mixing rates would lie).
+    pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        let sample_rate = valid_sample_rate(sample_rate);
+        if sample_rate != self.meters.sample_rate() {
+            self.meters.set_sample_rate(sample_rate);
+            self.history.clear();
+        }
+    }
+
+    /// Restarts the loudness programme: integrated loudness, LRA, the maxima (true peak
+    /// included) and the history.
+    pub fn reset_loudness(&mut self) {
+        self.meters.reset_loudness();
+        self.history.clear();
+    }
+
+    /// Resets every reading of the meters and the history.
+    pub fn reset(&mut self) {
+        self.meters.reset();
+        self.history.clear();
+    }
+}
+
+/// A [`LoudnessMonitor`] shared by the windows of one plugin instance.
+#[derive(Debug, Clone)]
+pub struct SharedLoudness(Arc<Mutex<LoudnessMonitor>>);
+
+impl SharedLoudness {
+    /// A new monitor at `sample_rate`, shared by whoever clones this.
+    pub fn new(sample_rate: f64) -> Self {
+        Self(Arc::new(Mutex::new(LoudnessMonitor::new(sample_rate))))
+    }
+
+    /// The monitor, locked (GUI threads only; uncontended but for two windows at once).
+    pub fn lock(&self) -> MutexGuard<'_, LoudnessMonitor> {
+        // Every update leaves the monitor consistent between calls, so a panic elsewhere while
+        // holding the lock leaves it usable.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How often the [`ClosedEditorMeter`] drains the tap: well inside what the tap holds (a
+/// second or more), and rare enough to cost nothing worth measuring.
+pub const CLOSED_EDITOR_PERIOD: Duration = Duration::from_millis(50);
+
+/// The thread that measures loudness while no editor window is open. Dropping it stops it,
+/// after one last drain, and waits for it.
+#[derive(Debug)]
+pub struct ClosedEditorMeter {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ClosedEditorMeter {
+    /// Starts a thread that calls `drain` every [`CLOSED_EDITOR_PERIOD`], and once more when
+    /// stopped. `None` if the system could not start a thread (then nothing is measured).
+    pub fn start(mut drain: impl FnMut() + Send + 'static) -> Option<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("ringscope-loudness".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Acquire) {
+                    std::thread::park_timeout(CLOSED_EDITOR_PERIOD);
+                    drain();
+                }
+            })
+            .ok()?;
+        Some(Self {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for ClosedEditorMeter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            // A drain that panicked has nothing left to clean up.
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(seconds: f64) -> Vec<Frame> {
+        (0..(48_000.0 * seconds) as usize)
+            .map(|n| {
+                let x = 0.25 * (n as f32 * 2.0 * std::f32::consts::PI * 1000.0 / 48_000.0).sin();
+                [x, x]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clones_share_one_measurement_and_reset_clears_it() {
+        let shared = SharedLoudness::new(48_000.0);
+        let other = shared.clone();
+        shared.lock().feed(&tone(2.0));
+        assert_eq!(other.lock().history.available_seconds(), 2.0);
+        assert!(other.lock().meters.loudness().integrated_lufs.is_finite());
+        other.lock().reset_loudness();
+        assert_eq!(shared.lock().history.available_seconds(), 0.0);
+        assert_eq!(
+            shared.lock().meters.loudness().integrated_lufs,
+            f64::NEG_INFINITY
+        );
+    }
+
+    #[test]
+    fn the_same_rate_keeps_the_measurement_and_a_new_one_starts_over() {
+        let shared = SharedLoudness::new(48_000.0);
+        shared.lock().feed(&tone(1.0));
+        shared.lock().set_sample_rate(48_000.0);
+        assert_eq!(shared.lock().history.available_seconds(), 1.0);
+        shared.lock().set_sample_rate(44_100.0);
+        assert_eq!(shared.lock().history.available_seconds(), 0.0);
+        assert_eq!(shared.lock().meters.sample_rate(), 44_100.0);
+    }
+
+    #[test]
+    fn after_a_loudness_layout_the_closed_editor_keeps_measuring_and_after_others_it_rests() {
+        use nice_plug::params::InternalParamMut;
+
+        use crate::params::{Layout, RingscopeParams};
+        use crate::shared::EditorShared;
+        use crate::tap::BlockInfo;
+
+        let params = Arc::new(RingscopeParams::default());
+        let shared = EditorShared::new(params.clone());
+        let mut tap = shared.connect(48_000);
+        let info = BlockInfo {
+            sample_rate: 48_000.0,
+            ..Default::default()
+        };
+        // 100 ms of the tone, as a mono host block.
+        let block: Vec<f32> = tone(0.1).iter().map(|f| f[0]).collect();
+        let seconds = || shared.loudness().lock().history.available_seconds();
+
+        // The default layout shows no loudness: closed, nothing is measured or even written.
+        shared.window_opened();
+        shared.window_closed();
+        assert!(!shared.measuring_closed());
+        tap.write_block(&[&block], info);
+        std::thread::sleep(CLOSED_EDITOR_PERIOD * 3);
+        assert_eq!(
+            shared.with_reader(|reader, _| reader.discard_all()),
+            Some(0)
+        );
+        assert_eq!(seconds(), 0.0);
+
+        // SAFETY: no other thread sees these parameters.
+        unsafe { params.layout._internal_set_plain_value(Layout::Loudness) };
+        shared.window_opened();
+        shared.window_closed();
+        assert!(shared.measuring_closed());
+        for _ in 0..20 {
+            tap.write_block(&[&block], info);
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // Opening a window stops the thread after its last drain: every block was measured.
+        shared.window_opened();
+        assert!(!shared.measuring_closed());
+        assert_eq!(seconds(), 2.0);
+        assert!(
+            shared
+                .loudness()
+                .lock()
+                .meters
+                .loudness()
+                .integrated_lufs
+                .is_finite()
+        );
+        shared.window_closed();
+    }
+}
