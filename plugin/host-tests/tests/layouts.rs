@@ -2,7 +2,8 @@
 //! loudness history), as a CLAP host shows them: each is selected through the host's parameter
 //! API, draws the plugin's test signal, is photographed for the README (`docs/views/*.png`), and
 //! opens and closes 100 times while audio runs with nothing left behind (threads, descriptors,
-//! memory: the same bounds as `clap_editor.rs`).
+//! memory: the same bounds as `clap_editor.rs`). A layout's panes must hold coloured ink of their
+//! own (the meters strip beside them is not counted).
 
 use ringscope_host_tests::artifacts;
 use ringscope_host_tests::clap::{Param, load_entry, new_ringscope};
@@ -10,6 +11,7 @@ use ringscope_host_tests::editor::{
     AudioThread, EditorHost, STEADY_MALLOC, open_and_close_repeatedly, pump_until, wait_for_drawing,
 };
 use ringscope_host_tests::host_test;
+use ringscope_host_tests::screenshot::{CurveStats, Image, Rect, is_chromatic};
 use ringscope_host_tests::x11::Display;
 use std::time::Duration;
 
@@ -24,6 +26,22 @@ const LAYOUTS: [(f64, &str, f64); 6] = [
     (5.0, "scope-vectorscope", 4.0),
     (6.0, "loudness-meters", 4.0),
 ];
+
+/// The panes' area of a picture of the 900 × 600 editor: below the top bar, above the status
+/// line, left of the meters strip (whose coloured bars would pass any ink check on their own).
+fn panes_area(picture: &Image) -> Rect {
+    let (top, bottom, strip) = (40, 30, 120);
+    Rect {
+        x: 0,
+        y: top,
+        width: picture.width() - strip,
+        height: picture.height() - top - bottom,
+    }
+}
+
+/// Coloured pixels a pane must hold: a curve across the plot, a figure, an image. The
+/// placeholder pane (grey text) has none.
+const MIN_PANE_INK: usize = 2000;
 
 /// The parameter named `name`.
 fn param<'a>(params: &'a [Param], name: &str) -> &'a Param {
@@ -62,7 +80,16 @@ host_test!(
             wait_for_drawing(&mut plugin, &display, window, true, &format!("layout-{name}"));
             // Seconds of signal: the spectrogram scrolls in, the loudness history grows.
             pump_until(&mut plugin, Duration::from_secs(4), || false);
-            display.capture(window).save_png(&pictures.join(format!("{name}.png")));
+            let picture = display.capture(window);
+            let shot = pictures.join(format!("{name}.png"));
+            picture.save_png(&shot);
+            let ink = CurveStats::measure(&picture, panes_area(&picture), is_chromatic);
+            assert!(
+                ink.pixels >= MIN_PANE_INK,
+                "layout {name}: the panes hold {} coloured pixels ({ink:?}; saved {})",
+                ink.pixels,
+                shot.display()
+            );
             plugin.close(&display, window);
 
             let figures = open_and_close_repeatedly(&mut plugin, &display, window, &audio, 100);
