@@ -451,7 +451,14 @@ impl Baseline {
                 let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
                 let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
                 let state = rest.chars().next()?;
-                (state != 'Z' && state != 'X').then(|| name.to_owned())
+                // Earlier in its exit, still state R, the kernel has marked it PF_EXITING (the
+                // `flags` field, the 7th after the name): the mark comes before the kernel
+                // wakes `pthread_join`, so a joined thread may still be listed with it for a
+                // moment, and a thread with it runs no more of the plugin's code.
+                const PF_EXITING: u64 = 0x4;
+                let flags: u64 = rest.split_whitespace().nth(6)?.parse().ok()?;
+                let exiting = flags & PF_EXITING != 0;
+                (state != 'Z' && state != 'X' && !exiting).then(|| name.to_owned())
             })
             .collect();
         threads.sort();
