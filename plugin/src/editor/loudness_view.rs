@@ -17,7 +17,7 @@ use ringscope::analysis::{ColumnMinMax, FLOOR_DB, Loudness, LoudnessCurve};
 
 use super::display::DisplayState;
 use super::format::{self, Sign};
-use super::plot::{self, AxisPainter, PlotFrame};
+use super::plot::{self, AxisPainter, LevelScale, PlotFrame};
 use super::readout::Readout;
 use super::theme;
 use crate::params::{LoudnessTarget, RingscopeParams};
@@ -29,36 +29,14 @@ const PIXELS_PER_COLUMN: f32 = 2.0;
 /// The time steps the time axis may take, seconds.
 const TIME_STEPS: [f64; 9] = [5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0];
 
-/// Where a loudness lies on the plot, and back.
-#[derive(Debug, Clone, Copy)]
-struct LufsScale {
-    top: f32,
-    height: f32,
-    lo: f32,
-    hi: f32,
-}
-
-impl LufsScale {
-    /// The range shown for `target`: 36 LU below it, up to 0 LUFS (6 LU above a target that
-    /// is higher than −6).
-    fn for_target(target: f32, plot: Rect) -> Self {
-        Self {
-            top: plot.top(),
-            height: plot.height(),
-            lo: (target - 36.0).floor(),
-            hi: (target + 6.0).max(0.0).ceil(),
-        }
-    }
-
-    fn y(&self, lufs: f32) -> f32 {
-        // Far below the range is as good as just below it (and keeps the tessellator sane).
-        let lufs = lufs.clamp(self.lo - 10.0, self.hi + 10.0);
-        self.top + (self.hi - lufs) / (self.hi - self.lo) * self.height
-    }
-
-    fn lufs(&self, y: f32) -> f32 {
-        self.hi - (y - self.top) / self.height.max(1e-3) * (self.hi - self.lo)
-    }
+/// The loudness axis shown for `target`: 36 LU below it, up to 0 LUFS (6 LU above a target
+/// that is higher than −6).
+fn lufs_scale(target: f32, plot: Rect) -> LevelScale {
+    LevelScale::new(
+        plot,
+        (target - 36.0).floor(),
+        (target + 6.0).max(0.0).ceil(),
+    )
 }
 
 /// A run of consecutive points of a split curve, all on one side of the target.
@@ -170,7 +148,7 @@ pub struct LoudnessView {
 /// What the graph shows this frame, and where.
 struct Picture {
     frame: PlotFrame,
-    scale: LufsScale,
+    scale: LevelScale,
     span_s: f64,
     target: f32,
     loudness: Loudness,
@@ -201,7 +179,7 @@ impl LoudnessView {
             }
             Picture {
                 frame,
-                scale: LufsScale::for_target(target, frame.plot),
+                scale: lufs_scale(target, frame.plot),
                 span_s,
                 target,
                 loudness: monitor.meters.loudness(),
@@ -245,9 +223,10 @@ impl LoudnessView {
             ..
         } = picture;
         let plot = frame.plot;
+        let (lo, hi) = scale.range();
         self.y_axis.ticks.decibels(
-            f64::from(scale.lo),
-            f64::from(scale.hi),
+            f64::from(lo),
+            f64::from(hi),
             plot.height(),
             plot::label_height(painter),
         );
@@ -447,7 +426,7 @@ impl LoudnessView {
         write_ago(ago, 0, &mut time_tag);
         let mut level_tag = String::new();
         format::write_number(
-            f64::from(scale.lufs(pointer.y)),
+            f64::from(scale.level(pointer.y)),
             1,
             Sign::Negative,
             &mut level_tag,

@@ -15,8 +15,10 @@ use super::theme;
 use super::ticks::{Ticks, Weight, label_span};
 
 mod frequency_axis;
+mod level_scale;
 
 pub use self::frequency_axis::frequency_axis;
+pub use self::level_scale::LevelScale;
 
 /// Width of the gutter left of a plot (level labels), points. The same for every view, so the
 /// scope and the spectrum line up in the split view.

@@ -10,7 +10,7 @@ use ringscope::analysis::{Channel, FrequencyAxis, SpectrumCurve};
 
 use super::display::DisplayState;
 use super::format::{self, Sign};
-use super::plot::{self, AxisPainter, PlotFrame};
+use super::plot::{self, AxisPainter, LevelScale, PlotFrame};
 use super::readout::{self, Readout};
 use super::theme;
 use super::trace;
@@ -28,27 +28,6 @@ fn ranges(params: &RingscopeParams, sample_rate: f32) -> (FrequencyAxis, (f32, f
         plot::frequency_axis(params, sample_rate),
         params.spectrum_levels(),
     )
-}
-
-/// Where a level lies on the plot, and back.
-#[derive(Debug, Clone, Copy)]
-struct LevelScale {
-    top: f32,
-    height: f32,
-    lo: f32,
-    hi: f32,
-}
-
-impl LevelScale {
-    fn y(&self, db: f32) -> f32 {
-        // Far below the range is as good as just below it (and keeps the tessellator sane).
-        let db = db.clamp(self.lo - 10.0, self.hi + 10.0);
-        self.top + (self.hi - db) / (self.hi - self.lo) * self.height
-    }
-
-    fn db(&self, y: f32) -> f32 {
-        self.hi - (y - self.top) / self.height.max(1e-3) * (self.hi - self.lo)
-    }
 }
 
 /// The spectrum view's buffers, reused between frames.
@@ -93,12 +72,7 @@ impl Picture {
         Self {
             frame,
             axis,
-            scale: LevelScale {
-                top: frame.plot.top(),
-                height: frame.plot.height(),
-                lo,
-                hi,
-            },
+            scale: LevelScale::new(frame.plot, lo, hi),
             peak_hold: params.peak_hold_s.value() > 0.0,
             channels: display.settings.channels(),
             columns: frame.columns(pixels_per_point / PIXELS_PER_COLUMN),
@@ -141,12 +115,10 @@ impl SpectrumView {
         let Picture { frame, scale, .. } = picture;
         let plot = frame.plot;
         let label_height = plot::label_height(painter);
-        self.y_axis.ticks.decibels(
-            f64::from(scale.lo),
-            f64::from(scale.hi),
-            plot.height(),
-            label_height,
-        );
+        let (lo, hi) = scale.range();
+        self.y_axis
+            .ticks
+            .decibels(f64::from(lo), f64::from(hi), plot.height(), label_height);
         self.y_axis
             .draw_y(painter, plot, (plot.bottom(), plot.top()), frame.left);
         self.x_axis
@@ -235,7 +207,7 @@ impl SpectrumView {
         let Some(peak) = display.spectrum.peak(channel, axis.min_hz, axis.max_hz) else {
             return false;
         };
-        if peak.level_db <= f64::from(scale.lo) {
+        if peak.level_db <= f64::from(scale.range().0) {
             return false;
         }
         let x = plot.left() + axis.fraction_of(peak.frequency_hz) as f32 * plot.width();
@@ -306,7 +278,7 @@ impl SpectrumView {
                 }
             }
         }
-        let level = scale.db(pointer.y);
+        let level = scale.level(pointer.y);
         self.readout.push_line(theme::LABEL, |s| {
             s.push_str("y ");
             format::write_db(level, "dB", s);
@@ -360,25 +332,6 @@ mod tests {
     use crate::editor::display::AnalysisSettings;
 
     #[test]
-    fn level_scale_follows_the_db_range() {
-        let scale = LevelScale {
-            top: 10.0,
-            height: 100.0,
-            lo: -90.0,
-            hi: 10.0,
-        };
-        assert_eq!(scale.y(10.0), 10.0);
-        assert_eq!(scale.y(-90.0), 110.0);
-        assert_eq!(scale.y(-40.0), 60.0);
-        assert_eq!(
-            scale.y(-500.0),
-            scale.y(-100.0),
-            "silence stays near the bottom"
-        );
-        assert!((scale.db(scale.y(-23.5)) + 23.5).abs() < 1e-4);
-    }
-
-    #[test]
     fn the_scale_parameter_picks_the_axis() {
         let params = RingscopeParams::default();
         let (axis, (lo, hi)) = ranges(&params, 48_000.0);
@@ -411,12 +364,7 @@ mod tests {
         let picture = Picture {
             frame,
             axis: FrequencyAxis::default(),
-            scale: LevelScale {
-                top: frame.plot.top(),
-                height: frame.plot.height(),
-                lo: -96.0,
-                hi: 6.0,
-            },
+            scale: LevelScale::new(frame.plot, -96.0, 6.0),
             peak_hold: false,
             channels: &[Channel::Left, Channel::Right],
             columns: frame.columns(1.0),

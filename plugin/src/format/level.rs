@@ -1,4 +1,5 @@
-//! Levels in dB: readings with their unit, "-inf" for silence, level-axis labels.
+//! Levels in dB: readings with their unit, "-inf" for silence, level-axis labels, the stereo
+//! balance as the louder side.
 
 use std::fmt::Write;
 
@@ -39,6 +40,24 @@ pub fn write_db_tick(db: f64, out: &mut String) {
     }
 }
 
+/// Appends a balance, −1 (left only) … +1 (right only), as the louder side and by how much:
+/// "bal L 3.0 dB", "bal R 0.5 dB", "bal 0.0 dB" when even at the precision shown, "bal L only".
+pub fn write_balance(balance: f32, out: &mut String) {
+    out.push_str("bal ");
+    let b = if balance.is_nan() { 0.0 } else { balance };
+    if b <= -1.0 || b >= 1.0 {
+        out.push_str(if b < 0.0 { "L only" } else { "R only" });
+        return;
+    }
+    let db = 10.0 * ((1.0 + f64::from(b)) / (1.0 - f64::from(b))).log10();
+    let start = out.len();
+    write_number(db.abs(), 1, Sign::Negative, out);
+    if &out[start..] != "0.0" {
+        out.insert_str(start, if db < 0.0 { "L " } else { "R " });
+    }
+    out.push_str(" dB");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +76,17 @@ mod tests {
         for (db, label) in [(0.0, "0"), (-12.0, "-12"), (6.0, "+6"), (1.5, "+1.5")] {
             assert_eq!(text(|s| write_db_tick(db, s)), label);
         }
+    }
+
+    #[test]
+    fn balance_reads_the_louder_side_in_db() {
+        // b = (R² − L²)/(R² + L²); R at twice L's power: b = 1/3, +3.01 dB.
+        assert_eq!(text(|s| write_balance(1.0 / 3.0, s)), "bal R 3.0 dB");
+        assert_eq!(text(|s| write_balance(-1.0 / 3.0, s)), "bal L 3.0 dB");
+        assert_eq!(text(|s| write_balance(0.0001, s)), "bal 0.0 dB");
+        assert_eq!(text(|s| write_balance(-0.0001, s)), "bal 0.0 dB");
+        assert_eq!(text(|s| write_balance(f32::NAN, s)), "bal 0.0 dB");
+        assert_eq!(text(|s| write_balance(-1.0, s)), "bal L only");
+        assert_eq!(text(|s| write_balance(1.0, s)), "bal R only");
     }
 }

@@ -38,7 +38,7 @@ pub use frequency::{
     FrequencyStyle, FrequencyUnit, write_hz, write_hz_tag, write_hz_tick, write_note,
     write_sample_rate,
 };
-pub use level::{write_db, write_db_tick, write_level};
+pub use level::{write_balance, write_db, write_db_tick, write_level};
 pub use music::{write_bar_and_beat, write_bar_beat, write_bar_beat_tick};
 pub use number::{Sign, decimals_of_step, write_number};
 pub use time::{TimeStyle, TimeUnit, write_time, write_time_tick};

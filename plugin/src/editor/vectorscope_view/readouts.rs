@@ -15,24 +15,6 @@ pub fn group_height(line: f32) -> f32 {
 /// Height of a bar's track.
 const TRACK: f32 = 6.0;
 
-/// Appends a balance, −1 (left only) … +1 (right only), as the louder side and by how much:
-/// "bal L 3.0 dB", "bal R 0.5 dB", "bal 0.0 dB" when even at the precision shown, "bal L only".
-pub fn write_balance(balance: f32, out: &mut String) {
-    out.push_str("bal ");
-    let b = if balance.is_nan() { 0.0 } else { balance };
-    if b <= -1.0 || b >= 1.0 {
-        out.push_str(if b < 0.0 { "L only" } else { "R only" });
-        return;
-    }
-    let db = 10.0 * ((1.0 + f64::from(b)) / (1.0 - f64::from(b))).log10();
-    let start = out.len();
-    format::write_number(db.abs(), 1, Sign::Negative, out);
-    if &out[start..] != "0.0" {
-        out.insert_str(start, if db < 0.0 { "L " } else { "R " });
-    }
-    out.push_str(" dB");
-}
-
 /// What the readouts show.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Figures {
@@ -103,7 +85,7 @@ pub fn draw(
         text,
     );
     text.clear();
-    write_balance(figures.balance, text);
+    format::write_balance(figures.balance, text);
     let side_colour = theme::channel_colour(if figures.balance < 0.0 {
         Channel::Left
     } else {
@@ -167,27 +149,4 @@ fn bar(
         font,
         theme::LABEL,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn text(balance: f32) -> String {
-        let mut s = String::new();
-        write_balance(balance, &mut s);
-        s
-    }
-
-    #[test]
-    fn balance_reads_the_louder_side_in_db() {
-        // b = (R² − L²)/(R² + L²); R at twice L's power: b = 1/3, +3.01 dB.
-        assert_eq!(text(1.0 / 3.0), "bal R 3.0 dB");
-        assert_eq!(text(-1.0 / 3.0), "bal L 3.0 dB");
-        assert_eq!(text(0.0001), "bal 0.0 dB");
-        assert_eq!(text(-0.0001), "bal 0.0 dB");
-        assert_eq!(text(f32::NAN), "bal 0.0 dB");
-        assert_eq!(text(-1.0), "bal L only");
-        assert_eq!(text(1.0), "bal R only");
-    }
 }
