@@ -70,9 +70,17 @@ host_test!(
         );
         let pictures = artifacts::repo_root().join("docs/views");
         std::fs::create_dir_all(&pictures).expect("creating docs/views");
+        // A short history fills the spectrogram within the seconds the test waits (CLAP
+        // carries a continuous parameter's value normalized: the plugin's own text says which).
+        let four_seconds = plugin
+            .text_to_value(history, "4 s")
+            .expect("the history reads \"4 s\"");
         for (value, name, signal) in LAYOUTS {
-            // A short history fills the spectrogram within the seconds the test waits.
-            plugin.set_params_inactive(&[(layout.id, value), (test_signal, signal), (history, 4.0)]);
+            plugin.set_params_inactive(&[
+                (layout.id, value),
+                (test_signal, signal),
+                (history, four_seconds),
+            ]);
             let window = display.create_window(0, 0, 900, 600);
             let audio = AudioThread::clap(plugin.activate(48_000.0, 1, 512));
 
