@@ -17,6 +17,7 @@
 
 mod beats;
 pub mod cli;
+pub mod compare;
 pub mod editor;
 mod format;
 #[doc(hidden)]
@@ -32,6 +33,7 @@ use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
+use crate::compare::Publisher;
 use crate::editor::RingscopeEditor;
 use crate::params::{RingscopeParams, TestSignalKind};
 use crate::shared::EditorShared;
@@ -50,6 +52,8 @@ pub struct Ringscope {
     shared: Arc<EditorShared>,
     test_signal: TestSignal,
     sample_rate: f32,
+    /// This instance for the others to overlay ([`compare`]).
+    compare: Publisher,
 }
 
 impl Default for Ringscope {
@@ -60,12 +64,15 @@ impl Default for Ringscope {
         // the host tells the real rate.
         let sample_rate = 48_000.0;
         let tap = shared.connect(default_capacity(sample_rate));
+        let compare = Publisher::new(params.compare.instance_name.clone());
+        params.compare.set_own_id(compare.entry().id());
         Self {
             params,
             tap,
             shared,
             test_signal: TestSignal::new(sample_rate),
             sample_rate,
+            compare,
         }
     }
 }
@@ -82,6 +89,8 @@ impl Ringscope {
     /// only read.
     #[inline]
     pub fn tap_block<C: AsRef<[f32]>>(&mut self, channels: &[C], transport: Option<&Transport>) {
+        // For other instances' editors: one relaxed load while none subscribes.
+        self.compare.publish(channels);
         // Nobody listening (editor closed or frozen), or bypassed (the analysis pauses): these
         // relaxed loads (the second only while listening) are all the audio thread does.
         if !self.tap.is_listening() || self.params.bypass.value() {
@@ -187,6 +196,8 @@ impl Plugin for Ringscope {
             self.sample_rate = sample_rate;
             self.test_signal.set_sample_rate(sample_rate);
         }
+        self.compare
+            .activate(sample_rate, buffer_config.max_buffer_size as usize);
         true
     }
 
