@@ -247,7 +247,7 @@ pub fn is_released() -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The registry is process-wide: tests that count entries take turns.
