@@ -10,8 +10,8 @@
 //! [`shared`] (what the plugin shares with its editor windows), [`loudness_monitor`] (the
 //! loudness measurement its windows share), [`test_signal`] (the display-only test signal),
 //! [`compare`] (instances overlaying each other's spectrum), [`editor`] (the egui editor), and
-//! two the editor and the parameters share: `format` (every number written as text) and `beats` (bars and beats of a
-//! beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
+//! two the editor and the parameters share: `format` (every number written as text) and
+//! `beats` (bars and beats of a beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
 
 #![warn(missing_docs)]
 
