@@ -11,7 +11,8 @@
 //! loudness measurement its windows share), [`test_signal`] (the display-only test signal),
 //! [`compare`] (instances overlaying each other's spectrum), [`editor`] (the egui editor), and
 //! two the editor and the parameters share: `format` (every number written as text) and
-//! `beats` (bars and beats of a beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
+//! `beats` (bars and beats of a beat-synced sweep). `docs/architecture.md` follows one block
+//! from the host to the screen.
 
 #![warn(missing_docs)]
 
