@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use nice_plug::prelude::*;
-use ringscope::analysis::{Channel, FftSize, Spectrum, SpectrumCurve, SpectrumSettings};
+use ringscope::analysis::{
+    Channel, ChannelMode, FftSize, Spectrum, SpectrumCurve, SpectrumSettings, WindowKind,
+};
 use ringscope_plugin::Ringscope;
 use ringscope_plugin::compare::{self, Entry, Overlay, Overlays, overlay_settings};
 use ringscope_plugin::harness::{HostlessContext, activate, buffer_over, process};
@@ -86,8 +88,13 @@ fn an_instance_overlays_another_like_for_like() {
     let _turn = turn();
     let mut a = Instance::new(1000.0);
     let mut b = Instance::new(5000.0);
+    // B's view, away from the defaults: what B computes for A must follow it.
     let view = SpectrumSettings {
-        fft_size: FftSize::N8192,
+        fft_size: FftSize::N16384,
+        window: WindowKind::BlackmanHarris,
+        overlap: 0.5,
+        averaging_seconds: 0.5,
+        channel_mode: ChannelMode::Overlay,
         ..SpectrumSettings::default()
     };
     let settings = overlay_settings(view);
@@ -97,9 +104,14 @@ fn an_instance_overlays_another_like_for_like() {
     assert_eq!(overlays.live_mut().count(), 1, "A is overlaid");
     assert_eq!(a.plugin_subscribers(), 1);
 
-    // A's own analysis of what A was fed, with the same settings, from the moment B subscribed.
-    let mut own = Spectrum::new(f64::from(RATE), settings);
-    for block in 0..4 * 94 {
+    // A's own analysis of what A was fed, with B's view's settings (on the mid trace, the one
+    // an overlay shows), from the moment B subscribed.
+    let same = SpectrumSettings {
+        channel_mode: ChannelMode::Mid,
+        ..view
+    };
+    let mut own = Spectrum::new(f64::from(RATE), same);
+    for block in 0..6 * 94 {
         let samples = a.block();
         b.block();
         let frames: Vec<[f32; 2]> = samples.iter().map(|&s| [s, s]).collect();
@@ -116,12 +128,15 @@ fn an_instance_overlays_another_like_for_like() {
         .peak(Channel::Mid, 20.0, 20_000.0)
         .unwrap();
     let truth = own.peak(Channel::Mid, 20.0, 20_000.0).unwrap();
-    let bin = f64::from(RATE) / 8192.0;
+    assert_eq!(*overlay.spectrum().settings(), same, "B's view's settings");
+    let bin = f64::from(RATE) / 16_384.0;
+    assert_eq!(overlay.spectrum().bin_hz(), bin);
     assert!(
         (seen.frequency_hz - 1000.0).abs() < 0.05 * bin,
         "A's peak in B at {} Hz",
         seen.frequency_hz
     );
+    eprintln!("A in B: {seen:?}; A's own: {truth:?}");
     assert!(
         (seen.level_db - truth.level_db).abs() < 0.1,
         "A's level in B {} dB, its own {} dB",
