@@ -152,6 +152,13 @@ fn an_instance_overlays_another_like_for_like() {
     // Closing B's view ends the subscription: A stops publishing.
     overlays.clear();
     assert_eq!(a.plugin_subscribers(), 0);
+    let a_id = a.id();
+    let ring = || entry_of(a_id).unwrap().frames().unwrap().0.position();
+    let before = ring();
+    for _ in 0..3 {
+        a.block();
+    }
+    assert_eq!(ring(), before, "published with nobody subscribed");
 }
 
 impl Instance {
