@@ -54,7 +54,8 @@ impl Publisher {
     }
 
     /// Publishes one block (`channels`: the host's buffer, one slice per channel; a mono
-    /// channel is published as both sides) if anyone subscribes. Audio thread: one relaxed load
+    /// channel is published as both sides) if anyone subscribes: the input as the track carries
+    /// it, also while bypassed or showing its test signal (those change only its own display). Audio thread: one relaxed load
     /// when nobody does; otherwise copies into the preallocated block and the ring, no
     /// allocation, lock or system call.
     #[inline]
