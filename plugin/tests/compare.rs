@@ -5,6 +5,7 @@
 //! The registry is process-wide, so the tests here take turns (`turn()`).
 
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use nice_plug::prelude::*;
@@ -335,6 +336,7 @@ fn names_and_overlay_choices_survive_a_session_and_corrupt_values_load_as_defaul
         .params
         .compare
         .set_chosen(vec!["Kick".to_owned(), "Vocal".to_owned()]);
+    saved.params.compare.pink_reference.store(true, Relaxed);
     let fields = saved.params.serialize_fields();
     drop(saved);
 
@@ -344,6 +346,7 @@ fn names_and_overlay_choices_survive_a_session_and_corrupt_values_load_as_defaul
     loaded.params.deserialize_fields(&fields);
     assert_eq!(loaded.params.compare.name(), "Bass");
     assert_eq!(loaded.params.compare.chosen(), ["Kick", "Vocal"]);
+    assert!(loaded.params.compare.pink_reference.load(Relaxed));
     assert_eq!(listed_by(0), ["Bass"]);
     // And saved again, byte for byte the same.
     assert_eq!(loaded.params.serialize_fields(), fields);

@@ -1,6 +1,8 @@
 //! The settings panel's "Compare" group: this instance's name, and the other instances of this
 //! process to overlay in the spectrum view (up to four), listed as they appear and leave.
 
+use std::sync::atomic::Ordering;
+
 use egui::{RichText, Ui};
 
 use crate::compare::registry::MAX_NAME_CHARS;
@@ -75,5 +77,13 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
     }
     if chosen != before {
         compare.set_chosen(chosen);
+    }
+    let mut pink = compare.pink_reference.load(Ordering::Relaxed);
+    if ui
+        .checkbox(&mut pink, "Pink noise reference (−3 dB/oct)")
+        .on_hover_text("A line falling 3 dB per octave, fitted through the first trace")
+        .changed()
+    {
+        compare.pink_reference.store(pink, Ordering::Relaxed);
     }
 }

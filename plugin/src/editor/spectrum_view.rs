@@ -109,7 +109,8 @@ impl SpectrumView {
         self.draw_axes(&painter, &picture);
         self.render(display, &picture);
         self.draw_curves(&painter, &picture);
-        self.overlays.show(&painter, display, params, &picture);
+        self.overlays
+            .show(&painter, display, params, &picture, &self.curves[0]);
         self.draw_caption(&painter, display, &picture);
         self.hover(&response, &painter, &picture);
         response

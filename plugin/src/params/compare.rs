@@ -2,7 +2,7 @@
 //! spectrum overlays (by name, re-matched as instances appear; see
 //! [`compare`](crate::compare)).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
@@ -19,6 +19,9 @@ pub struct CompareParams {
     /// The names of the instances the spectrum overlays, at most [`MAX_OVERLAYS`].
     #[persist = "compare-overlays"]
     pub overlays: Arc<RwLock<Vec<String>>>,
+    /// Whether the spectrum shows the built-in pink-noise reference line (−3 dB/oct).
+    #[persist = "pink-reference"]
+    pub pink_reference: Arc<AtomicBool>,
     /// This instance's registry id (0 until the plugin registered): what the editor leaves out
     /// of its own list. Not saved.
     own_id: AtomicU64,

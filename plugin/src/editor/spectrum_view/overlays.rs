@@ -6,7 +6,9 @@
 //! closing the window ends its subscriptions (the other instances stop publishing for it).
 
 use egui::{Align2, Color32, Painter, Pos2, Shape, Stroke, pos2};
-use ringscope::analysis::{Channel, SpectrumCurve};
+use std::sync::atomic::Ordering;
+
+use ringscope::analysis::{Channel, FrequencyAxis, SpectrumCurve};
 
 use super::Picture;
 use crate::compare::{MAX_OVERLAYS, Overlays, overlay_settings};
@@ -40,14 +42,20 @@ pub(super) struct OverlayLayer {
 impl OverlayLayer {
     /// Follows the chosen overlays, feeds each with what its instance published since the last
     /// frame and draws them over the traces, with their names in the legend.
+    /// `own_average`: the columns of this view's first trace's average, as drawn (the pink
+    /// reference is fitted to them).
     pub(super) fn show(
         &mut self,
         painter: &Painter,
         display: &DisplayState,
         params: &RingscopeParams,
         picture: &Picture,
+        own_average: &[f32],
     ) {
         let compare = &params.compare;
+        if compare.pink_reference.load(Ordering::Relaxed) {
+            self.draw_pink(painter, picture, params, own_average);
+        }
         let mut chosen = compare.chosen();
         if chosen.is_empty() {
             self.overlays.clear();
@@ -99,13 +107,79 @@ impl OverlayLayer {
     }
 }
 
+impl OverlayLayer {
+    /// The pink-noise reference line over the plot (see [`pink_line`]).
+    fn draw_pink(
+        &mut self,
+        painter: &Painter,
+        picture: &Picture,
+        params: &RingscopeParams,
+        own_average: &[f32],
+    ) {
+        self.columns.resize(own_average.len(), 0.0);
+        let slope = params.slope_db_per_oct.value();
+        let floor = picture.scale.range().0;
+        if !pink_line(own_average, &picture.axis, slope, floor, &mut self.columns) {
+            return;
+        }
+        let count = self.columns.len();
+        self.points.clear();
+        self.points.extend(
+            self.columns
+                .iter()
+                .enumerate()
+                .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
+        );
+        trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
+        let clip = painter.with_clip_rect(picture.frame.plot);
+        clip.add(Shape::line(
+            self.simplified.clone(),
+            Stroke::new(1.0, theme::LABEL_DIM),
+        ));
+    }
+}
+
+/// The pink-noise reference: a line falling 3 dB per octave (pink noise in this per-bin
+/// display; the view's `slope` added, as to every curve), placed where it best fits `curve`
+/// (least squares with its slope fixed: the mean of the curve's columns above `floor_db` minus
+/// the line's shape), into `out` (as long as `curve`). `false` (and `out` untouched) when no
+/// column is above the floor.
+fn pink_line(
+    curve: &[f32],
+    axis: &FrequencyAxis,
+    slope_db_per_oct: f32,
+    floor_db: f32,
+    out: &mut [f32],
+) -> bool {
+    let count = curve.len();
+    let shape = |c: usize| {
+        let hz = axis.frequency_at((c as f64 + 0.5) / count as f64);
+        (f64::from(slope_db_per_oct) - 3.0) * (hz / 1000.0).log2()
+    };
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for (c, &db) in curve.iter().enumerate() {
+        if db > floor_db && db.is_finite() {
+            sum += f64::from(db) - shape(c);
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return false;
+    }
+    let offset = sum / n as f64;
+    for (c, out) in out.iter_mut().enumerate().take(count) {
+        *out = (offset + shape(c)) as f32;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, RwLock};
 
     use egui::epaint::ColorMode;
     use egui::{Rect, vec2};
-    use ringscope::analysis::FrequencyAxis;
+    use ringscope::analysis::FrequencyScale;
 
     use super::*;
     use crate::compare::Publisher;
@@ -137,7 +211,7 @@ mod tests {
         for _ in 0..30 {
             let input = egui::RawInput::default();
             let mut drawn = ctx.run_ui(input, |ui| {
-                layer.show(ui.painter(), &display, &params, &picture);
+                layer.show(ui.painter(), &display, &params, &picture, &[]);
             });
             // A renderer would upload the font atlas; there is none.
             drawn.textures_delta.clear();
@@ -178,9 +252,46 @@ mod tests {
         // Nothing chosen: the subscription ends, the instance stops publishing.
         params.compare.set_chosen(Vec::new());
         let mut drawn = ctx.run_ui(egui::RawInput::default(), |ui| {
-            layer.show(ui.painter(), &display, &params, &picture);
+            layer.show(ui.painter(), &display, &params, &picture, &[]);
         });
         drawn.textures_delta.clear();
         assert_eq!(other.entry().subscribers(), 0);
+    }
+
+    #[test]
+    fn the_pink_reference_falls_3_db_per_octave_through_the_curve() {
+        let axis = FrequencyAxis {
+            scale: FrequencyScale::Logarithmic,
+            min_hz: 20.0,
+            max_hz: 20_000.0,
+        };
+        // A curve that is pink already, at -30 dB at 1 kHz, with columns below the floor.
+        let count = 300;
+        let hz = |c: usize| axis.frequency_at((c as f64 + 0.5) / count as f64);
+        let mut curve: Vec<f32> = (0..count)
+            .map(|c| (-30.0 - 3.0 * (hz(c) / 1000.0).log2()) as f32)
+            .collect();
+        curve[10] = -200.0;
+        let mut out = vec![0.0; count];
+        assert!(pink_line(&curve, &axis, 0.0, -96.0, &mut out));
+        for c in (0..count).filter(|&c| c != 10) {
+            assert!(
+                (out[c] - curve[c]).abs() < 1e-3,
+                "{c}: {} {}",
+                out[c],
+                curve[c]
+            );
+        }
+        // An octave apart: 3 dB lower; with a +3 dB/oct slope the line is flat.
+        let octave = |out: &[f32]| {
+            let c1 = (0..count).min_by_key(|&c| ((hz(c) / 1000.0).log2().abs() * 1e6) as i64);
+            let c2 = (0..count).min_by_key(|&c| ((hz(c) / 2000.0).log2().abs() * 1e6) as i64);
+            out[c1.unwrap()] - out[c2.unwrap()]
+        };
+        assert!((octave(&out) - 3.0).abs() < 0.1, "{}", octave(&out));
+        assert!(pink_line(&curve, &axis, 3.0, -96.0, &mut out));
+        assert!(octave(&out).abs() < 1e-3);
+        // Nothing above the floor: no line.
+        assert!(!pink_line(&[-200.0; 4], &axis, 0.0, -96.0, &mut out));
     }
 }
