@@ -375,3 +375,51 @@ fn names_and_overlay_choices_survive_a_session_and_corrupt_values_load_as_defaul
     );
     drop(loaded);
 }
+
+/// A measurement, not a check (speed targets belong to benchmarks): what four overlays cost a
+/// subscriber's editor per 30 fps frame at FFT 8192 on 2000 columns, reading and analysing the
+/// frames and rendering the columns (not the drawing). `cargo test --release --test compare
+/// -- --ignored --nocapture four_overlays`.
+#[test]
+#[ignore = "a measurement; run by hand in release"]
+fn four_overlays_cost_per_frame() {
+    use ringscope::analysis::FrequencyAxis;
+    let _turn = turn();
+    let mut sources: Vec<Instance> = (0..4)
+        .map(|i| Instance::new(500.0 * (i + 1) as f32))
+        .collect();
+    let viewer = Instance::new(100.0);
+    let mut chosen: Vec<String> = sources.iter().map(|s| s.params.compare.name()).collect();
+    let settings = overlay_settings(SpectrumSettings::default());
+    let mut overlays = Overlays::default();
+    overlays.sync(viewer.id(), &mut chosen, settings);
+    let axis = FrequencyAxis::default();
+    let mut columns = vec![0.0f32; 2000];
+    let mut times = Vec::new();
+    for frame in 0..300 {
+        // Three blocks (1536 frames, about a 30 fps frame at 48 kHz) from each source.
+        for source in &mut sources {
+            for _ in 0..3 {
+                source.block();
+            }
+        }
+        let start = std::time::Instant::now();
+        overlays.sync(viewer.id(), &mut chosen, settings);
+        for overlay in overlays.live_mut() {
+            overlay
+                .spectrum()
+                .render(Channel::Mid, SpectrumCurve::Average, &axis, &mut columns);
+        }
+        if frame >= 30 {
+            times.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    eprintln!(
+        "4 overlays, FFT 8192, 2000 columns: median {:.3} ms, p90 {:.3} ms, max {:.3} ms per frame",
+        at(0.5),
+        at(0.9),
+        at(1.0)
+    );
+}
