@@ -7,7 +7,12 @@
 //!   (2 × 512 `f32`), which is what a non-in-place host does before calling any plugin;
 //! - **editor closed**: that copy, then `process()` with no editor window (one atomic load);
 //! - **editor open**: that copy, then `process()` writing the block into the tap's ring, while a
-//!   consumer thread drains it like the editor does.
+//!   consumer thread drains it like the editor does;
+//! - **publishing to one subscriber** (issue 14): editor closed, but another instance's editor
+//!   overlays this one, so `process()` copies the block into its comparing ring
+//!   (`ringscope_plugin::compare`). No reader runs: a subscriber reads at the frame rate and
+//!   the writer never waits for it. The **editor closed** row is the same with no subscriber
+//!   (one more relaxed load than before), and keeps its target.
 //!
 //! A sample is one channel's value: a 512-frame stereo block is 1024 samples. A shared 2-core
 //! machine is noisy, so the states are *interleaved* (each repetition measures all three, in
@@ -39,6 +44,7 @@ use std::time::{Duration, Instant};
 
 use nice_plug::prelude::*;
 use ringscope_plugin::Ringscope;
+use ringscope_plugin::compare::{self, Entry, Subscription};
 use ringscope_plugin::harness::{HostlessContext, activate, buffer_over, process};
 use ringscope_plugin::shared::EditorShared;
 use ringscope_plugin::tap::Demand;
@@ -54,16 +60,26 @@ enum State {
     BareCopy,
     EditorClosed,
     EditorOpen,
+    Publishing,
 }
 
+/// How many states each table compares.
+const STATES: usize = State::ALL.len();
+
 impl State {
-    const ALL: [State; 3] = [State::BareCopy, State::EditorClosed, State::EditorOpen];
+    const ALL: [State; 4] = [
+        State::BareCopy,
+        State::EditorClosed,
+        State::EditorOpen,
+        State::Publishing,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             State::BareCopy => "bare copy (floor)",
             State::EditorClosed => "editor closed",
             State::EditorOpen => "editor open (tap + draining consumer)",
+            State::Publishing => "editor closed, publishing to 1 subscriber",
         }
     }
 }
@@ -98,6 +114,9 @@ struct Rig<'a> {
     drained: Arc<Drained>,
     /// Frames written into the tap so far.
     written: u64,
+    /// This instance's comparing entry, and a subscription while publishing.
+    entry: Arc<Entry>,
+    subscription: Option<Subscription>,
 }
 
 impl Rig<'_> {
@@ -107,10 +126,18 @@ impl Rig<'_> {
         self.shared.set_editor_demand(demand);
     }
 
+    /// Subscribes to this instance (as another instance's editor does) or not.
+    fn set_subscribed(&mut self, on: bool) {
+        if on != self.subscription.is_some() {
+            self.subscription = on.then(|| self.entry.subscribe());
+        }
+    }
+
     /// Nanoseconds per block for about `blocks` blocks in `state`.
     fn measure(&mut self, state: State, blocks: usize) -> f64 {
         let open = state == State::EditorOpen;
         self.set_editor(open);
+        self.set_subscribed(state == State::Publishing);
         let batches = blocks.div_ceil(BATCH);
         let mut total = Duration::ZERO;
         for _ in 0..batches {
@@ -122,7 +149,7 @@ impl Rig<'_> {
                         black_box(&mut self.buffer);
                     }
                 }
-                State::EditorClosed | State::EditorOpen => {
+                State::EditorClosed | State::EditorOpen | State::Publishing => {
                     for _ in 0..BATCH {
                         host_copy(&mut self.buffer, black_box(&self.input));
                         black_box(process(&mut self.plugin, &mut self.buffer, &mut self.ctx));
@@ -143,7 +170,7 @@ impl Rig<'_> {
 
     /// One block per audio period (48 kHz), the states taking turns block by block, each block
     /// timed alone; returns nanoseconds per block for each state, timer overhead subtracted.
-    fn paced(&mut self, blocks_per_state: usize) -> [Vec<f64>; 3] {
+    fn paced(&mut self, blocks_per_state: usize) -> [Vec<f64>; STATES] {
         let period = Duration::from_secs_f64(FRAMES as f64 / 48_000.0);
         let timer = {
             let mut t: Vec<f64> = (0..1001)
@@ -155,11 +182,12 @@ impl Rig<'_> {
                 .collect();
             quartiles(&mut t).1
         };
-        let mut out: [Vec<f64>; 3] = Default::default();
+        let mut out: [Vec<f64>; STATES] = Default::default();
         let mut next = Instant::now() + period;
-        for k in 0..3 * blocks_per_state {
-            let state = State::ALL[k % 3];
+        for k in 0..STATES * blocks_per_state {
+            let state = State::ALL[k % STATES];
             self.set_editor(state == State::EditorOpen);
+            self.set_subscribed(state == State::Publishing);
             // Sleep through most of the period, spin the rest, as a callback thread would wait.
             let now = Instant::now();
             if next > now + Duration::from_micros(300) {
@@ -175,7 +203,7 @@ impl Rig<'_> {
                 black_box(process(&mut self.plugin, &mut self.buffer, &mut self.ctx));
             }
             let ns = start.elapsed().as_nanos() as f64 - timer;
-            out[k % 3].push(ns.max(0.0));
+            out[k % STATES].push(ns.max(0.0));
             if state == State::EditorOpen {
                 self.written += FRAMES as u64;
             }
@@ -259,11 +287,20 @@ fn main() {
             }
         })
     };
-    let mut per_block: [Vec<f64>; 3] = Default::default();
+    let mut per_block: [Vec<f64>; STATES] = Default::default();
     let mut closed_ratio = Vec::with_capacity(reps);
     let mut open_ratio = Vec::with_capacity(reps);
     let mut open_overhead = Vec::with_capacity(reps);
+    let mut publish_ratio = Vec::with_capacity(reps);
+    let mut publish_overhead = Vec::with_capacity(reps);
+    let own = shared.params.compare.own_id();
+    let entry = compare::instances()
+        .into_iter()
+        .find(|e| e.id() == own)
+        .expect("the plugin is registered");
     let mut rig = Rig {
+        entry,
+        subscription: None,
         plugin,
         shared: shared.clone(),
         ctx,
@@ -277,23 +314,26 @@ fn main() {
         rig.measure(state, blocks / 4 + 1);
     }
     for rep in 0..reps {
-        let mut ns = [0.0f64; 3];
-        for k in 0..3 {
-            let i = (rep + k) % 3;
+        let mut ns = [0.0f64; STATES];
+        for k in 0..STATES {
+            let i = (rep + k) % STATES;
             ns[i] = rig.measure(State::ALL[i], blocks);
         }
-        for i in 0..3 {
+        for i in 0..STATES {
             per_block[i].push(ns[i]);
         }
         closed_ratio.push(ns[1] / ns[0]);
         open_ratio.push(ns[2] / ns[0]);
         open_overhead.push((ns[2] - ns[0]) / SAMPLES);
+        publish_ratio.push(ns[3] / ns[0]);
+        publish_overhead.push((ns[3] - ns[0]) / SAMPLES);
     }
     let paced_blocks = env_usize("RINGSCOPE_BENCH_PACED", if benchmarking { 400 } else { 3 });
     gui_rate.store(true, Ordering::Relaxed);
     let paced = rig.paced(paced_blocks);
     gui_rate.store(false, Ordering::Relaxed);
     rig.set_editor(false);
+    rig.set_subscribed(false);
     let Rig { input, written, .. } = rig;
     stop.store(true, Ordering::Release);
     consumer.join().unwrap();
@@ -318,6 +358,7 @@ fn main() {
             State::BareCopy => "1.00".to_owned(),
             State::EditorClosed => format!("{:.2}", quartiles(&mut closed_ratio).1),
             State::EditorOpen => format!("{:.2}", quartiles(&mut open_ratio).1),
+            State::Publishing => format!("{:.2}", quartiles(&mut publish_ratio).1),
         };
         println!(
             "| {} | {:.1} | {:.4} | {:.4} – {:.4} | {} |",
@@ -341,12 +382,17 @@ fn main() {
         "- editor closed / bare copy: {closed:.3}; target ≤ 1.10: {}",
         if closed <= 1.10 { "met" } else { "MISSED" }
     );
+    let (p1, published, p3) = quartiles(&mut publish_overhead);
+    println!(
+        "- publishing to 1 subscriber (editor closed), overhead over the bare copy: \
+         {published:.4} ns/sample (IQR {p1:.4} – {p3:.4})"
+    );
     println!(
         "- consumer drained {drained} frames; frames dropped: {dropped}; output == input: yes"
     );
 
     if paced_blocks > 0 {
-        let [mut copy, mut closed, mut open] = paced;
+        let [mut copy, mut closed, mut open, mut publishing] = paced;
         println!(
             "\n### Paced like an audio callback (one block per 10.67 ms, editor draining at 60 Hz; {} blocks per state, each timed alone)\n",
             paced_blocks
@@ -355,9 +401,10 @@ fn main() {
             "| state | median ns/block | ns/sample | p90 ns/block | p99 ns/block | max ns/block |"
         );
         println!("|---|---:|---:|---:|---:|---:|");
-        for (state, times) in State::ALL
-            .into_iter()
-            .zip([&mut copy, &mut closed, &mut open])
+        for (state, times) in
+            State::ALL
+                .into_iter()
+                .zip([&mut copy, &mut closed, &mut open, &mut publishing])
         {
             times.sort_by(f64::total_cmp);
             let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];

@@ -8,15 +8,17 @@
 //!
 //! Modules: [`params`] (parameters and their stable IDs), [`tap`] (audio → editor channel),
 //! [`shared`] (what the plugin shares with its editor windows), [`loudness_monitor`] (the
-//! loudness measurement its windows share), [`test_signal`] (the
-//! display-only test signal), [`editor`] (the egui editor), and two the editor and the
-//! parameters share: `format` (every number written as text) and `beats` (bars and beats of a
-//! beat-synced sweep). `docs/architecture.md` follows one block from the host to the screen.
+//! loudness measurement its windows share), [`test_signal`] (the display-only test signal),
+//! [`compare`] (instances overlaying each other's spectrum), [`editor`] (the egui editor), and
+//! two the editor and the parameters share: `format` (every number written as text) and
+//! `beats` (bars and beats of a beat-synced sweep). `docs/architecture.md` follows one block
+//! from the host to the screen.
 
 #![warn(missing_docs)]
 
 mod beats;
 pub mod cli;
+pub mod compare;
 pub mod editor;
 mod format;
 #[doc(hidden)]
@@ -32,6 +34,7 @@ use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
+use crate::compare::Publisher;
 use crate::editor::RingscopeEditor;
 use crate::params::{RingscopeParams, TestSignalKind};
 use crate::shared::EditorShared;
@@ -50,6 +53,8 @@ pub struct Ringscope {
     shared: Arc<EditorShared>,
     test_signal: TestSignal,
     sample_rate: f32,
+    /// This instance for the others to overlay ([`compare`]).
+    compare: Publisher,
 }
 
 impl Default for Ringscope {
@@ -60,12 +65,15 @@ impl Default for Ringscope {
         // the host tells the real rate.
         let sample_rate = 48_000.0;
         let tap = shared.connect(default_capacity(sample_rate));
+        let compare = Publisher::new(params.compare.instance_name.clone());
+        params.compare.set_own_id(compare.entry().id());
         Self {
             params,
             tap,
             shared,
             test_signal: TestSignal::new(sample_rate),
             sample_rate,
+            compare,
         }
     }
 }
@@ -82,6 +90,8 @@ impl Ringscope {
     /// only read.
     #[inline]
     pub fn tap_block<C: AsRef<[f32]>>(&mut self, channels: &[C], transport: Option<&Transport>) {
+        // For other instances' editors: one relaxed load while none subscribes.
+        self.compare.publish(channels);
         // Nobody listening (editor closed or frozen), or bypassed (the analysis pauses): these
         // relaxed loads (the second only while listening) are all the audio thread does.
         if !self.tap.is_listening() || self.params.bypass.value() {
@@ -187,6 +197,8 @@ impl Plugin for Ringscope {
             self.sample_rate = sample_rate;
             self.test_signal.set_sample_rate(sample_rate);
         }
+        self.compare
+            .activate(sample_rate, buffer_config.max_buffer_size as usize);
         true
     }
 

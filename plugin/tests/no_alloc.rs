@@ -153,6 +153,63 @@ fn process_never_allocates() {
     );
 }
 
+/// With another instance's editor subscribed, `process()` publishes every block into the
+/// instance's comparing ring (see `ringscope_plugin::compare`): still no allocation, while
+/// that editor reads concurrently.
+#[test]
+fn publishing_to_a_subscriber_never_allocates() {
+    use ringscope_plugin::compare::instances;
+
+    let mut plugin = Ringscope::default();
+    let shared = plugin.editor_shared();
+    let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
+    let own = shared.params.compare.own_id();
+    let entry = instances().into_iter().find(|e| e.id() == own).unwrap();
+    let subscription = entry.subscribe();
+    let (frames, _) = entry.frames().expect("activated");
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut window = vec![[0.0f32; 2]; 8192];
+            let mut reads = 0usize;
+            while !stop.load(Ordering::Acquire) {
+                if frames.read_latest(&mut window).is_ok_and(|w| w.len > 0) {
+                    reads += 1;
+                }
+                std::thread::yield_now();
+            }
+            reads
+        })
+    };
+    let position = || entry.frames().unwrap().0.position();
+    let before = position();
+    // Longer than announced too (30 000 > 512: published in parts), and mono.
+    let mut written = 0;
+    for channels in [2usize, 1] {
+        for n in [0usize, 1, 64, 512, 4096, 30_000] {
+            let mut block: Vec<Vec<f32>> = (0..channels)
+                .map(|c| (0..n).map(|i| ((i + c) as f32 * 0.01).sin()).collect())
+                .collect();
+            for demand in [Demand::Off, Demand::Stream] {
+                shared.set_editor_demand(demand);
+                let mut buffer = buffer_over(&mut block);
+                audio_thread(|| process(&mut plugin, &mut buffer, &mut ctx));
+                written += n as u64;
+            }
+        }
+    }
+    stop.store(true, Ordering::Release);
+    assert!(reader.join().unwrap() > 0, "the subscriber read frames");
+    assert_eq!(position() - before, written, "every frame was published");
+    drop(subscription);
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::Relaxed),
+        0,
+        "process() allocated"
+    );
+}
+
 /// Run only as a child of `the_guard_catches_an_allocation`: must die or fail.
 #[test]
 #[ignore = "run by the_guard_catches_an_allocation in a child process"]

@@ -6,6 +6,9 @@ use egui::{self, Ui};
 use nice_plug::prelude::*;
 use nice_plug_egui::widgets::ParamSlider;
 
+#[path = "compare_panel.rs"]
+mod compare_panel;
+
 use crate::params::{Layout, LoudnessTarget, RingscopeParams, TestSignalKind, TriggerMode};
 
 /// A combo box for an enum parameter.
@@ -178,6 +181,9 @@ pub fn settings_panel(ui: &mut Ui, params: &RingscopeParams, setter: &ParamSette
             slider(ui, "Sweep time", &params.test_sweep_s, setter);
         }
         slider(ui, "Level", &params.test_level_db, setter);
+
+        ui.separator();
+        compare_panel::show(ui, params);
 
         ui.separator();
         ui.heading("Display");

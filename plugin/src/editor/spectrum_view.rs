@@ -16,6 +16,8 @@ use super::theme;
 use super::trace;
 use crate::params::RingscopeParams;
 
+pub(super) mod overlays;
+
 /// Physical pixels per spectrum column: the curves are computed and drawn at every second pixel
 /// (each column the loudest of its bins, so no peak is lost). The anti-aliased curve looks the
 /// same, and a software rasteriser spends its time on the triangles: egui's line costs six per
@@ -43,6 +45,8 @@ pub struct SpectrumView {
     y_axis: AxisPainter,
     readout: Readout,
     caption: String,
+    /// Other instances' spectra drawn over this one ([`crate::compare`]).
+    overlays: overlays::OverlayLayer,
 }
 
 /// What the spectrum shows this frame, and where: everything the axes, curves and hover
@@ -105,6 +109,8 @@ impl SpectrumView {
         self.draw_axes(&painter, &picture);
         self.render(display, &picture);
         self.draw_curves(&painter, &picture);
+        self.overlays
+            .show(&painter, display, params, &picture, &self.curves[0]);
         self.draw_caption(&painter, display, &picture);
         self.hover(&response, &painter, &picture);
         response

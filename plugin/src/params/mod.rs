@@ -21,6 +21,7 @@ use self::format::{
 use crate::format::TimeUnit;
 
 pub mod choices;
+pub mod compare;
 mod format;
 pub mod layout;
 pub mod views;
@@ -30,6 +31,7 @@ pub use self::choices::{
     SpectrogramDirection, SpectrogramPalette, TestSignalKind, TriggerEdge, TriggerMode,
     VectorscopeMode, View, WindowKind,
 };
+pub use self::compare::CompareParams;
 pub use self::layout::{Layout, Pane};
 pub use self::views::{LoudnessParams, SpectrogramParams, VectorscopeParams};
 
@@ -224,6 +226,9 @@ pub struct RingscopeParams {
     /// The loudness history's settings.
     #[nested(group = "Loudness")]
     pub loudness: LoudnessParams,
+    /// The instance's name and overlays (persisted fields only, no parameters).
+    #[nested]
+    pub compare: CompareParams,
 }
 
 /// The bypass parameter's ID (the `#[id]` above, which must be a literal): a session saved
@@ -437,6 +442,7 @@ impl Default for RingscopeParams {
             spectrogram: SpectrogramParams::default(),
             vectorscope: VectorscopeParams::default(),
             loudness: LoudnessParams::default(),
+            compare: CompareParams::default(),
         }
     }
 }

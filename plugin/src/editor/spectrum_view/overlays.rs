@@ -1,0 +1,297 @@
+//! Other instances' spectra over this one (see [`crate::compare`]): each overlaid instance's
+//! averaged spectrum, computed here with this view's settings and drawn on this view's axes as
+//! a plain line in its own colour, its name in a legend row under the traces' legend.
+//!
+//! The overlays live with the view: a window that shows no spectrum subscribes to nothing, and
+//! closing the window ends its subscriptions (the other instances stop publishing for it).
+
+use egui::{Align2, Color32, Painter, Pos2, Shape, Stroke, pos2};
+use std::sync::atomic::Ordering;
+
+use ringscope::analysis::{Channel, FrequencyAxis, SpectrumCurve};
+
+use super::Picture;
+use crate::compare::{MAX_OVERLAYS, Overlays, overlay_settings};
+use crate::editor::display::DisplayState;
+use crate::editor::{plot, theme, trace};
+use crate::params::RingscopeParams;
+
+/// The overlays' colours, by choice (slot): apart from the channels' blue, pink, green and
+/// orange.
+const COLOURS: [Color32; MAX_OVERLAYS] = [
+    Color32::from_rgb(240, 220, 90),
+    Color32::from_rgb(175, 135, 255),
+    Color32::from_rgb(80, 225, 215),
+    Color32::from_rgb(235, 235, 235),
+];
+
+/// The colour of the overlay chosen in `slot` (0 … [`MAX_OVERLAYS`] − 1).
+pub(crate) fn overlay_colour(slot: usize) -> Color32 {
+    COLOURS[slot % MAX_OVERLAYS]
+}
+
+/// The overlays of one spectrum view and their drawing buffers, reused between frames.
+#[derive(Debug, Default)]
+pub(super) struct OverlayLayer {
+    overlays: Overlays,
+    columns: Vec<f32>,
+    points: Vec<Pos2>,
+    simplified: Vec<Pos2>,
+}
+
+impl OverlayLayer {
+    /// Follows the chosen overlays, feeds each with what its instance published since the last
+    /// frame and draws them over the traces, with their names in the legend.
+    /// `own_average`: the columns of this view's first trace's average, as drawn (the pink
+    /// reference is fitted to them).
+    pub(super) fn show(
+        &mut self,
+        painter: &Painter,
+        display: &DisplayState,
+        params: &RingscopeParams,
+        picture: &Picture,
+        own_average: &[f32],
+    ) {
+        let compare = &params.compare;
+        if compare.pink_reference.load(Ordering::Relaxed) {
+            self.draw_pink(painter, picture, params, own_average);
+        }
+        let mut chosen = compare.chosen();
+        if chosen.is_empty() {
+            self.overlays.clear();
+            return;
+        }
+        for overlay in self.overlays.live_mut() {
+            overlay.spectrum().set_frozen(display.settings.frozen);
+        }
+        let settings = overlay_settings(display.settings.spectrum);
+        if self.overlays.sync(compare.own_id(), &mut chosen, settings) {
+            compare.set_chosen(chosen);
+        }
+        let plot = picture.frame.plot;
+        let clip = painter.with_clip_rect(plot);
+        let font = theme::axis_font();
+        // The legend row under the traces' legend.
+        let mut x = plot.right() - 6.0;
+        let y = plot.top() + 6.0 + plot::label_height(painter);
+        for (slot, overlay) in self.overlays.slots_mut() {
+            let colour = overlay_colour(slot);
+            self.columns.resize(picture.columns, 0.0);
+            overlay.spectrum().render(
+                Channel::Mid,
+                SpectrumCurve::Average,
+                &picture.axis,
+                &mut self.columns,
+            );
+            let count = self.columns.len();
+            self.points.clear();
+            self.points.extend(
+                self.columns
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
+            );
+            trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
+            let stroke = Stroke::new(1.5, colour);
+            clip.add(Shape::line(self.simplified.clone(), stroke));
+
+            let name = overlay.entry().name();
+            let rect = painter.text(pos2(x, y), Align2::RIGHT_TOP, name, font.clone(), colour);
+            painter.hline(
+                rect.left() - 16.0..=rect.left() - 3.0,
+                rect.center().y,
+                stroke,
+            );
+            x = rect.left() - 24.0;
+        }
+    }
+}
+
+impl OverlayLayer {
+    /// The pink-noise reference line over the plot (see [`pink_line`]).
+    fn draw_pink(
+        &mut self,
+        painter: &Painter,
+        picture: &Picture,
+        params: &RingscopeParams,
+        own_average: &[f32],
+    ) {
+        self.columns.resize(own_average.len(), 0.0);
+        let slope = params.slope_db_per_oct.value();
+        let floor = picture.scale.range().0;
+        if !pink_line(own_average, &picture.axis, slope, floor, &mut self.columns) {
+            return;
+        }
+        let count = self.columns.len();
+        self.points.clear();
+        self.points.extend(
+            self.columns
+                .iter()
+                .enumerate()
+                .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
+        );
+        trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
+        let clip = painter.with_clip_rect(picture.frame.plot);
+        clip.add(Shape::line(
+            self.simplified.clone(),
+            Stroke::new(1.0, theme::LABEL_DIM),
+        ));
+    }
+}
+
+/// The pink-noise reference: a line falling 3 dB per octave (pink noise in this per-bin
+/// display; the view's `slope` added, as to every curve), placed where it best fits `curve`
+/// (least squares with its slope fixed: the mean of the curve's columns above `floor_db` minus
+/// the line's shape), into `out` (as long as `curve`). `false` (and `out` untouched) when no
+/// column is above the floor.
+fn pink_line(
+    curve: &[f32],
+    axis: &FrequencyAxis,
+    slope_db_per_oct: f32,
+    floor_db: f32,
+    out: &mut [f32],
+) -> bool {
+    let count = curve.len();
+    let shape = |c: usize| {
+        let hz = axis.frequency_at((c as f64 + 0.5) / count as f64);
+        (f64::from(slope_db_per_oct) - 3.0) * (hz / 1000.0).log2()
+    };
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for (c, &db) in curve.iter().enumerate() {
+        if db > floor_db && db.is_finite() {
+            sum += f64::from(db) - shape(c);
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return false;
+    }
+    let offset = sum / n as f64;
+    for (c, out) in out.iter_mut().enumerate().take(count) {
+        *out = (offset + shape(c)) as f32;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, RwLock};
+
+    use egui::epaint::ColorMode;
+    use egui::{Rect, vec2};
+    use ringscope::analysis::FrequencyScale;
+
+    use super::*;
+    use crate::compare::Publisher;
+    use crate::compare::registry::tests::SERIAL;
+    use crate::editor::display::AnalysisSettings;
+    use crate::editor::plot::{LevelScale, PlotFrame};
+
+    #[test]
+    fn a_chosen_instance_is_drawn_as_a_line_in_its_colour_with_its_name() {
+        let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let mut other = Publisher::new(Arc::new(RwLock::new("Kick".to_owned())));
+        other.activate(48_000.0, 512);
+        let params = RingscopeParams::default();
+        params.compare.set_chosen(vec!["Kick".to_owned()]);
+        let display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        let picture = Picture {
+            frame,
+            axis: FrequencyAxis::default(),
+            scale: LevelScale::new(frame.plot, -96.0, 6.0),
+            peak_hold: false,
+            channels: &[Channel::Mid],
+            columns: frame.columns(1.0),
+        };
+        let ctx = egui::Context::default();
+        let mut layer = OverlayLayer::default();
+        let mut output = None;
+        let mut n = 0usize;
+        for _ in 0..30 {
+            let input = egui::RawInput::default();
+            let mut drawn = ctx.run_ui(input, |ui| {
+                layer.show(ui.painter(), &display, &params, &picture, &[]);
+            });
+            // A renderer would upload the font atlas; there is none.
+            drawn.textures_delta.clear();
+            output = Some(drawn);
+            // 3 blocks of a 1 kHz sine between frames, published because this view subscribed.
+            for _ in 0..3 {
+                let block: Vec<f32> = (n..n + 512)
+                    .map(|i| 0.5 * (i as f32 * 1000.0 / 48_000.0 * std::f32::consts::TAU).sin())
+                    .collect();
+                n += 512;
+                other.publish(&[&block[..], &block[..]]);
+            }
+        }
+        assert_eq!(other.entry().subscribers(), 1);
+        let shapes = output.unwrap().shapes;
+        let lines = shapes
+            .iter()
+            .filter(|s| match &s.shape {
+                Shape::Path(p) => p.stroke.color == ColorMode::Solid(overlay_colour(0)),
+                _ => false,
+            })
+            .count();
+        assert_eq!(lines, 1, "one line in the first overlay's colour");
+        let named = shapes.iter().any(|s| match &s.shape {
+            Shape::Text(t) => t.galley.text() == "Kick",
+            _ => false,
+        });
+        assert!(named, "the overlay's name in the legend");
+        let peak = layer
+            .overlays
+            .live_mut()
+            .next()
+            .unwrap()
+            .spectrum()
+            .peak(Channel::Mid, 20.0, 20_000.0)
+            .unwrap();
+        assert!((peak.frequency_hz - 1000.0).abs() < 1.0, "{peak:?}");
+        // Nothing chosen: the subscription ends, the instance stops publishing.
+        params.compare.set_chosen(Vec::new());
+        let mut drawn = ctx.run_ui(egui::RawInput::default(), |ui| {
+            layer.show(ui.painter(), &display, &params, &picture, &[]);
+        });
+        drawn.textures_delta.clear();
+        assert_eq!(other.entry().subscribers(), 0);
+    }
+
+    #[test]
+    fn the_pink_reference_falls_3_db_per_octave_through_the_curve() {
+        let axis = FrequencyAxis {
+            scale: FrequencyScale::Logarithmic,
+            min_hz: 20.0,
+            max_hz: 20_000.0,
+        };
+        // A curve that is pink already, at -30 dB at 1 kHz, with columns below the floor.
+        let count = 300;
+        let hz = |c: usize| axis.frequency_at((c as f64 + 0.5) / count as f64);
+        let mut curve: Vec<f32> = (0..count)
+            .map(|c| (-30.0 - 3.0 * (hz(c) / 1000.0).log2()) as f32)
+            .collect();
+        curve[10] = -200.0;
+        let mut out = vec![0.0; count];
+        assert!(pink_line(&curve, &axis, 0.0, -96.0, &mut out));
+        for c in (0..count).filter(|&c| c != 10) {
+            assert!(
+                (out[c] - curve[c]).abs() < 1e-3,
+                "{c}: {} {}",
+                out[c],
+                curve[c]
+            );
+        }
+        // An octave apart: 3 dB lower; with a +3 dB/oct slope the line is flat.
+        let octave = |out: &[f32]| {
+            let c1 = (0..count).min_by_key(|&c| ((hz(c) / 1000.0).log2().abs() * 1e6) as i64);
+            let c2 = (0..count).min_by_key(|&c| ((hz(c) / 2000.0).log2().abs() * 1e6) as i64);
+            out[c1.unwrap()] - out[c2.unwrap()]
+        };
+        assert!((octave(&out) - 3.0).abs() < 0.1, "{}", octave(&out));
+        assert!(pink_line(&curve, &axis, 3.0, -96.0, &mut out));
+        assert!(octave(&out).abs() < 1e-3);
+        // Nothing above the floor: no line.
+        assert!(!pink_line(&[-200.0; 4], &axis, 0.0, -96.0, &mut out));
+    }
+}
