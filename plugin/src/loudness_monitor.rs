@@ -39,6 +39,10 @@ use crate::tap::BlockInfo;
 /// Zeros fed to the meters for the edges of a rest (see [`LoudnessMonitor::advance_silence`]).
 static SILENCE: [Frame; 1024] = [[0.0; 2]; 1024];
 
+/// The most silence [`LoudnessMonitor::advance_silence`] feeds through the meters before a
+/// rest's whole seconds, s: more than their longest window (3 s) and a block.
+const EDGE_SECONDS_MAX: f64 = 5.0;
+
 /// How often the meters' loudness range takes a short-term value, in 100 ms blocks: `ebur128`
 /// takes one every second (3 s windows overlapping by 2 s, as EBU Tech 3342 allows).
 const LRA_STEP_BLOCKS: u64 = 10;
@@ -116,11 +120,16 @@ impl LoudnessMonitor {
     pub fn advance_silence(&mut self, frames: u64) {
         let mut left = frames;
         let mut on_block_edge = false;
-        while left > 0 && !(on_block_edge && self.hears_only_silence()) {
+        // Bounded work even if the meters' windows never read exactly −∞ (a filter's tail far
+        // below the −70 LUFS gate): past this much, the rest is silence for every figure.
+        let cap = (EDGE_SECONDS_MAX * self.meters.sample_rate()) as u64;
+        let mut fed = 0;
+        while left > 0 && !(on_block_edge && (fed >= cap || self.hears_only_silence())) {
             let to_edge = self.meters.frames_to_next_block();
             let n = (left as usize).min(to_edge).min(SILENCE.len());
             self.feed(&SILENCE[..n]);
             left -= n as u64;
+            fed += n as u64;
             on_block_edge = n == to_edge;
         }
         if left == 0 {
