@@ -94,7 +94,7 @@ impl Hover {
 
 #[cfg(test)]
 mod tests {
-    use egui::{Rect, pos2, vec2};
+    use egui::{Pos2, Rect, pos2, vec2};
 
     use super::*;
 
@@ -141,5 +141,38 @@ mod tests {
         );
         assert_eq!(lines(&hover), ["+31.0°", "-30.0 dB"]);
         assert_eq!(super::super::sector_span(sector_of(31.0)), (30.0, 32.0));
+
+        // In the view: a pointer over the plot gets the readout, one off it none.
+        use crate::editor::display::{AnalysisSettings, DisplayState};
+        use crate::params::RingscopeParams;
+        let params = RingscopeParams::default();
+        let mut settings = AnalysisSettings::from_params(&params);
+        settings.vectorscope.mode = VectorscopeMode::Lissajous;
+        settings.vectorscope.auto_gain = false;
+        let mut display = DisplayState::new(48_000.0, settings);
+        let mut view = super::super::VectorscopeView::default();
+        let ctx = egui::Context::default();
+        let mut draw = |view: &mut super::super::VectorscopeView, pointer: Pos2| {
+            // Twice: egui finds what is under the pointer from the previous frame's layout.
+            for _ in 0..2 {
+                let input = egui::RawInput {
+                    screen_rect: Some(rect),
+                    events: vec![egui::Event::PointerMoved(pointer)],
+                    ..Default::default()
+                };
+                let mut output = ctx.run_ui(input, |ui| {
+                    view.show(ui, &mut display, &params);
+                });
+                output.textures_delta.clear();
+            }
+            let layout = view.layout.expect("drawn");
+            (layout, lines(&view.hover))
+        };
+        let (layout, _) = draw(&mut view, pos2(1.0, 1.0));
+        let (_, read) = draw(&mut view, layout.at(0.25, 0.25));
+        assert_eq!(read, ["+45.0°", "L +0.00  R +0.50", "M +0.25  S -0.25"]);
+        view.hover.readout.clear();
+        let (_, read) = draw(&mut view, pos2(1.0, 1.0));
+        assert!(read.is_empty(), "{read:?}");
     }
 }
