@@ -445,3 +445,75 @@ fn a_burst_shorter_than_a_column_shows_at_its_level() {
         level(41)
     );
 }
+
+#[test]
+fn a_resize_resamples_the_held_columns_and_keeps_the_clock() {
+    // One frame per column (FFT 1024, hop 512, 512 samples per column), a tone from column 100.
+    let settings = SpectrogramSettings {
+        history_seconds: 400.0 * 512.0 / RATE,
+        columns: 400,
+        rows: 256,
+        axis: FrequencyAxis {
+            scale: FrequencyScale::Linear,
+            min_hz: 0.0,
+            max_hz: 24_000.0,
+        },
+    };
+    let hz = 43.0 * RATE / 1024.0;
+    let onset = 512 * 100;
+    let frames = left(512 * 300, |n| {
+        if n >= onset {
+            sine_at(n - onset, hz, RATE, 0.5, 0.0)
+        } else {
+            0.0
+        }
+    });
+    let spectrum = spectrum_settings(FftSize::N1024, 0.5, WindowKind::Hann);
+    let mut spectrum = Spectrum::new(RATE, spectrum);
+    let mut spectrogram = Spectrogram::new(RATE, settings);
+    for block in frames[..512 * 200].chunks(800) {
+        spectrum.feed_with(block, |frame| spectrogram.push(frame));
+    }
+    let written = spectrogram.columns_written();
+    // Half as wide, half as high: two old columns (and rows) per new one, the louder shown.
+    let half = SpectrogramSettings {
+        columns: 200,
+        rows: 128,
+        ..settings
+    };
+    spectrogram.set_settings(half);
+    assert_eq!(
+        spectrogram.new_columns(),
+        spectrogram.held(),
+        "all repainted"
+    );
+    let row = row_of(&half, hz);
+    let level = |s: &Spectrogram, c: u64| s.column(c).unwrap()[row] as f64;
+    let c = (0..spectrogram.columns_written())
+        .find(|&c| {
+            spectrogram
+                .column_span(c)
+                .is_some_and(|span| span.contains(&(onset as f64)))
+        })
+        .expect("the onset's column is held, on the same clock");
+    // The onset's new column holds old column 100 (−6.02 dB: half the window's weight of
+    // tone) and 99 (silence) or 101 (full level): the louder shows. The next holds the tone,
+    // the one before only silence.
+    let onset_level = level(&spectrogram, c);
+    assert!(onset_level >= db(0.5) - 6.02 - 0.5, "{onset_level}");
+    assert!(onset_level <= db(0.5) + 0.5, "{onset_level}");
+    assert!((level(&spectrogram, c + 1) - db(0.5)).abs() <= 0.5);
+    assert!(level(&spectrogram, c - 1) < -100.0);
+    // The open column carries on: the next frames complete columns at the new width.
+    for block in frames[512 * 200..].chunks(800) {
+        spectrum.feed_with(block, |frame| spectrogram.push(frame));
+    }
+    let newer = spectrogram.columns_written();
+    assert!(
+        newer >= written.max(c) + 49 && newer <= written.max(c) + 51,
+        "{newer}"
+    );
+    assert!((level(&spectrogram, newer - 1) - db(0.5)).abs() <= 0.5);
+    let span = spectrogram.column_span(newer - 1).unwrap();
+    assert!((span.end - span.start - 1024.0).abs() < 1e-6, "{span:?}");
+}

@@ -123,9 +123,7 @@ impl EditorShared {
                 if let Some(reader) = lock_slot(&reader).reader.as_mut() {
                     let mut monitor = loudness.lock();
                     reader.read_blocks(reader.capacity(), |info, first, second| {
-                        monitor.set_sample_rate(f64::from(info.sample_rate));
-                        monitor.feed(first);
-                        monitor.feed(second);
+                        monitor.feed_block(info, first, second);
                     });
                 }
             });

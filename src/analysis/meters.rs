@@ -466,6 +466,13 @@ impl Meters {
         }
     }
 
+    /// Frames still to feed before the current 100 ms loudness block is complete (a whole
+    /// block's frames right after one completed): lets a caller that skips known silence keep
+    /// the blocks tiling the stream.
+    pub fn frames_to_next_block(&self) -> usize {
+        self.block_frames - self.since_block
+    }
+
     /// Momentary, short-term, integrated and maximum loudness, loudness range and the true peak
     /// of the programme (refreshed every 100 ms of audio; see [`Loudness`]).
     pub fn loudness(&self) -> Loudness {

@@ -83,8 +83,8 @@ impl Picture {
         }
     }
 
-    /// Sizes the analysis' image to the plot (keeping its history; a change clears it) and
-    /// takes the sizes it settled on.
+    /// Sizes the analysis' image to the plot (a new size keeps the history, resampled into the
+    /// new grid) and takes the sizes it settled on.
     fn configure(&mut self, spectrogram: &mut Spectrogram) {
         spectrogram.set_settings(SpectrogramSettings {
             columns: self.columns,

@@ -19,6 +19,7 @@
 //! keeps its fading points. Points are taken only when the display received frames since the
 //! previous draw (between reads the analysis hands out the same points again).
 
+mod hover;
 mod readouts;
 mod trail;
 
@@ -143,6 +144,7 @@ pub struct VectorscopeView {
     text: String,
     /// The last frame's layout.
     layout: Option<Layout>,
+    hover: hover::Hover,
 }
 
 impl Default for VectorscopeView {
@@ -158,6 +160,7 @@ impl Default for VectorscopeView {
             levels: [0.0; POLAR_SECTORS],
             text: String::new(),
             layout: None,
+            hover: hover::Hover::default(),
         }
     }
 }
@@ -216,6 +219,8 @@ impl VectorscopeView {
             figures,
             &mut self.text,
         );
+        let gain = display.vectorscope.gain();
+        (self.hover).show(&response, &painter, &layout, mode, gain, &self.levels);
         response
     }
 

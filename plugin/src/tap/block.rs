@@ -133,6 +133,11 @@ pub struct BlockInfo {
     pub input_channels: u8,
     /// The frames are the built-in test signal, not the input.
     pub test_signal: bool,
+    /// Frames of silence the audio side did not write since the previous block it wrote,
+    /// because every listener rested (see [`Demand::Rest`](super::Demand::Rest)): known
+    /// silence, before this block. (Frames nobody listened to are not counted: they are
+    /// unknown, not silent.)
+    pub rested_frames: u64,
 }
 
 const _: () = assert!(std::mem::size_of::<BlockInfo>() == 64);

@@ -9,7 +9,9 @@
 //!
 //! Real-time contract of the audio side: while nobody listens, [`AudioTap::write_block`] is one
 //! relaxed atomic load. While a listener rests (the input was silent), it is that load and a
-//! scan of the block for signal ([`ringscope::analysis::is_silent`]). While one streams, a block
+//! scan of the block for signal ([`ringscope::analysis::is_silent`]), plus, for a silent block
+//! skipped, one add to the count of rested frames the next written block carries
+//! ([`BlockInfo::rested_frames`], so a loudness graph keeps its time). While one streams, a block
 //! costs one `write_chunk_uninit` of the frame ring (the interleaving copy goes straight into
 //! the ring's slots: no scratch buffer, no second copy, no default fill) and a one-slot chunk of
 //! the info ring: no per-sample atomics, no allocation, no lock, no system call. When the frame

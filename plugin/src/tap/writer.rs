@@ -16,6 +16,8 @@ pub struct AudioTap {
     infos: Producer<BlockInfo>,
     switch: Arc<TapSwitch>,
     stream_pos: u64,
+    /// Silent frames skipped while every listener rested, since the last block written.
+    rested: u64,
 }
 
 impl AudioTap {
@@ -29,6 +31,7 @@ impl AudioTap {
             infos,
             switch,
             stream_pos: 0,
+            rested: 0,
         }
     }
 
@@ -54,10 +57,19 @@ impl AudioTap {
             [mono] => (mono.as_ref(), mono.as_ref()),
             [l, r, ..] => (l.as_ref(), r.as_ref()),
         };
-        if !self.switch.admits(|| is_silent(left) && is_silent(right)) {
+        let frames = left.len().min(right.len());
+        // Set only when a listener rests and the block is silent: then it is skipped as known
+        // silence, counted for the next block written (a loudness graph keeps its time).
+        let mut silent = false;
+        if !self.switch.admits(|| {
+            silent = is_silent(left) && is_silent(right);
+            silent
+        }) {
+            if silent {
+                self.rested = self.rested.saturating_add(frames as u64);
+            }
             return;
         }
-        let frames = left.len().min(right.len());
         let input_channels = channels.len().min(2) as u8;
         self.write_with(frames, info, input_channels, |dst, offset| {
             interleave(dst, &left[offset..], &right[offset..])
@@ -136,10 +148,12 @@ impl AudioTap {
             stream_pos,
             written: written as u32,
             input_channels,
+            rested_frames: self.rested,
             ..info
         });
         // SAFETY: the chunk's one slot was written just above.
         unsafe { info_slot.commit_all() };
+        self.rested = 0;
     }
 }
 
@@ -194,6 +208,7 @@ mod tests {
             infos[0].stream_pos, 0,
             "skipped silence does not advance the stream"
         );
+        assert_eq!(infos[0].rested_frames, 64, "but it is counted as silence");
 
         // NaN and ±Inf are not silence either; and a listener that switched off is never woken.
         for invalid in [f32::NAN, f32::INFINITY] {
@@ -210,6 +225,24 @@ mod tests {
             ),
             (Demand::Off, 3)
         );
+    }
+
+    #[test]
+    fn only_silence_skipped_while_resting_is_counted_and_only_once() {
+        let switch = Arc::new(TapSwitch::default());
+        let (mut tap, mut reader) = tap_channel(4096, switch.clone());
+        // Nobody listens: these frames are unknown, not silence.
+        tap.write_block(&[[0.0f32; 100]], info());
+        switch.set(Listener::Editor, Demand::Rest);
+        for _ in 0..3 {
+            tap.write_block(&[[0.0f32; 100]], info());
+        }
+        switch.set(Listener::Editor, Demand::Stream);
+        tap.write_block(&[[0.0f32; 10]], info());
+        tap.write_block(&[[0.0f32; 10]], info());
+        let infos = drain(&mut reader).0;
+        let rested: Vec<u64> = infos.iter().map(|i| i.rested_frames).collect();
+        assert_eq!(rested, [300, 0]);
     }
 
     #[test]

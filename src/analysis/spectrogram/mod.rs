@@ -41,8 +41,16 @@
 //! their slot (egui's `set_partial`); it draws the
 //! texture in two parts split at the newest slot. Cost per display frame grows with the
 //! columns that arrived, never with the history.
+//!
+//! # Keeping the image across a resize
+//!
+//! A change of the image's size or frequency axis (the editor's pane resized) resamples the
+//! held columns into the new grid instead of clearing them: each new cell takes the maximum of
+//! the old cells whose centres it covers (in seconds ago and in frequency), or else the old
+//! cell under its centre. The clock is kept, so the next frame lands where it would have.
 
 mod palette;
+mod resample;
 
 pub use self::palette::Palette;
 use self::palette::{PaletteTables, TABLE_LEN};
@@ -174,7 +182,7 @@ pub struct SpectrogramCell {
 
 /// The spectrogram. Feed it the spectrum engine's frames ([`Spectrogram::push`]); once per
 /// display frame take the [new columns](Spectrogram::new_columns) and paint them. Allocation
-/// happens only in [`Spectrogram::new`] and when a settings change alters the image size.
+/// happens only in [`Spectrogram::new`] and when a settings change alters the image size or axis.
 ///
 /// ```
 /// use ringscope::analysis::*;
@@ -277,12 +285,19 @@ impl Spectrogram {
         &self.settings
     }
 
-    /// Applies new settings (clamped). Any change clears the image (its columns would mean
-    /// other times or frequencies); only a change of size allocates.
+    /// Applies new settings (clamped). A change of size or frequency axis keeps the held image,
+    /// resampled into the new grid (the module's "Keeping the image across a resize");
+    /// a change of history length clears it (its columns would mean other times). Only a
+    /// change of size or axis allocates.
     pub fn set_settings(&mut self, settings: SpectrogramSettings) {
         let settings = sanitize_settings(settings);
-        if settings != self.settings {
-            self.settings = settings;
+        if settings == self.settings {
+            return;
+        }
+        let old = core::mem::replace(&mut self.settings, settings);
+        if settings.history_seconds == old.history_seconds {
+            self.resample_from(&old);
+        } else {
             self.resize();
         }
     }

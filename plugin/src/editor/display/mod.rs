@@ -236,6 +236,11 @@ impl DisplayState {
         let invalid_before = self.invalid_count();
         let mut heard = false;
         let read = reader.read_blocks(reader.capacity(), |info, first, second| {
+            // The silence the tap skipped while resting came before this block, at the rate
+            // measured so far (a frozen picture measures nothing, as `feed` says).
+            if info.rested_frames > 0 && !self.settings.frozen {
+                self.loudness.lock().advance_silence(info.rested_frames);
+            }
             self.on_block_start(info);
             for part in [first, second] {
                 // The one silence rule, as the audio side applies it: NaN and ±Inf are heard.

@@ -340,3 +340,101 @@ fn freezing_holds_the_spectrum() {
         .unwrap();
     assert_eq!(before, after);
 }
+
+#[test]
+fn loudness_keeps_time_through_a_rest_on_silence() {
+    use ringscope::analysis::LoudnessCurve;
+
+    use crate::loudness_monitor::LoudnessMonitor;
+
+    let switch = Arc::new(TapSwitch::default());
+    switch.set(Listener::Editor, Demand::Stream);
+    let (mut tap, mut reader) = tap_channel(1 << 16, switch.clone());
+    let settings = AnalysisSettings::from_params(&RingscopeParams::default());
+    let mut display = DisplayState::new(48_000.0, settings);
+    // What a monitor fed every sample measures: the truth the rested one must match.
+    let reference = std::cell::RefCell::new(LoudnessMonitor::new(48_000.0));
+    let offered = std::cell::Cell::new(0usize);
+    let block = |k: usize, amplitude: f32| -> Vec<f32> {
+        let samples: Vec<f32> = (0..800)
+            .map(|n| amplitude * (((k * 800 + n) as f32) * 0.13).sin())
+            .collect();
+        let frames: Vec<Frame> = samples.iter().map(|&x| [x, x]).collect();
+        reference.borrow_mut().feed(&frames);
+        offered.set(offered.get() + 800);
+        samples
+    };
+    let t0 = Instant::now();
+    // A tone, then silence until the window rests.
+    let rested = run_window(&mut tap, &mut reader, &mut display, &switch, t0, 3.0, |k| {
+        block(k, 0.3)
+    });
+    assert_eq!(rested, None);
+    let silence_from = t0 + FRAME_INTERVAL * 180;
+    let rested = run_window(
+        &mut tap,
+        &mut reader,
+        &mut display,
+        &switch,
+        silence_from,
+        15.0,
+        |k| block(k, 0.0),
+    )
+    .expect("never rested");
+    assert_eq!(switch.demand(Listener::Editor), Demand::Rest);
+    let before_rest = offered.get();
+    // 20 s of silence while the window rests: nothing is written, nothing is drawn.
+    for k in 0..1200 {
+        let samples = block(k, 0.0);
+        tap.write_block(&[&samples[..], &samples[..]], info(48_000.0));
+    }
+    assert_eq!(switch.demand(Listener::Editor), Demand::Rest);
+    // The tone returns and wakes the window.
+    let woken = rested + Duration::from_secs(20);
+    run_window(
+        &mut tap,
+        &mut reader,
+        &mut display,
+        &switch,
+        woken,
+        2.0,
+        |k| block(k, 0.3),
+    );
+    let elapsed = offered.get() as f64 / 48_000.0;
+    let monitor = display.loudness();
+    let truth = reference.borrow();
+    // The history spans the audio's real time (to the last whole 100 ms block) …
+    let span = monitor.history.available_seconds();
+    assert!(
+        (span - elapsed).abs() <= 0.1,
+        "history {span} s for {elapsed} s of audio"
+    );
+    assert_eq!(span, truth.history.available_seconds());
+    // … with the rest as silence where it was, and the tone on either side.
+    let rest_seconds = (offered.get() - before_rest) as f64 / 48_000.0;
+    for seconds_ago in [1.0, rest_seconds - 5.0, rest_seconds - 15.0, elapsed - 1.0] {
+        for curve in [LoudnessCurve::Momentary, LoudnessCurve::ShortTerm] {
+            let (got, want) = (
+                monitor.history.value_at(curve, seconds_ago),
+                truth.history.value_at(curve, seconds_ago),
+            );
+            assert_eq!(got, want, "{curve:?} {seconds_ago} s ago");
+        }
+    }
+    assert_eq!(
+        monitor
+            .history
+            .value_at(LoudnessCurve::ShortTerm, rest_seconds - 10.0),
+        Some(f32::NEG_INFINITY)
+    );
+    // Integrated loudness and LRA gate the silence out, as EBU R128 says.
+    let (got, want) = (monitor.meters.loudness(), truth.meters.loudness());
+    assert!(
+        (got.integrated_lufs - want.integrated_lufs).abs() < 1e-9,
+        "{got:?} {want:?}"
+    );
+    assert!(
+        (got.range_lu - want.range_lu).abs() < 1e-9,
+        "{got:?} {want:?}"
+    );
+}

@@ -26,6 +26,10 @@ struct Bench {
     fed: usize,
     /// Where the view was laid out in the last frame.
     rect: Rect,
+    /// The headless window's size, points.
+    screen: egui::Vec2,
+    /// The tone's amplitude (0: silence).
+    amplitude: f32,
 }
 
 impl Bench {
@@ -39,15 +43,19 @@ impl Bench {
             params,
             fed: 0,
             rect: Rect::NOTHING,
+            screen: vec2(600.0, 300.0),
+            amplitude: 0.5,
         }
     }
 
-    /// Feeds a display frame's worth of a 1 kHz tone at half scale (−6 dBFS) through the
-    /// spectrum into the spectrogram, as the display does while the pane shows.
+    /// Feeds a display frame's worth of a 1 kHz tone at `amplitude` (half scale, −6 dBFS,
+    /// unless a test changed it) through the spectrum into the spectrogram, as the display does
+    /// while the pane shows.
     fn feed(&mut self) {
+        let amplitude = self.amplitude;
         let block: Vec<[f32; 2]> = (self.fed..self.fed + BLOCK)
             .map(|n| {
-                let x = 0.5 * (n as f32 * TONE_HZ / RATE * std::f32::consts::TAU).sin();
+                let x = amplitude * (n as f32 * TONE_HZ / RATE * std::f32::consts::TAU).sin();
                 [x, x]
             })
             .collect();
@@ -64,7 +72,7 @@ impl Bench {
         self.display
             .configure(AnalysisSettings::from_params(&self.params));
         let input = RawInput {
-            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(600.0, 300.0))),
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, self.screen)),
             events: pointer.map(Event::PointerMoved).into_iter().collect(),
             ..Default::default()
         };
@@ -346,4 +354,93 @@ fn a_texel_per_physical_pixel_the_spectrum_frequency_labels_and_time_from_the_ne
     assert_eq!(fraction(across, 0.0), Some(1.0));
     assert_eq!(fraction(across, 10.0), Some(0.0));
     assert_eq!(bench.view.x_axis.ticks.label(10.0), "10 s");
+}
+
+/// Where a tone burst lies in the held image: the columns ago (from the newest) of its newest
+/// and oldest columns in the tone's row, and the row of the tone's peak in the burst's middle.
+fn burst(spectrogram: &Spectrogram) -> (u64, u64, usize) {
+    let settings = *spectrogram.settings();
+    let row = (settings.axis.fraction_of(f64::from(TONE_HZ)) * settings.rows as f64) as usize;
+    let loud = |ago: u64| {
+        spectrogram
+            .cell(ago, row)
+            .is_some_and(|c| c.level_db > -30.0)
+    };
+    let columns = settings.columns as u64;
+    let newest = (0..columns)
+        .find(|&ago| loud(ago))
+        .expect("the burst is held");
+    let oldest = (newest..columns)
+        .take_while(|&ago| loud(ago))
+        .last()
+        .unwrap();
+    let middle = (newest + oldest) / 2;
+    let peak = (0..settings.rows)
+        .max_by(|&a, &b| {
+            let level = |r| spectrogram.cell(middle, r).unwrap().level_db;
+            level(a).total_cmp(&level(b))
+        })
+        .unwrap();
+    (newest, oldest, peak)
+}
+
+#[test]
+fn a_resize_keeps_the_history_resampled_and_uploads_the_whole_image_once() {
+    let mut bench = Bench::new();
+    let _ = bench.frame(None);
+    // Silence, a 2 s tone burst, then 1 s of silence: the burst has edges in time.
+    for (amplitude, frames) in [(0.0, 60), (0.5, 120), (0.0, 60)] {
+        bench.amplitude = amplitude;
+        for _ in 0..frames {
+            bench.step();
+        }
+    }
+    let mut before = *bench.display.spectrogram.settings();
+    let (mut newest, mut oldest, mut peak) = burst(&bench.display.spectrogram);
+    // The window grows, then shrinks below its first size.
+    for screen in [vec2(900.0, 450.0), vec2(500.0, 250.0)] {
+        bench.screen = screen;
+        let uploads = bench.frame(None);
+        let after = *bench.display.spectrogram.settings();
+        assert_ne!(after.columns, before.columns);
+        assert_ne!(after.rows, before.rows);
+        // The new texture once, then every held column into it.
+        assert_eq!(uploads.iter().filter(|d| d.pos.is_none()).count(), 1);
+        let held = bench.display.spectrogram.held();
+        let partial: Vec<_> = uploads.into_iter().filter(|d| d.pos.is_some()).collect();
+        let uploaded = uploaded_columns(&partial, Orientation::TimeAlongX, after.rows);
+        assert_eq!(uploaded as u64, held.end - held.start);
+
+        // The burst where it was, within a pixel: its edges at the same fraction of the time
+        // axis (column centres compared), its peak at the tone's row.
+        let scale = after.columns as f64 / before.columns as f64;
+        let (new_newest, new_oldest, new_peak) = burst(&bench.display.spectrogram);
+        for (old, new) in [(newest, new_newest), (oldest, new_oldest)] {
+            let expected = (old as f64 + 0.5) * scale - 0.5;
+            assert!(
+                (new as f64 - expected).abs() <= 1.0,
+                "{before:?} → {after:?}: column {old} ago became {new}, expected {expected:.1}"
+            );
+        }
+        let row = after.axis.fraction_of(f64::from(TONE_HZ)) * after.rows as f64;
+        assert!(
+            (new_peak as f64 + 0.5 - row).abs() <= 1.0,
+            "peak row {new_peak} (was {peak}), the tone's row {row:.1}"
+        );
+        // At its level (−6.02 dBFS less up to 1.42 dB of scalloping) in the burst's middle.
+        let level = bench
+            .display
+            .spectrogram
+            .cell((new_newest + new_oldest) / 2, new_peak);
+        assert!(level.unwrap().level_db > -7.6, "{level:?}");
+
+        // Steady state again: only the columns completed, as partial uploads.
+        for i in 0..10 {
+            let (completed, uploads) = bench.step();
+            let uploaded = uploaded_columns(&uploads, Orientation::TimeAlongX, after.rows);
+            assert_eq!(uploaded as u64, completed, "frame {i}");
+        }
+        before = after;
+        (newest, oldest, peak) = burst(&bench.display.spectrogram);
+    }
 }
