@@ -95,7 +95,17 @@ impl AudioThread<StoppedPluginAudioProcessor<TestHost>> {
     /// Starts processing a CLAP plugin's activated processor (started on the audio thread, as
     /// CLAP requires).
     pub fn clap(stopped: StoppedPluginAudioProcessor<TestHost>) -> Self {
+        Self::clap_with(stopped, None)
+    }
+
+    /// As [`Self::clap`], feeding `signal` in every run (`None`: each of [`TestSignal::ALL`] in
+    /// turn), still checked for bit-exact passthrough.
+    pub fn clap_with(
+        stopped: StoppedPluginAudioProcessor<TestHost>,
+        signal: Option<TestSignal>,
+    ) -> Self {
         Self::spawn(
+            signal,
             move || Processor::start(stopped, 2),
             |processor, block, frames, position| {
                 let transport = playing_transport(position, 48_000.0, 120.0);
@@ -117,6 +127,7 @@ impl AudioThread<()> {
     /// Starts processing a VST3 instance that is set up (48 kHz, stereo, 512 frames) and started.
     pub fn vst3(processor: AudioProcessor) -> Self {
         Self::spawn(
+            None,
             move || processor,
             |processor, block, frames, position| {
                 let playing = Some((48_000.0, position as i64));
@@ -138,8 +149,10 @@ impl AudioThread<()> {
 
 impl<R: Send + 'static> AudioThread<R> {
     /// Starts a thread named "audio": `start` runs on it first, then `process` gets block after
-    /// block of the test signals, and `finish` turns what `start` made into the thread's result.
+    /// block of the test signals (`signal`, or each of [`TestSignal::ALL`] in turn), and
+    /// `finish` turns what `start` made into the thread's result.
     fn spawn<S>(
+        signal: Option<TestSignal>,
         start: impl FnOnce() -> S + Send + 'static,
         mut process: impl FnMut(&mut S, Block<'_>, usize, u64) + Send + 'static,
         finish: impl FnOnce(S) -> R + Send + 'static,
@@ -160,7 +173,7 @@ impl<R: Send + 'static> AudioThread<R> {
                     let mut round = 0;
                     while !stop.load(Ordering::SeqCst) {
                         let run = Run {
-                            signal: TestSignal::ALL[round % 4],
+                            signal: signal.unwrap_or(TestSignal::ALL[round % 4]),
                             sample_rate: 48_000.0,
                             channels: 2,
                             max_block: 512,

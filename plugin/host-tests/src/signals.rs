@@ -13,6 +13,9 @@ pub enum TestSignal {
     /// NaN (with several payloads and both signs), ±Inf, denormals, ±0, extremes and out-of-range
     /// values, interleaved with ordinary samples.
     NonFinite,
+    /// A sine of this many hertz at -12 dBFS (amplitude 0.25), the same on every channel: a
+    /// steady line in a spectrum, for tests that look for a peak at a known frequency.
+    Tone(u32),
 }
 
 impl TestSignal {
@@ -42,6 +45,10 @@ impl TestSignal {
                 ((bits >> 40) as f32 / (1u64 << 23) as f32) - 1.0
             }
             Self::Silence => 0.0,
+            Self::Tone(hz) => {
+                let phase = std::f64::consts::TAU * f64::from(hz) * n as f64 / sample_rate;
+                (0.25 * phase.sin()) as f32
+            }
             Self::NonFinite => {
                 let i = (n as usize + channel * 7) % SPECIAL_VALUES.len();
                 f32::from_bits(SPECIAL_VALUES[i])

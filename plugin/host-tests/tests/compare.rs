@@ -1,0 +1,223 @@
+//! Comparing instances (issue 14) as a host shows them: two Ringscope instances from one CLAP
+//! entry in one process, A fed a 1 kHz sine and B a 5 kHz sine, B's saved state naming A as an
+//! overlay. B's editor draws A's curve in the first overlay colour with its peak at 1 kHz and its
+//! own at 5 kHz (photographed for the README, `docs/compare.png`); destroying A while B's editor
+//! stays open and B keeps processing takes the overlay away within 2 s, B's audio still passes
+//! through bit for bit.
+
+use ringscope_host_tests::artifacts;
+use ringscope_host_tests::clap::{Param, Plugin, load_entry, new_ringscope};
+use ringscope_host_tests::editor::{AudioThread, EditorHost, pump_until, wait_for_drawing};
+use ringscope_host_tests::host_test;
+use ringscope_host_tests::screenshot::{Image, Rect, near};
+use ringscope_host_tests::signals::TestSignal;
+use ringscope_host_tests::x11::Display;
+use std::time::{Duration, Instant};
+
+/// The first overlay's colour (`plugin/src/editor/spectrum_view/overlays.rs`, `COLOURS[0]`).
+const OVERLAY: [u8; 3] = [240, 220, 90];
+/// The mid channel's trace colour (`theme::channel_colour(Channel::Mid)`).
+const MID: [u8; 3] = [120, 230, 120];
+/// The plot's background (`theme::PLOT_BACKGROUND`).
+const PLOT_BACKGROUND: [u8; 3] = [14, 16, 20];
+/// The spectrum's default frequency axis: logarithmic, 20 Hz to 20 kHz.
+const AXIS_HZ: (f64, f64) = (20.0, 20_000.0);
+/// How far (pixels) a peak may lie from where its frequency is on the axis.
+const TOLERANCE_PX: f64 = 3.0;
+/// Rows under the plot's top left out of the peak search: the legends' rows (names and their
+/// short lines in the trace colours) live there; a -12 dBFS sine peaks well below them.
+const LEGEND_ROWS: usize = 40;
+/// The status line's rows at the bottom of the editor.
+const STATUS_ROWS: usize = 30;
+/// Pixels of the overlay's colour that count as a drawn curve (the legend line alone has ~20).
+const MIN_OVERLAY_INK: usize = 150;
+
+/// The parameter named `name`.
+fn param<'a>(params: &'a [Param], name: &str) -> &'a Param {
+    params
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no parameter named {name:?}"))
+}
+
+/// `plugin`'s state with its persisted field `field` set to `value` (a JSON value). A CLAP
+/// state is nice-plug's JSON behind its length; a persisted field's value is its own JSON,
+/// stored as a string.
+fn with_field(plugin: &mut Plugin, field: &str, value: &str) -> Vec<u8> {
+    let saved = plugin.save_state();
+    let json = String::from_utf8(saved[8..].to_vec()).expect("a JSON state");
+    let key = format!("\"{field}\":\"");
+    let start = json
+        .find(&key)
+        .unwrap_or_else(|| panic!("no field {field} in the state: {json}"))
+        + key.len();
+    // The stored string ends at the first quote not escaped.
+    let bytes = json.as_bytes();
+    let mut end = start;
+    while bytes[end] != b'"' {
+        end += if bytes[end] == b'\\' { 2 } else { 1 };
+    }
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    let edited = format!("{}{escaped}{}", &json[..start], &json[end..]);
+    (edited.len() as u64)
+        .to_le_bytes()
+        .into_iter()
+        .chain(edited.into_bytes())
+        .collect()
+}
+
+/// The spectrum's plot in a picture of the spectrum-only editor: the widest run of the plot's
+/// background colour on a row a fifth of the way down (above a -12 dBFS sine's peak; grid
+/// lines cross it, so runs are joined over gaps of a few pixels) from its left edge to its right
+/// edge, from the first row mostly of that colour across the run down to the status line (the
+/// area under a curve is filled, so the background does not show where the plot ends).
+fn plot_rect(picture: &Image) -> Rect {
+    let y = picture.height() / 5;
+    let background = |x: usize, y: usize| near(picture.pixel(x, y), PLOT_BACKGROUND, 2);
+    let (mut best, mut run): ((usize, usize), Option<(usize, usize)>) = ((0, 0), None);
+    for x in 0..picture.width() {
+        if background(x, y) {
+            run = match run {
+                Some((start, last)) if x - last <= 8 => Some((start, x)),
+                _ => Some((x, x)),
+            };
+            let (start, last) = run.unwrap();
+            if last - start > best.1 - best.0 {
+                best = (start, last);
+            }
+        }
+    }
+    // The first row that is mostly the plot's background across that run.
+    let top = (0..y)
+        .find(|&row| {
+            (best.0..=best.1).filter(|&x| background(x, row)).count() > (best.1 - best.0) / 2
+        })
+        .unwrap_or(y);
+    Rect {
+        x: best.0,
+        y: top,
+        width: best.1 + 1 - best.0,
+        height: picture.height() - STATUS_ROWS - top,
+    }
+}
+
+/// Where `hz` lies on the plot's log axis, in pixels of the picture.
+fn axis_x(plot: Rect, hz: f64) -> f64 {
+    let fraction = (hz / AXIS_HZ.0).ln() / (AXIS_HZ.1 / AXIS_HZ.0).ln();
+    plot.x as f64 + fraction * plot.width as f64
+}
+
+/// Pixels of `colour` (± 12 per channel) in the plot, and the x of the highest one below the
+/// legends' rows (the curve's peak; the mean x of that row's pixels).
+fn ink_and_peak(picture: &Image, plot: Rect, colour: [u8; 3]) -> (usize, Option<f64>) {
+    let is_ink = |p| near(p, colour, 12);
+    let pixels = picture.count(plot, is_ink);
+    let peak = (plot.y + LEGEND_ROWS..plot.y + plot.height).find_map(|y| {
+        let xs: Vec<usize> = (plot.x..plot.x + plot.width)
+            .filter(|&x| is_ink(picture.pixel(x, y)))
+            .collect();
+        (!xs.is_empty()).then(|| xs.iter().sum::<usize>() as f64 / xs.len() as f64)
+    });
+    (pixels, peak)
+}
+
+host_test!(
+    timeout_s = 300;
+    /// Two instances in one process, B overlaying A: A's curve at 1 kHz in B's editor, B's own
+    /// at 5 kHz; A destroyed while B's editor is open: its curve goes within 2 s, B still passes
+    /// audio through bit for bit.
+    fn clap_instance_overlays_another_and_loses_it_when_it_is_destroyed() {
+        let started = Instant::now();
+        let display = Display::connect();
+        let entry = load_entry();
+        let mut a = new_ringscope(&entry);
+        let mut b = new_ringscope(&entry);
+        let params = b.params();
+        let (view, channels) = (param(&params, "View"), param(&params, "Channels"));
+        // B shows the spectrum alone, of its mid channel (one green curve).
+        b.set_params_inactive(&[(view.id, 1.0), (channels.id, 2.0)]);
+        let a_name = "Track A";
+        let state = with_field(&mut a, "instance-name", &format!("\"{a_name}\""));
+        a.load_state(&state).expect("A loads its named state");
+        let state = with_field(&mut b, "compare-overlays", &format!("[\"{a_name}\"]"));
+        b.load_state(&state).expect("B loads a state overlaying A");
+
+        let audio_a = AudioThread::clap_with(
+            a.activate(48_000.0, 1, 512),
+            Some(TestSignal::Tone(1000)),
+        );
+        let audio_b = AudioThread::clap_with(
+            b.activate(48_000.0, 1, 512),
+            Some(TestSignal::Tone(5000)),
+        );
+        let window = display.create_window(0, 0, 900, 600);
+        b.open(&display, window);
+        // The pointer away from the editor: no hover readout in the picture.
+        display.warp_pointer(window, 1100, 900);
+        wait_for_drawing(&mut b, &display, window, true, "compare");
+        // Seconds of both signals: the averages settle.
+        pump_until(&mut b, Duration::from_secs(3), || false);
+        let picture = display.capture(window);
+        // Saved for a look either way; into the README's pictures once it passed.
+        let shot = artifacts::target_dir().join("host-tests/compare-two-instances.png");
+        picture.save_png(&shot);
+
+        let plot = plot_rect(&picture);
+        let (overlay_ink, overlay_peak) = ink_and_peak(&picture, plot, OVERLAY);
+        let (own_ink, own_peak) = ink_and_peak(&picture, plot, MID);
+        let (x_1k, x_5k) = (axis_x(plot, 1000.0), axis_x(plot, 5000.0));
+        println!(
+            "plot {plot:?}; overlay: {overlay_ink} px, peak x {overlay_peak:?} (1 kHz at \
+             {x_1k:.1}); own: {own_ink} px, peak x {own_peak:?} (5 kHz at {x_5k:.1})"
+        );
+        let saved = shot.display();
+        assert!(
+            overlay_ink >= MIN_OVERLAY_INK,
+            "A's overlay holds {overlay_ink} pixels of its colour (saved {saved})"
+        );
+        let overlay_peak = overlay_peak.expect("the overlay's curve");
+        assert!(
+            (overlay_peak - x_1k).abs() <= TOLERANCE_PX,
+            "A's overlay peaks at x {overlay_peak:.1}, 1 kHz is at {x_1k:.1} (saved {saved})"
+        );
+        let own_peak = own_peak.expect("B's own curve");
+        assert!(
+            (own_peak - x_5k).abs() <= TOLERANCE_PX,
+            "B's curve peaks at x {own_peak:.1}, 5 kHz is at {x_5k:.1} (saved {saved})"
+        );
+        picture.save_png(&artifacts::repo_root().join("docs/compare.png"));
+
+        // A goes, as a host removes a track's plugin: B's editor open, B processing.
+        a.deactivate(audio_a.finish());
+        drop(a);
+        let gone_at = Instant::now();
+        let blocks = audio_b.blocks();
+        let mut last = picture;
+        let vanished = pump_until(&mut b, Duration::from_secs(2), || {
+            last = display.capture(window);
+            last.count(plot, |p| near(p, OVERLAY, 12)) == 0
+        });
+        let vanish = gone_at.elapsed();
+        if !vanished {
+            let stale = artifacts::target_dir().join("host-tests/compare-after-a-left.png");
+            last.save_png(&stale);
+            panic!(
+                "A's overlay still shows {:?} after A was destroyed (saved {})",
+                vanish,
+                stale.display()
+            );
+        }
+        // B keeps processing (and its audio thread checks every block bit for bit).
+        pump_until(&mut b, Duration::from_millis(300), || false);
+        assert!(audio_b.blocks() > blocks, "B stopped processing");
+        b.close(&display, window);
+        b.deactivate(audio_b.finish());
+        drop(b);
+        display.destroy_window(window);
+        println!(
+            "A's overlay gone {:.0} ms after A was destroyed; test ran {:.1} s",
+            vanish.as_secs_f64() * 1000.0,
+            started.elapsed().as_secs_f64()
+        );
+    }
+);
