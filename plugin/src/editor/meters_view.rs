@@ -174,7 +174,7 @@ impl MetersView {
     /// Draws the strip into all of `ui`'s available space; `now` is the frame time.
     pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, now: Instant) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
-        painter.rect_filled(response.rect, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, response.rect);
         self.follow(display, now, response.clicked());
         let rect = response.rect;
         let response = response.on_hover_text(

@@ -200,6 +200,8 @@ pub struct EditorApp {
     frame_file: FrameCountFile,
     /// When the next frame of the moving picture is due.
     frame_clock: FrameClock,
+    /// What the panels painted before they were made transparent (see [`take_panel_fill`]).
+    panel_fill: egui::Color32,
 }
 
 impl EditorApp {
@@ -223,6 +225,7 @@ impl EditorApp {
             pace: None,
             frame_file: FrameCountFile::from_env(),
             frame_clock: FrameClock::default(),
+            panel_fill: egui::Visuals::dark().panel_fill,
         }
     }
 
@@ -290,6 +293,7 @@ impl EditorApp {
         };
         let setter = gui_context.param_setter();
 
+        let backdrop = plot::Backdrop::reserve(ui);
         ResizableWindow::new("ringscope-resize")
             .min_size(egui::vec2(
                 EditorGeometry::MIN_WIDTH,
@@ -319,6 +323,7 @@ impl EditorApp {
                 }
                 egui::CentralPanel::default().show(ui, |ui| self.show_panes(ui, params));
             });
+        backdrop.paint(ui, self.panel_fill);
 
         self.schedule_repaint(ui.ctx(), now, started.elapsed());
     }
@@ -359,6 +364,12 @@ impl EditorApp {
     }
 
     fn show_pane(&mut self, ui: &mut Ui, pane: Pane, params: &RingscopeParams) -> egui::Response {
+        if matches!(pane, Pane::Spectrogram | Pane::LoudnessHistory) {
+            // These views still paint their plot's background themselves (over the clear of
+            // the same colour): keep the backdrop out from under it.
+            let frame = plot::PlotFrame::new(ui.available_rect_before_wrap());
+            plot::background(ui.painter(), frame.plot);
+        }
         let display = &mut self.display;
         match pane {
             Pane::Scope => self.scope.show(ui, display),
@@ -371,6 +382,16 @@ impl EditorApp {
     }
 }
 
+/// Has the panels paint no background and returns the colour they painted: the backdrop
+/// ([`plot::Backdrop`]) paints it once, where no plot is. Under a software rasteriser each
+/// full-window fill costs as much as a bare window's frame, and the window and its five panels
+/// painted two of them over the clear.
+fn take_panel_fill(ctx: &egui::Context) -> egui::Color32 {
+    let fill = ctx.global_style().visuals.panel_fill;
+    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+    fill
+}
+
 impl NiceEguiApp for EditorApp {
     fn build(
         &mut self,
@@ -378,15 +399,8 @@ impl NiceEguiApp for EditorApp {
         nice_gui_ctx: GuiContext,
         frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), baseview::HandlerError> {
-        // The panels' background is the frame's clear colour, and the panels paint none: under
-        // a software rasteriser each full-window fill costs as much as a bare window's frame,
-        // and the window and its five panels painted two of them over the clear.
-        let [r, g, b, _] = egui_ctx.global_style().visuals.panel_fill.to_array();
-        // The renderer clears with these values as they are (gamma-encoded, like egui's
-        // colours), so the clear is the very colour the panels painted.
-        let channel = |c: u8| f32::from(c) / 255.0;
-        frame.set_clear_color(egui::Rgba::from_rgb(channel(r), channel(g), channel(b)));
-        egui_ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+        self.panel_fill = take_panel_fill(&egui_ctx);
+        frame.set_clear_color(plot::clear_colour());
         self.gui_context = Some(nice_gui_ctx);
         Ok(())
     }

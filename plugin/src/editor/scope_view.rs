@@ -314,7 +314,7 @@ impl ScopeView {
 /// The plot's background, tinted beyond full scale so an over stands out at once.
 fn paint_background(painter: &Painter, picture: &Picture) {
     let (plot, scale) = (picture.frame.plot, picture.scale);
-    painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
+    plot::background(painter, plot);
     for zone in [
         Rect::from_x_y_ranges(plot.x_range(), plot.top()..=scale.y(1.0)),
         Rect::from_x_y_ranges(plot.x_range(), scale.y(-1.0)..=plot.bottom()),

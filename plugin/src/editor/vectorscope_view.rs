@@ -179,7 +179,7 @@ impl VectorscopeView {
         params: &RingscopeParams,
     ) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        painter.rect_filled(response.rect, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, response.rect);
         let mode = display.vectorscope.settings().mode;
         let persistence = f64::from(params.vectorscope.persistence_ms.value().max(0.0)) / 1000.0;
         self.follow(display, ui.input(|i| i.time), persistence);
