@@ -42,7 +42,7 @@ use nice_plug::editor::dpi::{LogicalSize, Size};
 use nice_plug::editor::{HostMethods, SpawnedEditor};
 use nice_plug::prelude::*;
 use nice_plug_egui::{
-    EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
+    EguiEditorState, EguiNiceSettings, GraphicsConfig, NiceEguiApp, baseview, create_egui_editor,
     resizable_window::ResizableWindow,
 };
 
@@ -111,8 +111,16 @@ impl Editor for RingscopeEditor {
         // window, and how the host's parameter changes reach it) at 64 Hz by default, drawing or
         // not. At the frame rate instead, a resting window wakes within one frame and the poll
         // costs half as much at the default 30 fps (a quarter at 15).
+        // No dithering: egui's shader then skips its per-pixel noise, which under a software
+        // rasteriser is a good part of the cost of every pixel drawn; the picture has no wide
+        // smooth gradients for it to smooth (it spreads 8-bit rounding error only).
+        let graphics = GraphicsConfig {
+            dithering: false,
+            ..GraphicsConfig::default()
+        };
         let settings = EguiNiceSettings::new()
             .with_tile("Ringscope")
+            .with_graphics_config(graphics)
             .with_resize_hint(RESIZE_HINT)
             .with_repaint_poll_interval(self.shared.params.frame_rate.value().period());
         let app = EditorApp::new(self.shared.clone());

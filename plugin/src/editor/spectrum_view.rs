@@ -304,7 +304,7 @@ fn curve_slot(index: usize, curve: SpectrumCurve) -> usize {
 /// How far under an averaged curve its shade reaches, points: enough to read as the area
 /// under the curve, a small part of what filling down to the plot's bottom covered (under a
 /// software rasteriser that fill was the largest thing in the frame after the backgrounds).
-const SHADE_DEPTH: f32 = 14.0;
+const SHADE_DEPTH: f32 = 20.0;
 
 /// The shade under a curve: a band from the curve down to `depth` below it (no lower than
 /// `bottom`), `colour` at the curve fading to nothing, as one mesh (the curve is not convex).

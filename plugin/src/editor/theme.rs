@@ -85,7 +85,7 @@ pub fn peak_hold_stroke(channel: Channel) -> Stroke {
 
 /// The shade under an averaged spectrum curve, where it meets the curve (it fades out below).
 pub fn spectrum_fill(channel: Channel) -> Color32 {
-    channel_colour(channel).gamma_multiply(0.3)
+    channel_colour(channel).gamma_multiply(0.24)
 }
 
 /// The loudness graph's momentary loudness (a band: each column's lowest to highest).

@@ -1,7 +1,7 @@
 //! What a frame asks a software rasteriser to fill: the editor's frames tessellated as the
 //! renderer would, and the pixels each shape's triangles cover counted (egui's GL renderer
 //! blends every fragment of every triangle, so under Mesa's llvmpipe the cost of a frame is
-//! close to the pixels covered). `cargo test -p ringscope-plugin --lib fill -- --nocapture`
+//! close to the 4 × 4 pixel blocks its triangles touch, each triangle on its own). `cargo test -p ringscope-plugin --lib fill -- --nocapture`
 //! prints each layout's figures and its biggest shapes.
 
 use egui::epaint::{ClippedShape, Primitive};
@@ -9,7 +9,8 @@ use egui::{Pos2, Rect, Shape};
 use nice_plug::params::InternalParamMut;
 
 use super::*;
-use crate::params::{Layout, View};
+use crate::params::{Layout, TestSignalKind, View};
+use crate::test_signal::{TestSignal, TestSignalSettings};
 
 /// The window's size (the default editor size), pixels at 1×.
 const WIDTH: usize = 900;
@@ -101,25 +102,6 @@ fn costs(ctx: &egui::Context, shapes: Vec<ClippedShape>) -> Vec<Cost> {
         .collect()
 }
 
-/// A stereo test signal: a tone an octave apart per channel over pink-ish noise, block `n`.
-fn signal(n: usize, frames: usize) -> [Vec<f32>; 2] {
-    let mut seed = 0x2545_F491_4F6C_DD1D_u64 ^ n as u64;
-    let mut noise = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 40) as f32 / (1u32 << 24) as f32 - 0.5
-    };
-    let tone = |i: usize, hz: f32| {
-        let t = (n * frames + i) as f32 / 48_000.0;
-        0.4 * (t * hz * std::f32::consts::TAU).sin()
-    };
-    [
-        (0..frames).map(|i| tone(i, 220.0) + 0.05 * noise()).collect(),
-        (0..frames).map(|i| tone(i, 440.0) + 0.05 * noise()).collect(),
-    ]
-}
-
 /// Every layout the editor offers, as the parameters select it.
 const LAYOUTS: [(&str, View, Layout); 9] = [
     ("split", View::Split, Layout::Classic),
@@ -144,10 +126,21 @@ fn layout_costs(view: View, layout: Layout) -> Vec<Cost> {
     let ctx = egui::Context::default();
     let (mut app, _guard) = open_window(&shared);
     app.panel_fill = take_panel_fill(&ctx);
+    // The standalone app's picture: its test signal as it starts (the log sweep at the
+    // parameters' defaults), 800 frames per 60 Hz frame for two seconds.
+    let params = &shared.params;
+    let settings = TestSignalSettings {
+        kind: TestSignalKind::LogSweep,
+        frequency_hz: params.test_freq_hz.value(),
+        frequency2_hz: params.test_freq2_hz.value(),
+        amplitude: util::db_to_gain(params.test_level_db.value()),
+        sweep_seconds: params.test_sweep_s.value(),
+    };
+    let mut signal = TestSignal::new(48_000.0);
     let mut now = Instant::now();
     let mut output = frame(&ctx, &mut app, now);
-    for n in 0..120 {
-        tap.write_block(&signal(n, 800), info());
+    for _ in 0..120 {
+        tap.write_test_signal(800, info(), 2, |out| signal.fill(&settings, out));
         now += STEP;
         output = frame(&ctx, &mut app, now);
     }
