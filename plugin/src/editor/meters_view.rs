@@ -415,8 +415,14 @@ fn draw_bar(
     let mut mesh = Mesh::default();
     let over = theme::CLIP.gamma_multiply(0.8);
     let bars = [
-        (level_y(levels.peak_db, bottom, top), colour.gamma_multiply(0.4)),
-        (level_y(levels.rms_db, bottom, top), colour.gamma_multiply(0.9)),
+        (
+            level_y(levels.peak_db, bottom, top),
+            colour.gamma_multiply(0.4),
+        ),
+        (
+            level_y(levels.rms_db, bottom, top),
+            colour.gamma_multiply(0.9),
+        ),
     ];
     let mut edges = [top, bars[0].0, bars[1].0, zero.clamp(top, bottom), bottom];
     edges.sort_by(f32::total_cmp);

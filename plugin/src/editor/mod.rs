@@ -301,33 +301,55 @@ impl EditorApp {
         };
         let setter = gui_context.param_setter();
 
-        let backdrop = plot::Backdrop::reserve(ui);
+        let mut backdrop = plot::Backdrop::reserve(ui);
         ResizableWindow::new("ringscope-resize")
             .min_size(egui::vec2(
                 EditorGeometry::MIN_WIDTH,
                 EditorGeometry::MIN_HEIGHT,
             ))
             .show(ui, |ui| {
-                egui::Panel::top("controls").show(ui, |ui| {
-                    let rearm = controls::top_bar(ui, params, &setter, &mut self.show_settings);
-                    if rearm {
-                        self.display.scope.arm_single();
-                    }
-                });
-                egui::Panel::bottom("status").show(ui, |ui| {
-                    let idle = self.shared.editor_demand() == Demand::Rest;
-                    status::show(ui, &self.display, status::Context::new(params, idle), now);
-                });
+                // The fixed panels' separator lines are the backdrop's (pixel quads, not
+                // feathered lines across the whole window).
+                let top = egui::Panel::top("controls")
+                    .show_separator_line(false)
+                    .show(ui, |ui| {
+                        let rearm = controls::top_bar(ui, params, &setter, &mut self.show_settings);
+                        if rearm {
+                            self.display.scope.arm_single();
+                        }
+                    });
+                let rect = top.response.rect;
+                backdrop.separator(egui::Rect::from_x_y_ranges(
+                    rect.x_range(),
+                    rect.bottom()..=rect.bottom() + 1.0,
+                ));
+                let bottom = egui::Panel::bottom("status")
+                    .show_separator_line(false)
+                    .show(ui, |ui| {
+                        let idle = self.shared.editor_demand() == Demand::Rest;
+                        status::show(ui, &self.display, status::Context::new(params, idle), now);
+                    });
+                let rect = bottom.response.rect;
+                backdrop.separator(egui::Rect::from_x_y_ranges(
+                    rect.x_range(),
+                    rect.top() - 1.0..=rect.top(),
+                ));
                 if self.show_settings {
                     egui::Panel::left("settings")
                         .default_size(240.0)
                         .show(ui, |ui| controls::settings_panel(ui, params, &setter));
                 }
                 if params.meters_strip.value() {
-                    egui::Panel::right("meters")
+                    let meters = egui::Panel::right("meters")
                         .resizable(false)
+                        .show_separator_line(false)
                         .exact_size(112.0)
                         .show(ui, |ui| self.meters.show(ui, &mut self.display, now));
+                    let rect = meters.response.rect;
+                    backdrop.separator(egui::Rect::from_x_y_ranges(
+                        rect.left() - 1.0..=rect.left(),
+                        rect.y_range(),
+                    ));
                 }
                 egui::CentralPanel::default().show(ui, |ui| self.show_panes(ui, params));
             });

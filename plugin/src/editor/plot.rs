@@ -4,18 +4,17 @@
 
 use std::sync::Arc;
 
-use egui::text::{LayoutJob, TextFormat};
 use egui::epaint::Mesh;
+use egui::text::{LayoutJob, TextFormat};
 use egui::{
-    Align2, Color32, CornerRadius, Galley, Painter, Pos2, Rect, Response, Shape, Stroke, pos2,
-    vec2,
+    Align2, Color32, CornerRadius, Galley, Painter, Pos2, Rect, Response, Shape, Stroke, pos2, vec2,
 };
 use ringscope::analysis::Channel;
 
 use super::readout::Readout;
 use super::theme;
-use super::trace;
 use super::ticks::{Ticks, Weight, label_span};
+use super::trace;
 
 mod backdrop;
 mod frequency_axis;

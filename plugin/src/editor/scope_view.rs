@@ -328,7 +328,12 @@ fn paint_background(painter: &Painter, picture: &Picture) {
         Rect::from_x_y_ranges(plot.x_range(), plot.top()..=scale.y(1.0)),
         Rect::from_x_y_ranges(plot.x_range(), scale.y(-1.0)..=plot.bottom()),
     ] {
-        trace::pixel_rect(&mut zones, zone, painter.pixels_per_point(), theme::OVER_ZONE);
+        trace::pixel_rect(
+            &mut zones,
+            zone,
+            painter.pixels_per_point(),
+            theme::OVER_ZONE,
+        );
     }
     painter.add(Shape::mesh(zones));
 }

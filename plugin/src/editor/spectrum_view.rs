@@ -154,7 +154,12 @@ impl SpectrumView {
                 trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
                 if curve == SpectrumCurve::Average {
                     let fill = theme::spectrum_fill(channel);
-                    clip.add(shade_under(&self.simplified, plot.bottom(), SHADE_DEPTH, fill));
+                    clip.add(shade_under(
+                        &self.simplified,
+                        plot.bottom(),
+                        SHADE_DEPTH,
+                        fill,
+                    ));
                 }
                 let stroke = match curve {
                     SpectrumCurve::PeakHold => theme::peak_hold_stroke(channel),
@@ -317,7 +322,10 @@ fn shade_under(points: &[Pos2], bottom: f32, depth: f32, colour: egui::Color32) 
         let faded = (bottom - top).min(depth) / depth.max(1e-3);
         for (y, colour) in [
             (top, colour),
-            ((top + depth).min(bottom), colour.gamma_multiply(1.0 - faded)),
+            (
+                (top + depth).min(bottom),
+                colour.gamma_multiply(1.0 - faded),
+            ),
         ] {
             mesh.vertices.push(Vertex {
                 pos: pos2(p.x, y),

@@ -14,7 +14,7 @@
 //!   shades every 4 × 4 block each of them touches, about five times what the crisp line costs.
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Color32, Pos2, Rect, Rangef, pos2};
+use egui::{Color32, Pos2, Rangef, Rect, pos2};
 
 /// How far (points) a left-out point may lie from the line drawn instead: invisible at any
 /// zoom a screen shows.
@@ -104,13 +104,23 @@ pub fn pixel_rect(mesh: &mut Mesh, rect: Rect, pixels_per_point: f32, colour: Co
 /// Adds a horizontal line `width` points thick (at least a pixel) centred on `y` across `x`.
 pub fn pixel_hline(mesh: &mut Mesh, x: Rangef, y: f32, width: f32, ppp: f32, colour: Color32) {
     let half = 0.5 * width.max(1.0 / ppp.max(1e-3));
-    pixel_rect(mesh, Rect::from_x_y_ranges(x, y - half..=y + half), ppp, colour);
+    pixel_rect(
+        mesh,
+        Rect::from_x_y_ranges(x, y - half..=y + half),
+        ppp,
+        colour,
+    );
 }
 
 /// Adds a vertical line `width` points thick (at least a pixel) centred on `x` across `y`.
 pub fn pixel_vline(mesh: &mut Mesh, x: f32, y: Rangef, width: f32, ppp: f32, colour: Color32) {
     let half = 0.5 * width.max(1.0 / ppp.max(1e-3));
-    pixel_rect(mesh, Rect::from_x_y_ranges(x - half..=x + half, y), ppp, colour);
+    pixel_rect(
+        mesh,
+        Rect::from_x_y_ranges(x - half..=x + half, y),
+        ppp,
+        colour,
+    );
 }
 
 #[cfg(test)]
@@ -168,18 +178,39 @@ mod tests {
     fn pixel_lines_cover_whole_pixels_and_never_vanish() {
         let mut mesh = Mesh::default();
         // A 1-point line at 1x through a pixel centre: exactly that pixel row.
-        pixel_hline(&mut mesh, Rangef::new(10.0, 20.0), 5.5, 1.0, 1.0, Color32::WHITE);
+        pixel_hline(
+            &mut mesh,
+            Rangef::new(10.0, 20.0),
+            5.5,
+            1.0,
+            1.0,
+            Color32::WHITE,
+        );
         let rect = mesh.calc_bounds();
         assert_eq!(rect, Rect::from_min_max(pos2(10.0, 5.0), pos2(20.0, 6.0)));
         assert_eq!(mesh.indices.len(), 6);
         // At 2x, the same line is two pixels high, on pixel edges.
         mesh.clear();
-        pixel_vline(&mut mesh, 5.25, Rangef::new(0.0, 3.0), 1.0, 2.0, Color32::WHITE);
+        pixel_vline(
+            &mut mesh,
+            5.25,
+            Rangef::new(0.0, 3.0),
+            1.0,
+            2.0,
+            Color32::WHITE,
+        );
         let rect = mesh.calc_bounds();
         assert_eq!((rect.left(), rect.right()), (5.0, 6.0));
         // Thinner than a pixel still covers one.
         mesh.clear();
-        pixel_hline(&mut mesh, Rangef::new(0.0, 4.0), 7.3, 0.1, 1.0, Color32::WHITE);
+        pixel_hline(
+            &mut mesh,
+            Rangef::new(0.0, 4.0),
+            7.3,
+            0.1,
+            1.0,
+            Color32::WHITE,
+        );
         let rect = mesh.calc_bounds();
         assert_eq!(rect.height(), 1.0);
     }

@@ -9,7 +9,7 @@
 use egui::epaint::Mesh;
 use egui::{Color32, Id, Painter, Rect, Shape, Ui, layers::ShapeIdx, pos2};
 
-use crate::editor::theme;
+use crate::editor::{theme, trace};
 
 /// Where the plots' backgrounds are this frame (in the context's temporary data).
 #[derive(Debug, Clone, Default)]
@@ -24,9 +24,11 @@ fn areas_id() -> Id {
 pub fn background(painter: &Painter, rect: Rect) {
     let rect = rect.intersect(painter.clip_rect());
     if rect.is_positive() {
-        painter
-            .ctx()
-            .data_mut(|d| d.get_temp_mut_or_default::<PlotAreas>(areas_id()).0.push(rect));
+        painter.ctx().data_mut(|d| {
+            d.get_temp_mut_or_default::<PlotAreas>(areas_id())
+                .0
+                .push(rect)
+        });
     }
 }
 
@@ -42,6 +44,8 @@ pub fn clear_colour() -> egui::Rgba {
 #[derive(Debug)]
 pub struct Backdrop {
     index: ShapeIdx,
+    /// Separator lines between panels, painted with the backdrop.
+    separators: Vec<Rect>,
 }
 
 impl Backdrop {
@@ -52,7 +56,13 @@ impl Backdrop {
             .data_mut(|d| d.get_temp_mut_or_default::<PlotAreas>(areas_id()).0.clear());
         Self {
             index: ui.painter().add(Shape::Noop),
+            separators: Vec::new(),
         }
+    }
+
+    /// A separator line between panels over `rect`, in the colour of egui's own.
+    pub fn separator(&mut self, rect: Rect) {
+        self.separators.push(rect);
     }
 
     /// Fills `ui`'s whole area outside the plots with `colour`.
@@ -63,12 +73,19 @@ impl Backdrop {
         });
         let snap = |r: Rect| {
             let s = |v: f32| (v * ppp).round() / ppp;
-            Rect::from_min_max(pos2(s(r.left()), s(r.top())), pos2(s(r.right()), s(r.bottom())))
+            Rect::from_min_max(
+                pos2(s(r.left()), s(r.top())),
+                pos2(s(r.right()), s(r.bottom())),
+            )
         };
         let holes: Vec<Rect> = holes.into_iter().map(snap).collect();
         let mut mesh = Mesh::default();
         for rect in complement(snap(ui.max_rect()), &holes) {
             mesh.add_colored_rect(rect, colour);
+        }
+        let line = ui.visuals().widgets.noninteractive.bg_stroke.color;
+        for &rect in &self.separators {
+            trace::pixel_rect(&mut mesh, rect, ppp, line);
         }
         ui.painter().set(self.index, Shape::mesh(mesh));
     }
@@ -106,7 +123,10 @@ fn complement(bounds: Rect, holes: &[Rect]) -> Vec<Rect> {
             x = x.max(right);
         }
         if x < bounds.right() {
-            out.push(Rect::from_min_max(pos2(x, top), pos2(bounds.right(), bottom)));
+            out.push(Rect::from_min_max(
+                pos2(x, top),
+                pos2(bounds.right(), bottom),
+            ));
         }
     }
     out
