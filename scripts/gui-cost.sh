@@ -8,7 +8,7 @@
 # frame count to $RINGSCOPE_FRAMES_FILE), CPU per frame, and its ratio to the bare window's at
 # the same frame rate. The ratio is the figure that travels between machines.
 #
-#   scripts/gui-cost.sh [--before BINARY] [--seconds N] [--no-build]
+#   scripts/gui-cost.sh [--before BINARY] [--seconds N] [--no-build] [--only PATTERN]
 #
 # --before BINARY  also measures an earlier build of the app (default layout, its own settings)
 #                  for a "before" row. It must write the frame file: the README's "before" is
@@ -17,6 +17,8 @@
 #                  --features standalone --bin ringscope` and its binary copied aside
 # --seconds N      length of each measured window (default 10; at least 10 for the README)
 # --no-build       use the release binaries already in target/release
+# --only PATTERN   measure only the rows whose label matches PATTERN (grep -E), and the bare
+#                  window's rows: a quick check while working (e.g. --only 'split|vectorscope')
 #
 # Release build (built once here, then reused); takes ~3 minutes of measuring.
 set -euo pipefail
@@ -31,11 +33,13 @@ BEFORE=""
 SECONDS_MEASURED=10
 BUILD=1
 INNER=0
+ONLY=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --before) BEFORE=$(realpath "$2"); shift 2 ;;
         --seconds) SECONDS_MEASURED=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --only) ONLY=$2; shift 2 ;;
         --inner) INNER=1; shift ;;
         *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
     esac
@@ -54,7 +58,7 @@ if [ "$INNER" = 0 ]; then
     for bin in "$APP" "$BARE" ${BEFORE:+"$BEFORE"}; do
         [ -x "$bin" ] || { echo "missing $bin" >&2; exit 1; }
     done
-    args=(--inner --seconds "$SECONDS_MEASURED" ${BEFORE:+--before "$BEFORE"})
+    args=(--inner --seconds "$SECONDS_MEASURED" ${BEFORE:+--before "$BEFORE"} ${ONLY:+--only "$ONLY"})
     exec xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" "$0" "${args[@]}"
 fi
 
@@ -85,6 +89,9 @@ stop() {
 measure() {
     local label=$1 key=$2 wait=$3
     shift 3
+    if [ -n "$ONLY" ] && [[ $label != bare* ]] && ! grep -qE "$ONLY" <<<"$label"; then
+        return 0
+    fi
     local file=$WORK/frames.$RANDOM
     RINGSCOPE_FRAMES_FILE=$file "$@" --backend dummy >"$WORK/log" 2>&1 &
     local pid=$!

@@ -139,7 +139,7 @@ impl LoudnessFigures {
         for (i, figure) in Figure::ALL.into_iter().enumerate() {
             let min = area.min + vec2((i % columns) as f32 * cell.x, (i / columns) as f32 * cell.y);
             let rect = Rect::from_min_size(min, cell).shrink(3.0);
-            painter.rect_filled(rect, 3.0, theme::PLOT_BACKGROUND);
+            super::plot::background(&painter, rect);
             painter.text(
                 rect.left_top() + vec2(6.0, 3.0),
                 Align2::LEFT_TOP,

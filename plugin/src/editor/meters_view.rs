@@ -6,7 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, CornerRadius, Painter, Rect, Response, Sense, Stroke, Ui, pos2};
+use egui::epaint::Mesh;
+use egui::{
+    Align2, Color32, CornerRadius, Painter, Rect, Response, Sense, Shape, Stroke, Ui, pos2,
+};
 use ringscope::analysis::Channel;
 
 use super::display::{DisplayState, METER_BOTTOM_DB, METER_TOP_DB};
@@ -14,6 +17,7 @@ use super::format::{self, Sign};
 use super::plot;
 use super::theme;
 use super::ticks::{Ticks, label_span};
+use super::trace;
 
 /// How long the peak-hold tick stays before it drops to the current peak.
 const TICK_HOLD: Duration = Duration::from_secs(3);
@@ -174,7 +178,7 @@ impl MetersView {
     /// Draws the strip into all of `ui`'s available space; `now` is the frame time.
     pub fn show(&mut self, ui: &mut Ui, display: &mut DisplayState, now: Instant) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
-        painter.rect_filled(response.rect, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, response.rect);
         self.follow(display, now, response.clicked());
         let rect = response.rect;
         let response = response.on_hover_text(
@@ -224,14 +228,16 @@ impl MetersView {
         self.extents.clear();
         self.extents.resize(self.scale.ticks.len(), height);
         self.scale.choose_labels(length, &self.extents);
+        let ppp = painter.pixels_per_point();
+        let mut lines = Mesh::default();
         for tick in &self.scale.ticks {
-            let y = painter.round_to_pixel_center(bottom - tick.fraction * length);
+            let y = bottom - tick.fraction * length;
             let colour = if tick.value == 0.0 {
                 theme::GRID_STRONG
             } else {
                 theme::GRID
             };
-            painter.hline(layout.bars.x_range(), y, Stroke::new(1.0, colour));
+            trace::pixel_hline(&mut lines, layout.bars.x_range(), y, 1.0, ppp, colour);
             if tick.labelled {
                 let (start, _) = label_span(tick.fraction, height, length);
                 painter.text(
@@ -243,6 +249,7 @@ impl MetersView {
                 );
             }
         }
+        painter.add(Shape::mesh(lines));
     }
 
     /// One channel: its bar, its label and clip indicator above, its highest peak below.
@@ -400,26 +407,43 @@ fn draw_bar(
     let levels = display.loudness().meters.levels(channel);
     let colour = theme::channel_colour(channel);
     let zero = level_y(0.0, bottom, top);
-    let bar = |db: f32, fill: Color32| {
-        let y = level_y(db, bottom, top);
-        if y < bottom {
-            painter.rect_filled(
-                Rect::from_x_y_ranges(column.x_range(), y..=bottom),
-                0.0,
-                fill,
-            );
-            if y < zero {
-                painter.rect_filled(
-                    Rect::from_x_y_ranges(column.x_range(), y..=zero),
-                    0.0,
-                    theme::CLIP.gamma_multiply(0.8),
-                );
+    // One unfeathered mesh, snapped to pixels, and no pixel painted twice: the bars are tall,
+    // and under a software rasteriser egui's feathered rectangles cost about twice their area.
+    // The layers (the track, the peak bar, the RMS bar, each red above 0 dBFS) are composed
+    // here, per stretch of the column between their edges, into the colour they make together.
+    let ppp = painter.pixels_per_point();
+    let mut mesh = Mesh::default();
+    let over = theme::CLIP.gamma_multiply(0.8);
+    let bars = [
+        (
+            level_y(levels.peak_db, bottom, top),
+            colour.gamma_multiply(0.4),
+        ),
+        (
+            level_y(levels.rms_db, bottom, top),
+            colour.gamma_multiply(0.9),
+        ),
+    ];
+    let mut edges = [top, bars[0].0, bars[1].0, zero.clamp(top, bottom), bottom];
+    edges.sort_by(f32::total_cmp);
+    for stretch in edges.windows(2) {
+        let (from, to) = (stretch[0], stretch[1]);
+        if (to * ppp).round() <= (from * ppp).round() {
+            // Less than a pixel: its neighbours cover it.
+            continue;
+        }
+        let mut fill = theme::GRID_FAINT.gamma_multiply(0.8);
+        for &(y, bar) in &bars {
+            if from >= y && y < bottom {
+                fill = fill.blend(bar);
+                if from < zero {
+                    fill = fill.blend(over);
+                }
             }
         }
-    };
-    painter.rect_filled(column, 0.0, theme::GRID_FAINT.gamma_multiply(0.8));
-    bar(levels.peak_db, colour.gamma_multiply(0.4));
-    bar(levels.rms_db, colour.gamma_multiply(0.9));
+        let rect = Rect::from_x_y_ranges(column.x_range(), from..=to);
+        trace::pixel_rect(&mut mesh, rect, ppp, fill);
+    }
     if tick_db > METER_BOTTOM_DB {
         let y = level_y(tick_db, bottom, top);
         let tick_colour = if tick_db > 0.0 {
@@ -427,8 +451,9 @@ fn draw_bar(
         } else {
             colour.lerp_to_gamma(Color32::WHITE, 0.5)
         };
-        painter.hline(column.x_range(), y, Stroke::new(2.0, tick_colour));
+        trace::pixel_hline(&mut mesh, column.x_range(), y, 2.0, ppp, tick_colour);
     }
+    painter.add(Shape::mesh(mesh));
 }
 
 #[cfg(test)]

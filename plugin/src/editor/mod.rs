@@ -42,7 +42,7 @@ use nice_plug::editor::dpi::{LogicalSize, Size};
 use nice_plug::editor::{HostMethods, SpawnedEditor};
 use nice_plug::prelude::*;
 use nice_plug_egui::{
-    EguiEditorState, EguiNiceSettings, NiceEguiApp, baseview, create_egui_editor,
+    EguiEditorState, EguiNiceSettings, GraphicsConfig, NiceEguiApp, baseview, create_egui_editor,
     resizable_window::ResizableWindow,
 };
 
@@ -111,8 +111,16 @@ impl Editor for RingscopeEditor {
         // window, and how the host's parameter changes reach it) at 64 Hz by default, drawing or
         // not. At the frame rate instead, a resting window wakes within one frame and the poll
         // costs half as much at the default 30 fps (a quarter at 15).
+        // No dithering: egui's shader then skips its per-pixel noise, which under a software
+        // rasteriser is a good part of the cost of every pixel drawn; the picture has no wide
+        // smooth gradients for it to smooth (it spreads 8-bit rounding error only).
+        let graphics = GraphicsConfig {
+            dithering: false,
+            ..GraphicsConfig::default()
+        };
         let settings = EguiNiceSettings::new()
             .with_tile("Ringscope")
+            .with_graphics_config(graphics)
             .with_resize_hint(RESIZE_HINT)
             .with_repaint_poll_interval(self.shared.params.frame_rate.value().period());
         let app = EditorApp::new(self.shared.clone());
@@ -200,6 +208,8 @@ pub struct EditorApp {
     frame_file: FrameCountFile,
     /// When the next frame of the moving picture is due.
     frame_clock: FrameClock,
+    /// What the panels painted before they were made transparent (see [`take_panel_fill`]).
+    panel_fill: egui::Color32,
 }
 
 impl EditorApp {
@@ -223,6 +233,7 @@ impl EditorApp {
             pace: None,
             frame_file: FrameCountFile::from_env(),
             frame_clock: FrameClock::default(),
+            panel_fill: egui::Visuals::dark().panel_fill,
         }
     }
 
@@ -290,35 +301,59 @@ impl EditorApp {
         };
         let setter = gui_context.param_setter();
 
+        let mut backdrop = plot::Backdrop::reserve(ui);
         ResizableWindow::new("ringscope-resize")
             .min_size(egui::vec2(
                 EditorGeometry::MIN_WIDTH,
                 EditorGeometry::MIN_HEIGHT,
             ))
             .show(ui, |ui| {
-                egui::Panel::top("controls").show(ui, |ui| {
-                    let rearm = controls::top_bar(ui, params, &setter, &mut self.show_settings);
-                    if rearm {
-                        self.display.scope.arm_single();
-                    }
-                });
-                egui::Panel::bottom("status").show(ui, |ui| {
-                    let idle = self.shared.editor_demand() == Demand::Rest;
-                    status::show(ui, &self.display, status::Context::new(params, idle), now);
-                });
+                // The fixed panels' separator lines are the backdrop's (pixel quads, not
+                // feathered lines across the whole window).
+                let top = egui::Panel::top("controls")
+                    .show_separator_line(false)
+                    .show(ui, |ui| {
+                        let rearm = controls::top_bar(ui, params, &setter, &mut self.show_settings);
+                        if rearm {
+                            self.display.scope.arm_single();
+                        }
+                    });
+                let rect = top.response.rect;
+                backdrop.separator(egui::Rect::from_x_y_ranges(
+                    rect.x_range(),
+                    rect.bottom()..=rect.bottom() + 1.0,
+                ));
+                let bottom = egui::Panel::bottom("status")
+                    .show_separator_line(false)
+                    .show(ui, |ui| {
+                        let idle = self.shared.editor_demand() == Demand::Rest;
+                        status::show(ui, &self.display, status::Context::new(params, idle), now);
+                    });
+                let rect = bottom.response.rect;
+                backdrop.separator(egui::Rect::from_x_y_ranges(
+                    rect.x_range(),
+                    rect.top() - 1.0..=rect.top(),
+                ));
                 if self.show_settings {
                     egui::Panel::left("settings")
                         .default_size(240.0)
                         .show(ui, |ui| controls::settings_panel(ui, params, &setter));
                 }
                 if params.meters_strip.value() {
-                    egui::Panel::right("meters")
+                    let meters = egui::Panel::right("meters")
                         .resizable(false)
+                        .show_separator_line(false)
                         .exact_size(112.0)
                         .show(ui, |ui| self.meters.show(ui, &mut self.display, now));
+                    let rect = meters.response.rect;
+                    backdrop.separator(egui::Rect::from_x_y_ranges(
+                        rect.left() - 1.0..=rect.left(),
+                        rect.y_range(),
+                    ));
                 }
                 egui::CentralPanel::default().show(ui, |ui| self.show_panes(ui, params));
             });
+        backdrop.paint(ui, self.panel_fill);
 
         self.schedule_repaint(ui.ctx(), now, started.elapsed());
     }
@@ -359,6 +394,12 @@ impl EditorApp {
     }
 
     fn show_pane(&mut self, ui: &mut Ui, pane: Pane, params: &RingscopeParams) -> egui::Response {
+        if matches!(pane, Pane::Spectrogram | Pane::LoudnessHistory) {
+            // These views still paint their plot's background themselves (over the clear of
+            // the same colour): keep the backdrop out from under it.
+            let frame = plot::PlotFrame::new(ui.available_rect_before_wrap());
+            plot::background(ui.painter(), frame.plot);
+        }
         let display = &mut self.display;
         match pane {
             Pane::Scope => self.scope.show(ui, display),
@@ -371,6 +412,16 @@ impl EditorApp {
     }
 }
 
+/// Has the panels paint no background and returns the colour they painted: the backdrop
+/// ([`plot::Backdrop`]) paints it once, where no plot is. Under a software rasteriser each
+/// full-window fill costs as much as a bare window's frame, and the window and its five panels
+/// painted two of them over the clear.
+fn take_panel_fill(ctx: &egui::Context) -> egui::Color32 {
+    let fill = ctx.global_style().visuals.panel_fill;
+    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+    fill
+}
+
 impl NiceEguiApp for EditorApp {
     fn build(
         &mut self,
@@ -378,15 +429,8 @@ impl NiceEguiApp for EditorApp {
         nice_gui_ctx: GuiContext,
         frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), baseview::HandlerError> {
-        // The panels' background is the frame's clear colour, and the panels paint none: under
-        // a software rasteriser each full-window fill costs as much as a bare window's frame,
-        // and the window and its five panels painted two of them over the clear.
-        let [r, g, b, _] = egui_ctx.global_style().visuals.panel_fill.to_array();
-        // The renderer clears with these values as they are (gamma-encoded, like egui's
-        // colours), so the clear is the very colour the panels painted.
-        let channel = |c: u8| f32::from(c) / 255.0;
-        frame.set_clear_color(egui::Rgba::from_rgb(channel(r), channel(g), channel(b)));
-        egui_ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+        self.panel_fill = take_panel_fill(&egui_ctx);
+        frame.set_clear_color(plot::clear_colour());
         self.gui_context = Some(nice_gui_ctx);
         Ok(())
     }

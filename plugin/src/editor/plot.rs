@@ -4,19 +4,23 @@
 
 use std::sync::Arc;
 
+use egui::epaint::Mesh;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{
-    Align2, Color32, CornerRadius, Galley, Painter, Pos2, Rect, Response, Stroke, pos2, vec2,
+    Align2, Color32, CornerRadius, Galley, Painter, Pos2, Rect, Response, Shape, Stroke, pos2, vec2,
 };
 use ringscope::analysis::Channel;
 
 use super::readout::Readout;
 use super::theme;
 use super::ticks::{Ticks, Weight, label_span};
+use super::trace;
 
+mod backdrop;
 mod frequency_axis;
 mod level_scale;
 
+pub use self::backdrop::{Backdrop, background, clear_colour};
 pub use self::frequency_axis::frequency_axis;
 pub use self::level_scale::LevelScale;
 
@@ -89,15 +93,12 @@ pub fn label_height(painter: &Painter) -> f32 {
     painter.fonts_mut(|f| f.row_height(&theme::axis_font()))
 }
 
-fn grid_stroke(weight: Weight) -> Stroke {
-    Stroke::new(
-        1.0,
-        match weight {
-            Weight::Strong => theme::GRID_STRONG,
-            Weight::Normal => theme::GRID,
-            Weight::Faint => theme::GRID_FAINT,
-        },
-    )
+fn grid_colour(weight: Weight) -> Color32 {
+    match weight {
+        Weight::Strong => theme::GRID_STRONG,
+        Weight::Normal => theme::GRID,
+        Weight::Faint => theme::GRID_FAINT,
+    }
 }
 
 /// An axis' ticks and the label galleys of the current frame.
@@ -135,12 +136,16 @@ impl AxisPainter {
 
     /// A horizontal axis: vertical grid lines across `plot`, labels in `gutter` under it.
     pub fn draw_x(&mut self, painter: &Painter, plot: Rect, gutter: Rect) {
+        let ppp = painter.pixels_per_point();
+        let mut grid = Mesh::default();
         for tick in &self.ticks.ticks {
             if (0.0..=1.0).contains(&tick.fraction) {
-                let x = painter.round_to_pixel_center(plot.left() + tick.fraction * plot.width());
-                painter.vline(x, plot.y_range(), grid_stroke(tick.weight));
+                let x = plot.left() + tick.fraction * plot.width();
+                let colour = grid_colour(tick.weight);
+                trace::pixel_vline(&mut grid, x, plot.y_range(), 1.0, ppp, colour);
             }
         }
+        painter.add(Shape::mesh(grid));
         self.layout_labels(painter, false);
         self.ticks.choose_labels(plot.width(), &self.extents);
         for (tick, galley) in self.ticks.ticks.iter().zip(&self.galleys) {
@@ -162,13 +167,16 @@ impl AxisPainter {
         gutter: Rect,
     ) {
         let length = bottom - top;
+        let ppp = painter.pixels_per_point();
+        let mut grid = Mesh::default();
         for tick in &self.ticks.ticks {
             let y = bottom - tick.fraction * length;
             if (plot.top()..=plot.bottom()).contains(&y) {
-                let y = painter.round_to_pixel_center(y);
-                painter.hline(plot.x_range(), y, grid_stroke(tick.weight));
+                let colour = grid_colour(tick.weight);
+                trace::pixel_hline(&mut grid, plot.x_range(), y, 1.0, ppp, colour);
             }
         }
+        painter.add(Shape::mesh(grid));
         self.layout_labels(painter, true);
         self.ticks.choose_labels(length, &self.extents);
         for (tick, galley) in self.ticks.ticks.iter().zip(&self.galleys) {

@@ -166,7 +166,7 @@ impl ScopeView {
 
     /// Each trace through its columns' extremes: where the signal is dense, a band from each
     /// column's minimum to its maximum (one strip of two triangles per column); where it is
-    /// not, a line zig-zagging through them (min = max where the trace is flat), without the
+    /// not, a line through them (min = max where the trace is flat), without the
     /// points that lie on the straight line between their neighbours.
     fn draw_traces(&mut self, painter: &Painter, picture: &Picture) {
         let Picture {
@@ -204,15 +204,23 @@ impl ScopeView {
                 continue;
             }
             self.points.clear();
+            let mut last: Option<f32> = None;
             for (c, column) in trace[..drawn].iter().enumerate() {
                 let x = frame.column_x(c, columns);
-                let (a, b) = if c % 2 == 0 {
-                    (column.min, column.max)
-                } else {
-                    (column.max, column.min)
+                // The column's extreme nearer to where the line is first: a smooth curve then
+                // runs straight on through both (and its points fall on straight stretches
+                // that `simplify` leaves out), where a strict zig-zag doubled back in every
+                // column, twice the triangles for a frayed edge.
+                let (low, high) = (scale.y(column.min), scale.y(column.max));
+                let (a, b) = match last {
+                    Some(y) if (y - low).abs() > (y - high).abs() => (high, low),
+                    _ => (low, high),
                 };
-                self.points.push(pos2(x, scale.y(a)));
-                self.points.push(pos2(x, scale.y(b)));
+                self.points.push(pos2(x, a));
+                if b != a {
+                    self.points.push(pos2(x, b));
+                }
+                last = Some(b);
             }
             trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
             clip.add(Shape::line(self.simplified.clone(), stroke));
@@ -314,13 +322,20 @@ impl ScopeView {
 /// The plot's background, tinted beyond full scale so an over stands out at once.
 fn paint_background(painter: &Painter, picture: &Picture) {
     let (plot, scale) = (picture.frame.plot, picture.scale);
-    painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
+    plot::background(painter, plot);
+    let mut zones = Mesh::default();
     for zone in [
         Rect::from_x_y_ranges(plot.x_range(), plot.top()..=scale.y(1.0)),
         Rect::from_x_y_ranges(plot.x_range(), scale.y(-1.0)..=plot.bottom()),
     ] {
-        painter.rect_filled(zone, 0.0, theme::OVER_ZONE);
+        trace::pixel_rect(
+            &mut zones,
+            zone,
+            painter.pixels_per_point(),
+            theme::OVER_ZONE,
+        );
     }
+    painter.add(Shape::mesh(zones));
 }
 
 /// Trigger level and position, and the beat-sync playhead.

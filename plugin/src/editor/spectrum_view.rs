@@ -1,4 +1,4 @@
-//! The spectrum view: the analysis engine's averaged spectrum (filled underneath) and its peak
+//! The spectrum view: the analysis engine's averaged spectrum (shaded underneath) and its peak
 //! hold (a thin, lighter line) per trace, on a log or linear frequency axis labelled in Hz and a
 //! level axis in dBFS following the range parameters. The loudest peak is marked and read out;
 //! under the pointer a crosshair reads frequency, nearest note and every curve's level, also
@@ -105,7 +105,7 @@ impl SpectrumView {
         let ppp = ui.ctx().pixels_per_point();
         let picture = Picture::new(response.rect, ppp, display, params);
 
-        painter.rect_filled(picture.frame.plot, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, picture.frame.plot);
         self.draw_axes(&painter, &picture);
         self.render(display, &picture);
         self.draw_curves(&painter, &picture);
@@ -148,7 +148,7 @@ impl SpectrumView {
         }
     }
 
-    /// Per trace the peak hold as a thin line, then the average filled underneath, so the
+    /// Per trace the peak hold as a thin line, then the average shaded underneath, so the
     /// average is drawn over the hold.
     fn draw_curves(&mut self, painter: &Painter, picture: &Picture) {
         let plot = picture.frame.plot;
@@ -160,7 +160,12 @@ impl SpectrumView {
                 trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
                 if curve == SpectrumCurve::Average {
                     let fill = theme::spectrum_fill(channel);
-                    clip.add(fill_under(&self.simplified, plot.bottom(), fill));
+                    clip.add(shade_under(
+                        &self.simplified,
+                        plot.bottom(),
+                        SHADE_DEPTH,
+                        fill,
+                    ));
                 }
                 let stroke = match curve {
                     SpectrumCurve::PeakHold => theme::peak_hold_stroke(channel),
@@ -307,16 +312,29 @@ fn curve_slot(index: usize, curve: SpectrumCurve) -> usize {
         }
 }
 
-/// The area between a curve and `bottom`, as one mesh (the curve is not convex).
-fn fill_under(points: &[Pos2], bottom: f32, colour: egui::Color32) -> Shape {
+/// How far under an averaged curve its shade reaches, points: enough to read as the area
+/// under the curve, a small part of what filling down to the plot's bottom covered (under a
+/// software rasteriser that fill was the largest thing in the frame after the backgrounds).
+const SHADE_DEPTH: f32 = 20.0;
+
+/// The shade under a curve: a band from the curve down to `depth` below it (no lower than
+/// `bottom`), `colour` at the curve fading to nothing, as one mesh (the curve is not convex).
+fn shade_under(points: &[Pos2], bottom: f32, depth: f32, colour: egui::Color32) -> Shape {
     let mut mesh = Mesh::default();
     mesh.reserve_vertices(points.len() * 2);
     mesh.reserve_triangles(points.len().saturating_sub(1) * 2);
     for (i, &p) in points.iter().enumerate() {
-        let top = pos2(p.x, p.y.min(bottom));
-        for pos in [top, pos2(p.x, bottom)] {
+        let top = p.y.min(bottom);
+        let faded = (bottom - top).min(depth) / depth.max(1e-3);
+        for (y, colour) in [
+            (top, colour),
+            (
+                (top + depth).min(bottom),
+                colour.gamma_multiply(1.0 - faded),
+            ),
+        ] {
             mesh.vertices.push(Vertex {
-                pos,
+                pos: pos2(p.x, y),
                 uv: WHITE_UV,
                 color: colour,
             });
@@ -410,14 +428,25 @@ mod tests {
     }
 
     #[test]
-    fn the_fill_covers_the_area_under_the_curve() {
-        let points = [pos2(0.0, 10.0), pos2(1.0, 20.0), pos2(2.0, 5.0)];
-        let Shape::Mesh(mesh) = fill_under(&points, 50.0, egui::Color32::WHITE) else {
+    fn the_shade_lies_under_the_curve_and_fades_out_within_its_depth() {
+        let points = [pos2(0.0, 10.0), pos2(1.0, 20.0), pos2(2.0, 45.0)];
+        let colour = egui::Color32::WHITE;
+        let Shape::Mesh(mesh) = shade_under(&points, 50.0, 14.0, colour) else {
             panic!("a mesh");
         };
         assert_eq!(mesh.vertices.len(), 6);
         assert_eq!(mesh.indices.len(), 12);
         assert!(mesh.is_valid());
+        for (pair, p) in mesh.vertices.chunks(2).zip(points) {
+            // At the curve in full, at the depth (or the plot's bottom) faded out.
+            assert_eq!(pair[0].pos, p);
+            assert_eq!(pair[0].color, colour);
+            assert_eq!(pair[1].pos.y, (p.y + 14.0).min(50.0));
+        }
+        assert_eq!(mesh.vertices[1].color, egui::Color32::TRANSPARENT);
+        // Cut off by the bottom 5 points under the curve: still 9/14 of the colour there.
+        assert!(mesh.vertices[5].color.a() > 0 && mesh.vertices[5].color.a() < 255);
+        // Far less than the area down to the bottom: at most the depth times the width.
         let area: f32 = mesh
             .triangles()
             .map(|[a, b, c]| {
@@ -429,7 +458,6 @@ mod tests {
                 ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0
             })
             .sum();
-        // Trapezoids: (40 + 30) / 2 + (30 + 45) / 2.
-        assert!((area - 72.5).abs() < 1e-3, "{area}");
+        assert!(area <= 14.0 * 2.0 + 1e-3, "{area}");
     }
 }

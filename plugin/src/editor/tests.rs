@@ -220,3 +220,6 @@ fn a_thousand_editor_windows_leave_nothing_behind() {
         );
     }
 }
+
+#[cfg(test)]
+mod fill;

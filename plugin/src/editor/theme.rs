@@ -83,9 +83,9 @@ pub fn peak_hold_stroke(channel: Channel) -> Stroke {
     Stroke::new(1.0, colour.gamma_multiply(0.7))
 }
 
-/// Fill under an averaged spectrum curve.
+/// The shade under an averaged spectrum curve, where it meets the curve (it fades out below).
 pub fn spectrum_fill(channel: Channel) -> Color32 {
-    channel_colour(channel).gamma_multiply(0.13)
+    channel_colour(channel).gamma_multiply(0.24)
 }
 
 /// The loudness graph's momentary loudness (a band: each column's lowest to highest).

@@ -8,9 +8,13 @@
 //! - [`band`]: a dense scope trace (many samples per pixel column) as one strip of two triangles
 //!   per column from each column's minimum to its maximum, instead of a thick zig-zag line that
 //!   paints every column twice over its whole height.
+//! - [`pixel_rect`], [`pixel_hline`], [`pixel_vline`]: axis-aligned rectangles and lines snapped
+//!   to whole pixels, two triangles each in a mesh. egui's own rectangle and line are
+//!   feathered (anti-aliased): a grid line becomes ten long thin triangles, and the rasteriser
+//!   shades every 4 × 4 block each of them touches, about five times what the crisp line costs.
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Color32, Pos2, pos2};
+use egui::{Color32, Pos2, Rangef, Rect, pos2};
 
 /// How far (points) a left-out point may lie from the line drawn instead: invisible at any
 /// zoom a screen shows.
@@ -80,6 +84,45 @@ pub fn band(columns: impl Iterator<Item = (f32, f32, f32)>, colour: Color32, out
     }
 }
 
+/// Adds `rect` to `mesh` with its edges rounded to whole pixels at `pixels_per_point`, at
+/// least one pixel wide and high (so a hairline never vanishes).
+pub fn pixel_rect(mesh: &mut Mesh, rect: Rect, pixels_per_point: f32, colour: Color32) {
+    let ppp = pixels_per_point.max(1e-3);
+    let snap = |a: f32, b: f32| {
+        let start = (a * ppp).round();
+        let end = (b * ppp).round().max(start + 1.0);
+        (start / ppp, end / ppp)
+    };
+    let (left, right) = snap(rect.left(), rect.right());
+    let (top, bottom) = snap(rect.top(), rect.bottom());
+    mesh.add_colored_rect(
+        Rect::from_min_max(pos2(left, top), pos2(right, bottom)),
+        colour,
+    );
+}
+
+/// Adds a horizontal line `width` points thick (at least a pixel) centred on `y` across `x`.
+pub fn pixel_hline(mesh: &mut Mesh, x: Rangef, y: f32, width: f32, ppp: f32, colour: Color32) {
+    let half = 0.5 * width.max(1.0 / ppp.max(1e-3));
+    pixel_rect(
+        mesh,
+        Rect::from_x_y_ranges(x, y - half..=y + half),
+        ppp,
+        colour,
+    );
+}
+
+/// Adds a vertical line `width` points thick (at least a pixel) centred on `x` across `y`.
+pub fn pixel_vline(mesh: &mut Mesh, x: f32, y: Rangef, width: f32, ppp: f32, colour: Color32) {
+    let half = 0.5 * width.max(1.0 / ppp.max(1e-3));
+    pixel_rect(
+        mesh,
+        Rect::from_x_y_ranges(x - half..=x + half, y),
+        ppp,
+        colour,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +172,46 @@ mod tests {
         assert_eq!(mesh.vertices.len(), 200);
         assert_eq!(mesh.indices.len(), 99 * 2 * 3);
         assert!(mesh.is_valid());
+    }
+
+    #[test]
+    fn pixel_lines_cover_whole_pixels_and_never_vanish() {
+        let mut mesh = Mesh::default();
+        // A 1-point line at 1x through a pixel centre: exactly that pixel row.
+        pixel_hline(
+            &mut mesh,
+            Rangef::new(10.0, 20.0),
+            5.5,
+            1.0,
+            1.0,
+            Color32::WHITE,
+        );
+        let rect = mesh.calc_bounds();
+        assert_eq!(rect, Rect::from_min_max(pos2(10.0, 5.0), pos2(20.0, 6.0)));
+        assert_eq!(mesh.indices.len(), 6);
+        // At 2x, the same line is two pixels high, on pixel edges.
+        mesh.clear();
+        pixel_vline(
+            &mut mesh,
+            5.25,
+            Rangef::new(0.0, 3.0),
+            1.0,
+            2.0,
+            Color32::WHITE,
+        );
+        let rect = mesh.calc_bounds();
+        assert_eq!((rect.left(), rect.right()), (5.0, 6.0));
+        // Thinner than a pixel still covers one.
+        mesh.clear();
+        pixel_hline(
+            &mut mesh,
+            Rangef::new(0.0, 4.0),
+            7.3,
+            0.1,
+            1.0,
+            Color32::WHITE,
+        );
+        let rect = mesh.calc_bounds();
+        assert_eq!(rect.height(), 1.0);
     }
 }

@@ -168,8 +168,8 @@ impl Default for VectorscopeView {
 /// An empty mesh with room for every point the trail holds.
 fn points_mesh() -> Mesh {
     let mut mesh = Mesh::default();
-    mesh.reserve_vertices(4 * trail::MAX_POINTS);
-    mesh.reserve_triangles(2 * trail::MAX_POINTS);
+    mesh.reserve_vertices(3 * trail::MAX_POINTS);
+    mesh.reserve_triangles(trail::MAX_POINTS);
     mesh
 }
 
@@ -182,7 +182,7 @@ impl VectorscopeView {
         params: &RingscopeParams,
     ) -> Response {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::hover());
-        painter.rect_filled(response.rect, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, response.rect);
         let mode = display.vectorscope.settings().mode;
         let persistence = f64::from(params.vectorscope.persistence_ms.value().max(0.0)) / 1000.0;
         self.follow(display, ui.input(|i| i.time), persistence);
@@ -276,10 +276,24 @@ fn dots(layout: &Layout, trail: &Trail, now: f64, persistence: f64, mesh: &mut M
         for [x, y] in points {
             let at = layout.at(x, y);
             if bounds.contains(at) {
-                mesh.add_colored_rect(Rect::from_center_size(at, vec2(DOT, DOT)), colour);
+                dot(mesh, at, colour);
             }
         }
     }
+}
+
+/// A dot at `at`: one triangle of the area of a `DOT`-wide square, centred on `at` (at this
+/// size a triangle and a square look alike, and the rasteriser shades half as many: the trail
+/// holds thousands).
+fn dot(mesh: &mut Mesh, at: Pos2, colour: egui::Color32) {
+    // Legs of √2 · DOT: area DOT²; the centroid a third of the legs from the right angle.
+    let leg = DOT * std::f32::consts::SQRT_2;
+    let corner = at - vec2(leg, leg) / 3.0;
+    let first = mesh.vertices.len() as u32;
+    mesh.colored_vertex(corner, colour);
+    mesh.colored_vertex(corner + vec2(leg, 0.0), colour);
+    mesh.colored_vertex(corner + vec2(0.0, leg), colour);
+    mesh.add_triangle(first, first + 1, first + 2);
 }
 
 /// The radius of a polar level `db` (plus `gain_db`) on the scale: 1 at 0 dB, 0 at

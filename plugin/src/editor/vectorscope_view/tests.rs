@@ -64,12 +64,12 @@ impl Rig {
         self.view
             .mesh
             .vertices
-            .chunks(4)
-            .map(|quad| {
-                let sum = quad.iter().fold(vec2(0.0, 0.0), |s, v| s + v.pos.to_vec2());
+            .chunks(3)
+            .map(|dot| {
+                let sum = dot.iter().fold(vec2(0.0, 0.0), |s, v| s + v.pos.to_vec2());
                 (
-                    (sum / quad.len() as f32).to_pos2(),
-                    f32::from(quad[0].color.a()) / 255.0,
+                    (sum / dot.len() as f32).to_pos2(),
+                    f32::from(dot[0].color.a()) / 255.0,
                 )
             })
             .collect()
