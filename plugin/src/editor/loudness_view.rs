@@ -187,7 +187,7 @@ impl LoudnessView {
         };
 
         let plot = frame.plot;
-        painter.rect_filled(plot, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, plot);
         // Above the target: the zone a loudness meter warns about.
         let target_y = picture.scale.y(target).clamp(plot.top(), plot.bottom());
         painter.rect_filled(

@@ -171,6 +171,12 @@ impl Editor for RingscopeEditor {
         self.shared.set_system_scale(scale_factor as f32);
     }
 
+    // CLAP's track-info and VST3's channel context: the track's name names this instance in
+    // other instances' compare lists, unless the user gave it a name of their own.
+    fn track_info_updated(&self, info: TrackInfo) {
+        self.shared.params.compare.adopt_track_name(info.name());
+    }
+
     unsafe fn assume_standalone_in_process(&self) {
         // SAFETY: same contract as `Editor::assume_standalone_in_process`, which the caller
         // upholds (only the standalone wrapper calls it, once, before creating windows).
@@ -394,12 +400,6 @@ impl EditorApp {
     }
 
     fn show_pane(&mut self, ui: &mut Ui, pane: Pane, params: &RingscopeParams) -> egui::Response {
-        if matches!(pane, Pane::Spectrogram | Pane::LoudnessHistory) {
-            // These views still paint their plot's background themselves (over the clear of
-            // the same colour): keep the backdrop out from under it.
-            let frame = plot::PlotFrame::new(ui.available_rect_before_wrap());
-            plot::background(ui.painter(), frame.plot);
-        }
         let display = &mut self.display;
         match pane {
             Pane::Scope => self.scope.show(ui, display),

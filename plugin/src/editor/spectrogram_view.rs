@@ -140,7 +140,7 @@ impl SpectrogramView {
         self.texture
             .update(&ctx, spectrogram, picture.orientation, picture.colours);
 
-        painter.rect_filled(picture.frame.plot, 2.0, theme::PLOT_BACKGROUND);
+        plot::background(&painter, picture.frame.plot);
         self.draw_axes(&painter, &picture);
         self.texture.draw(&painter, spectrogram, picture.frame.plot);
         self.draw_caption(&painter, spectrogram, &picture);
