@@ -34,12 +34,13 @@ fn loudest(columns: &[f32]) -> usize {
 
 #[test]
 fn a_captured_1_khz_sine_peaks_at_1_khz_at_the_live_level() {
-    for slope in [0.0, 4.5] {
+    // And 4 kHz with a slope: the reference is kept untilted and tilted as it is drawn.
+    for (hz, slope) in [(1000.0, 0.0), (1000.0, 4.5), (4000.0, 4.5)] {
         let settings = SpectrumSettings {
             slope_db_per_octave: slope,
             ..SpectrumSettings::default()
         };
-        let mut spectrum = fed(1000.0, 1.0, settings);
+        let mut spectrum = fed(hz, 1.0, settings);
         let first = settings.channel_mode.channels()[0];
         let axis = FrequencyAxis::default();
         for width in [736, 1500, 301] {
@@ -54,26 +55,26 @@ fn a_captured_1_khz_sine_peaks_at_1_khz_at_the_live_level() {
             );
             let mut drawn = vec![0.0; width];
             reference.render(&axis, slope as f32, &mut drawn);
-            // The reference peaks in the column holding its 1 kHz grid point.
+            // The reference peaks in the column holding its grid point at the tone.
             let c = loudest(&drawn);
             let lo = axis.frequency_at(c as f64 / width as f64);
             let hi = axis.frequency_at((c + 1) as f64 / width as f64);
-            assert!(lo <= 1000.0 && 1000.0 < hi, "{width}: peak at {lo}…{hi} Hz");
+            assert!(lo <= hz && hz < hi, "{width}: peak at {lo}…{hi} Hz");
             // The live curve peaks within that grid point's cell (1/24 octave), at the
             // reference's level: the cell keeps its highest bin.
             let p = loudest(&live);
             let at = axis.frequency_at((p as f64 + 0.5) / width as f64);
             assert!(
-                (at / 1000.0).log2().abs() <= 1.0 / 48.0 + 1.0 / width as f64,
+                (at / hz).log2().abs() <= 1.0 / 48.0 + 1.0 / width as f64,
                 "{width}: live peak at {at} Hz"
             );
             eprintln!(
-                "{width} columns, slope {slope}: reference {} dB, live peak {} dB",
+                "{hz} Hz, {width} columns, slope {slope}: reference {} dB, live peak {} dB",
                 drawn[c], live[p]
             );
             assert!(
                 (drawn[c] - live[p]).abs() <= 0.1,
-                "{width}, slope {slope}: reference {} dB, live {} dB",
+                "{hz} Hz, {width}, slope {slope}: reference {} dB, live {} dB",
                 drawn[c],
                 live[p]
             );

@@ -309,6 +309,12 @@ impl References {
         }
     }
 
+    /// Sets the count of dropped references, as a load does (tests of the notice's display).
+    #[cfg(test)]
+    pub(crate) fn dropped_for_test(&mut self, count: usize) {
+        self.dropped = count;
+    }
+
     /// Clears the notice (the user read it).
     pub fn dismiss_notice(&mut self) {
         self.dropped = 0;

@@ -64,3 +64,69 @@ pub(super) fn show(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui::epaint::ColorMode;
+    use egui::{Rect, Shape, vec2};
+    use ringscope::analysis::{FrequencyAxis, SpectrumCurve};
+
+    use super::*;
+    use crate::editor::display::AnalysisSettings;
+    use crate::editor::plot::{LevelScale, PlotFrame};
+
+    #[test]
+    fn a_capture_asked_for_is_drawn_in_its_colour_with_its_name_and_a_notice_shows() {
+        let params = RingscopeParams::default();
+        let mut display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
+        let tone: Vec<[f32; 2]> = (0..48_000)
+            .map(|n| {
+                let x = 0.5 * (n as f32 * 1000.0 / 48_000.0 * std::f32::consts::TAU).sin();
+                [x, x]
+            })
+            .collect();
+        display.spectrum.feed(&tone);
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        let picture = Picture {
+            frame,
+            axis: FrequencyAxis::default(),
+            scale: LevelScale::new(frame.plot, -96.0, 6.0),
+            peak_hold: false,
+            channels: display.settings.channels(),
+            columns: frame.columns(1.0),
+        };
+        params.compare.request_capture(SpectrumCurve::Average);
+        params
+            .compare
+            .references
+            .write()
+            .unwrap()
+            .dropped_for_test(2);
+        let ctx = egui::Context::default();
+        let mut lines = Lines::default();
+        let mut drawn = ctx.run_ui(egui::RawInput::default(), |ui| {
+            show(&mut lines, ui.painter(), &mut display, &params, &picture);
+        });
+        drawn.textures_delta.clear();
+        assert_eq!(params.compare.take_capture(), None, "the request is taken");
+        let references = params.compare.references();
+        assert_eq!(references.list().len(), 1);
+        assert_eq!(references.list()[0].name, "Ref 1");
+        let shapes = drawn.shapes;
+        let line = shapes.iter().any(|s| match &s.shape {
+            Shape::Path(p) => p.stroke.color == ColorMode::Solid(reference_colour(0)),
+            _ => false,
+        });
+        assert!(line, "a line in the first reference's colour");
+        let text = |wanted: &str| {
+            shapes.iter().any(|s| match &s.shape {
+                Shape::Text(t) => t.galley.text() == wanted,
+                _ => false,
+            })
+        };
+        assert!(text("Ref 1"), "the name in the legend");
+        assert!(text(
+            "2 saved references could not be read and were dropped"
+        ));
+    }
+}
