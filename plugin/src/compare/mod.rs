@@ -6,7 +6,7 @@
 //!   only while an editor subscribes (one relaxed load per block otherwise).
 //! - [`overlay`]: the subscriber's side: an editor reads each overlaid instance's new frames on
 //!   its GUI thread and analyses them with its own spectrum settings.
-//! - [`reference`]: reference traces, spectra captured by name and saved with the session.
+//! - [`reference`](mod@reference): reference traces, spectra captured by name and saved with the session.
 //!
 //! # Threads
 //!
