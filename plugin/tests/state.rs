@@ -354,3 +354,59 @@ fn parameters_a_session_does_not_name_load_at_their_defaults() {
         }
     }
 }
+
+/// Three references with distinct levels and curves.
+fn some_references() -> ringscope_plugin::compare::References {
+    use ringscope::analysis::SpectrumCurve;
+    use ringscope_plugin::compare::Reference;
+    use ringscope_plugin::compare::reference::GRID_POINTS;
+    let mut references = ringscope_plugin::compare::References::default();
+    for (n, curve) in [SpectrumCurve::PeakHold, SpectrumCurve::Average]
+        .into_iter()
+        .cycle()
+        .take(3)
+        .enumerate()
+    {
+        let levels: Vec<f32> = (0..GRID_POINTS)
+            .map(|i| -90.0 + 0.29 * i as f32 + 3.33 * n as f32)
+            .collect();
+        let name = format!("Mix {n}");
+        references
+            .add(Reference::from_levels(&name, curve, &levels))
+            .unwrap();
+    }
+    references
+}
+
+#[test]
+fn references_survive_the_session_and_a_corrupt_one_leaves_everything_else_loaded() {
+    let original = RingscopeParams::default();
+    move_off_defaults(&original, 0);
+    *original.compare.references() = some_references();
+    let changed = snapshot(&original);
+    let bytes = save(&original);
+    let restored = RingscopeParams::default();
+    restore(&restored, &bytes);
+    assert_eq!(*restored.compare.references(), some_references());
+    assert_eq!(save(&restored), bytes, "saved again byte for byte");
+
+    // The first reference's levels damaged in the saved session.
+    let mut state: PluginState = serde_json::from_slice(&bytes).unwrap();
+    let field = state.fields.get_mut("compare-references").unwrap();
+    let mut entries: Vec<serde_json::Value> = serde_json::from_str(field).unwrap();
+    entries[0]["levels"] = "%%%%".into();
+    *field = serde_json::to_string(&entries).unwrap();
+    let loaded = RingscopeParams::default();
+    restore(&loaded, &serde_json::to_vec(&state).unwrap());
+    let references = loaded.compare.references();
+    assert_eq!(references.list(), &some_references().list()[1..]);
+    assert_eq!(
+        references.notice().as_deref(),
+        Some("1 saved reference could not be read and was dropped")
+    );
+    assert_eq!(snapshot(&loaded), changed, "every parameter loads");
+    assert_eq!(
+        loaded.editor_geometry.load(),
+        original.editor_geometry.load()
+    );
+}

@@ -6,6 +6,7 @@
 //!   only while an editor subscribes (one relaxed load per block otherwise).
 //! - [`overlay`]: the subscriber's side: an editor reads each overlaid instance's new frames on
 //!   its GUI thread and analyses them with its own spectrum settings.
+//! - [`reference`](mod@reference): reference traces, spectra captured by name and saved with the session.
 //!
 //! # Threads
 //!
@@ -37,8 +38,10 @@
 
 pub mod overlay;
 pub mod publisher;
+pub mod reference;
 pub mod registry;
 
 pub use self::overlay::{MAX_OVERLAYS, Overlay, Overlays, overlay_settings};
 pub use self::publisher::{Publisher, ring_capacity};
+pub use self::reference::{MAX_REFERENCES, Reference, References};
 pub use self::registry::{Entry, REGISTRY_VERSION, Registration, Subscription, instances};

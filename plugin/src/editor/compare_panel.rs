@@ -1,5 +1,6 @@
 //! The settings panel's "Compare" group: this instance's name, and the other instances of this
-//! process to overlay in the spectrum view (up to four), listed as they appear and leave.
+//! process to overlay in the spectrum view (up to four), listed as they appear and leave; the
+//! pink-noise line and the reference traces ([`reference_panel`]).
 
 use std::sync::atomic::Ordering;
 
@@ -10,6 +11,9 @@ use crate::compare::{MAX_OVERLAYS, instances};
 use crate::editor::spectrum_view::overlays::overlay_colour;
 use crate::editor::theme;
 use crate::params::RingscopeParams;
+
+#[path = "reference_panel.rs"]
+mod reference_panel;
 
 /// Why the list can be empty: shown instead of an empty list.
 pub const EMPTY_LIST: &str = "No other Ringscope in this process. Hosts that run each plugin \
@@ -86,4 +90,5 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
     {
         compare.pink_reference.store(pink, Ordering::Relaxed);
     }
+    reference_panel::show(ui, params);
 }

@@ -1,14 +1,17 @@
 //! The comparing settings saved with the session: the instance's name and the instances its
 //! spectrum overlays (by name, re-matched as instances appear; see
-//! [`compare`](crate::compare)).
+//! [`compare`](crate::compare)), the pink-noise line, and the reference traces
+//! ([`reference`](crate::compare::reference)).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use nice_plug::prelude::*;
 
-use crate::compare::MAX_OVERLAYS;
+use ringscope::analysis::SpectrumCurve;
+
 use crate::compare::registry::MAX_NAME_CHARS;
+use crate::compare::{MAX_OVERLAYS, References};
 
 /// The comparing fields (persisted, not automatable: they are not parameters).
 #[derive(Params, Default)]
@@ -22,6 +25,13 @@ pub struct CompareParams {
     /// Whether the spectrum shows the built-in pink-noise reference line (−3 dB/oct).
     #[persist = "pink-reference"]
     pub pink_reference: Arc<AtomicBool>,
+    /// The reference traces (at most [`MAX_REFERENCES`](crate::compare::MAX_REFERENCES)), and
+    /// how many the last loaded state held that could not be read.
+    #[persist = "compare-references"]
+    pub references: Arc<RwLock<References>>,
+    /// A capture the Compare group asked for, done by the spectrum view on its next frame
+    /// (it holds the analysis). Not saved.
+    capture: Mutex<Option<SpectrumCurve>>,
     /// This instance's registry id (0 until the plugin registered): what the editor leaves out
     /// of its own list. Not saved.
     own_id: AtomicU64,
@@ -83,6 +93,24 @@ impl CompareParams {
         name.clone_from(&track);
         *adopted = track;
         true
+    }
+
+    /// Asks the spectrum view to capture the first trace's `curve` as a reference (GUI thread).
+    pub fn request_capture(&self, curve: SpectrumCurve) {
+        *self.capture.lock().unwrap_or_else(|e| e.into_inner()) = Some(curve);
+    }
+
+    /// The capture asked for, if any, now taken (the spectrum view).
+    pub fn take_capture(&self) -> Option<SpectrumCurve> {
+        self.capture
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    /// The references, to read or change (GUI thread; a poisoned lock is still usable).
+    pub fn references(&self) -> std::sync::RwLockWriteGuard<'_, References> {
+        self.references.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The name as saved (empty before the plugin registered).

@@ -1,6 +1,7 @@
 //! Other instances' spectra over this one (see [`crate::compare`]): each overlaid instance's
 //! averaged spectrum, computed here with this view's settings and drawn on this view's axes as
-//! a plain line in its own colour, its name in a legend row under the traces' legend.
+//! a plain line in its own colour, its name in a legend row under the traces' legend; the
+//! saved reference traces ([`references`]) and the pink-noise line likewise.
 //!
 //! The overlays live with the view: a window that shows no spectrum subscribes to nothing, and
 //! closing the window ends its subscriptions (the other instances stop publishing for it).
@@ -15,6 +16,10 @@ use crate::compare::{MAX_OVERLAYS, Overlays, overlay_settings};
 use crate::editor::display::DisplayState;
 use crate::editor::{plot, theme, trace};
 use crate::params::RingscopeParams;
+
+mod references;
+
+pub(crate) use self::references::reference_colour;
 
 /// The overlays' colours, by choice (slot): apart from the channels' blue, pink, green and
 /// orange.
@@ -34,9 +39,66 @@ pub(crate) fn overlay_colour(slot: usize) -> Color32 {
 #[derive(Debug, Default)]
 pub(super) struct OverlayLayer {
     overlays: Overlays,
+    lines: Lines,
+}
+
+/// The drawing buffers of a line over the spectrum: one home for "a line over the spectrum",
+/// used by the overlays, the pink line and the reference traces.
+#[derive(Debug, Default)]
+struct Lines {
+    /// The line's level per column, dB; filled by the caller.
     columns: Vec<f32>,
     points: Vec<Pos2>,
     simplified: Vec<Pos2>,
+}
+
+impl Lines {
+    /// Draws `self.columns` on `picture`'s plot (clipped to it) with `stroke`.
+    fn draw(&mut self, painter: &Painter, picture: &Picture, stroke: Stroke) {
+        let count = self.columns.len();
+        self.points.clear();
+        self.points.extend(
+            self.columns
+                .iter()
+                .enumerate()
+                .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
+        );
+        trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
+        let clip = painter.with_clip_rect(picture.frame.plot);
+        clip.add(Shape::line(self.simplified.clone(), stroke));
+    }
+}
+
+/// A legend row under the traces' legend, filled from the right: one home for "a legend entry
+/// of a line over the spectrum".
+struct LegendRow {
+    x: f32,
+    y: f32,
+}
+
+impl LegendRow {
+    /// Row `row` (0: the first under the traces' legend).
+    fn new(painter: &Painter, picture: &Picture, row: usize) -> Self {
+        let plot = picture.frame.plot;
+        let height = plot::label_height(painter);
+        Self {
+            x: plot.right() - 6.0,
+            y: plot.top() + 6.0 + height * (1 + row) as f32,
+        }
+    }
+
+    /// `name` in `stroke`'s colour with a short line of `stroke` before it, left of the last.
+    fn entry(&mut self, painter: &Painter, name: String, stroke: Stroke) {
+        let colour = stroke.color;
+        let font = theme::axis_font();
+        let rect = painter.text(pos2(self.x, self.y), Align2::RIGHT_TOP, name, font, colour);
+        painter.hline(
+            rect.left() - 16.0..=rect.left() - 3.0,
+            rect.center().y,
+            stroke,
+        );
+        self.x = rect.left() - 24.0;
+    }
 }
 
 impl OverlayLayer {
@@ -47,7 +109,7 @@ impl OverlayLayer {
     pub(super) fn show(
         &mut self,
         painter: &Painter,
-        display: &DisplayState,
+        display: &mut DisplayState,
         params: &RingscopeParams,
         picture: &Picture,
         own_average: &[f32],
@@ -56,6 +118,7 @@ impl OverlayLayer {
         if compare.pink_reference.load(Ordering::Relaxed) {
             self.draw_pink(painter, picture, params, own_average);
         }
+        references::show(&mut self.lines, painter, display, params, picture);
         let mut chosen = compare.chosen();
         if chosen.is_empty() {
             self.overlays.clear();
@@ -68,41 +131,18 @@ impl OverlayLayer {
         if self.overlays.sync(compare.own_id(), &mut chosen, settings) {
             compare.set_chosen(chosen);
         }
-        let plot = picture.frame.plot;
-        let clip = painter.with_clip_rect(plot);
-        let font = theme::axis_font();
-        // The legend row under the traces' legend.
-        let mut x = plot.right() - 6.0;
-        let y = plot.top() + 6.0 + plot::label_height(painter);
+        let mut legend = LegendRow::new(painter, picture, 0);
         for (slot, overlay) in self.overlays.slots_mut() {
-            let colour = overlay_colour(slot);
-            self.columns.resize(picture.columns, 0.0);
+            let stroke = Stroke::new(1.5, overlay_colour(slot));
+            self.lines.columns.resize(picture.columns, 0.0);
             overlay.spectrum().render(
                 Channel::Mid,
                 SpectrumCurve::Average,
                 &picture.axis,
-                &mut self.columns,
+                &mut self.lines.columns,
             );
-            let count = self.columns.len();
-            self.points.clear();
-            self.points.extend(
-                self.columns
-                    .iter()
-                    .enumerate()
-                    .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
-            );
-            trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
-            let stroke = Stroke::new(1.5, colour);
-            clip.add(Shape::line(self.simplified.clone(), stroke));
-
-            let name = overlay.entry().name();
-            let rect = painter.text(pos2(x, y), Align2::RIGHT_TOP, name, font.clone(), colour);
-            painter.hline(
-                rect.left() - 16.0..=rect.left() - 3.0,
-                rect.center().y,
-                stroke,
-            );
-            x = rect.left() - 24.0;
+            self.lines.draw(painter, picture, stroke);
+            legend.entry(painter, overlay.entry().name(), stroke);
         }
     }
 }
@@ -116,26 +156,14 @@ impl OverlayLayer {
         params: &RingscopeParams,
         own_average: &[f32],
     ) {
-        self.columns.resize(own_average.len(), 0.0);
+        let lines = &mut self.lines;
+        lines.columns.resize(own_average.len(), 0.0);
         let slope = params.slope_db_per_oct.value();
         let floor = picture.scale.range().0;
-        if !pink_line(own_average, &picture.axis, slope, floor, &mut self.columns) {
+        if !pink_line(own_average, &picture.axis, slope, floor, &mut lines.columns) {
             return;
         }
-        let count = self.columns.len();
-        self.points.clear();
-        self.points.extend(
-            self.columns
-                .iter()
-                .enumerate()
-                .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
-        );
-        trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
-        let clip = painter.with_clip_rect(picture.frame.plot);
-        clip.add(Shape::line(
-            self.simplified.clone(),
-            Stroke::new(1.0, theme::LABEL_DIM),
-        ));
+        lines.draw(painter, picture, Stroke::new(1.0, theme::LABEL_DIM));
     }
 }
 
@@ -194,7 +222,7 @@ mod tests {
         other.activate(48_000.0, 512);
         let params = RingscopeParams::default();
         params.compare.set_chosen(vec!["Kick".to_owned()]);
-        let display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
+        let mut display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
         let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
         let picture = Picture {
             frame,
@@ -211,7 +239,7 @@ mod tests {
         for _ in 0..30 {
             let input = egui::RawInput::default();
             let mut drawn = ctx.run_ui(input, |ui| {
-                layer.show(ui.painter(), &display, &params, &picture, &[]);
+                layer.show(ui.painter(), &mut display, &params, &picture, &[]);
             });
             // A renderer would upload the font atlas; there is none.
             drawn.textures_delta.clear();
@@ -252,7 +280,7 @@ mod tests {
         // Nothing chosen: the subscription ends, the instance stops publishing.
         params.compare.set_chosen(Vec::new());
         let mut drawn = ctx.run_ui(egui::RawInput::default(), |ui| {
-            layer.show(ui.painter(), &display, &params, &picture, &[]);
+            layer.show(ui.painter(), &mut display, &params, &picture, &[]);
         });
         drawn.textures_delta.clear();
         assert_eq!(other.entry().subscribers(), 0);
