@@ -1,13 +1,14 @@
 //! The settings panel's "Compare" group: this instance's name, and the other instances of this
-//! process to overlay in the spectrum view (up to four), listed as they appear and leave.
+//! process to overlay in the spectrum view (up to four), listed as they appear and leave, and
+//! this instance's own sidechain input.
 
 use std::sync::atomic::Ordering;
 
 use egui::{RichText, Ui};
 
 use crate::compare::registry::MAX_NAME_CHARS;
-use crate::compare::{MAX_OVERLAYS, instances};
-use crate::editor::spectrum_view::overlays::overlay_colour;
+use crate::compare::{Input, MAX_OVERLAYS, instances};
+use crate::editor::spectrum_view::overlays::{SIDECHAIN_COLOUR, overlay_colour};
 use crate::editor::theme;
 use crate::params::RingscopeParams;
 
@@ -78,6 +79,7 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
     if chosen != before {
         compare.set_chosen(chosen);
     }
+    sidechain(ui, params);
     let mut pink = compare.pink_reference.load(Ordering::Relaxed);
     if ui
         .checkbox(&mut pink, "Pink noise reference (−3 dB/oct)")
@@ -87,3 +89,33 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
         compare.pink_reference.store(pink, Ordering::Relaxed);
     }
 }
+
+/// The sidechain toggle, saying whether the input carries anything (known only while it is
+/// shown: the audio thread looks at it only then).
+fn sidechain(ui: &mut Ui, params: &RingscopeParams) {
+    let compare = &params.compare;
+    let mut on = compare.sidechain_overlay.load(Ordering::Relaxed);
+    let state = compare
+        .sidechain()
+        .map_or(Input::NotConnected, |e| e.input());
+    let label = match (on, state) {
+        (false, _) => RichText::new("Sidechain input"),
+        (true, Input::Live) => RichText::new("Sidechain input").color(SIDECHAIN_COLOUR),
+        (true, Input::Silent) => RichText::new("Sidechain input (silent)").color(theme::LABEL_DIM),
+        (true, Input::NotConnected) => {
+            RichText::new("Sidechain input (not connected)").color(theme::LABEL_DIM)
+        }
+    };
+    if ui
+        .checkbox(&mut on, label)
+        .on_hover_text(SIDECHAIN_HELP)
+        .changed()
+    {
+        compare.sidechain_overlay.store(on, Ordering::Relaxed);
+    }
+}
+
+/// Where the sidechain comes from.
+pub const SIDECHAIN_HELP: &str = "Overlay what the host routes into this plugin's \"Sidechain\" \
+     input (a second stereo input bus), e.g. a reference track; it is only shown, never mixed \
+     into the output. Silent: the bus is there but nothing is routed to it.";

@@ -2,6 +2,9 @@
 //! averaged spectrum, computed here with this view's settings and drawn on this view's axes as
 //! a plain line in its own colour, its name in a legend row under the traces' legend.
 //!
+//! This instance's sidechain input, when the Compare group's toggle is on, is one more such line
+//! (in [`SIDECHAIN_COLOUR`], named "Sidechain"), left of the instances' in the legend.
+//!
 //! The overlays live with the view: a window that shows no spectrum subscribes to nothing, and
 //! closing the window ends its subscriptions (the other instances stop publishing for it).
 
@@ -11,7 +14,8 @@ use std::sync::atomic::Ordering;
 use ringscope::analysis::{Channel, FrequencyAxis, SpectrumCurve};
 
 use super::Picture;
-use crate::compare::{MAX_OVERLAYS, Overlays, overlay_settings};
+use crate::SIDECHAIN;
+use crate::compare::{MAX_OVERLAYS, Overlay, Overlays, overlay_settings};
 use crate::editor::display::DisplayState;
 use crate::editor::{plot, theme, trace};
 use crate::params::RingscopeParams;
@@ -25,6 +29,9 @@ const COLOURS: [Color32; MAX_OVERLAYS] = [
     Color32::from_rgb(235, 235, 235),
 ];
 
+/// The sidechain's line: apart from the channels' and the instances' colours.
+pub(crate) const SIDECHAIN_COLOUR: Color32 = Color32::from_rgb(255, 120, 70);
+
 /// The colour of the overlay chosen in `slot` (0 … [`MAX_OVERLAYS`] − 1).
 pub(crate) fn overlay_colour(slot: usize) -> Color32 {
     COLOURS[slot % MAX_OVERLAYS]
@@ -34,6 +41,8 @@ pub(crate) fn overlay_colour(slot: usize) -> Color32 {
 #[derive(Debug, Default)]
 pub(super) struct OverlayLayer {
     overlays: Overlays,
+    /// This instance's sidechain, while the toggle is on (its subscription makes it publish).
+    sidechain: Option<Overlay>,
     columns: Vec<f32>,
     points: Vec<Pos2>,
     simplified: Vec<Pos2>,
@@ -56,54 +65,98 @@ impl OverlayLayer {
         if compare.pink_reference.load(Ordering::Relaxed) {
             self.draw_pink(painter, picture, params, own_average);
         }
+        let settings = overlay_settings(display.settings.spectrum);
+        let plot = picture.frame.plot;
+        // The legend row under the traces' legend, filled from the right.
+        let mut legend = pos2(
+            plot.right() - 6.0,
+            plot.top() + 6.0 + plot::label_height(painter),
+        );
         let mut chosen = compare.chosen();
         if chosen.is_empty() {
             self.overlays.clear();
-            return;
+        } else {
+            for overlay in self.overlays.live_mut() {
+                overlay.spectrum().set_frozen(display.settings.frozen);
+            }
+            if self.overlays.sync(compare.own_id(), &mut chosen, settings) {
+                compare.set_chosen(chosen);
+            }
+            let mut overlays = std::mem::take(&mut self.overlays);
+            for (slot, overlay) in overlays.slots_mut() {
+                let name = overlay.entry().name();
+                self.draw_curve(
+                    painter,
+                    picture,
+                    overlay,
+                    overlay_colour(slot),
+                    &name,
+                    &mut legend,
+                );
+            }
+            self.overlays = overlays;
         }
-        for overlay in self.overlays.live_mut() {
+        let sidechain = compare
+            .sidechain()
+            .filter(|_| compare.sidechain_overlay.load(Ordering::Relaxed));
+        match (sidechain, self.sidechain.as_mut()) {
+            (None, _) => self.sidechain = None,
+            (Some(entry), None) => self.sidechain = Some(Overlay::new(entry, settings)),
+            (Some(_), Some(_)) => {}
+        }
+        if let Some(mut overlay) = self.sidechain.take() {
             overlay.spectrum().set_frozen(display.settings.frozen);
-        }
-        let settings = overlay_settings(display.settings.spectrum);
-        if self.overlays.sync(compare.own_id(), &mut chosen, settings) {
-            compare.set_chosen(chosen);
-        }
-        let plot = picture.frame.plot;
-        let clip = painter.with_clip_rect(plot);
-        let font = theme::axis_font();
-        // The legend row under the traces' legend.
-        let mut x = plot.right() - 6.0;
-        let y = plot.top() + 6.0 + plot::label_height(painter);
-        for (slot, overlay) in self.overlays.slots_mut() {
-            let colour = overlay_colour(slot);
-            self.columns.resize(picture.columns, 0.0);
-            overlay.spectrum().render(
-                Channel::Mid,
-                SpectrumCurve::Average,
-                &picture.axis,
-                &mut self.columns,
+            overlay.update(settings);
+            self.draw_curve(
+                painter,
+                picture,
+                &mut overlay,
+                SIDECHAIN_COLOUR,
+                SIDECHAIN,
+                &mut legend,
             );
-            let count = self.columns.len();
-            self.points.clear();
-            self.points.extend(
-                self.columns
-                    .iter()
-                    .enumerate()
-                    .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
-            );
-            trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
-            let stroke = Stroke::new(1.5, colour);
-            clip.add(Shape::line(self.simplified.clone(), stroke));
+            self.sidechain = Some(overlay);
+        }
+    }
 
-            let name = overlay.entry().name();
-            let rect = painter.text(pos2(x, y), Align2::RIGHT_TOP, name, font.clone(), colour);
-            painter.hline(
-                rect.left() - 16.0..=rect.left() - 3.0,
-                rect.center().y,
-                stroke,
-            );
-            x = rect.left() - 24.0;
-        }
+    /// Draws `overlay`'s average as a line in `colour`, and `name` in the legend at `legend`
+    /// (the right end of the free part of the row; moved left past this entry).
+    fn draw_curve(
+        &mut self,
+        painter: &Painter,
+        picture: &Picture,
+        overlay: &mut Overlay,
+        colour: Color32,
+        name: &str,
+        legend: &mut Pos2,
+    ) {
+        self.columns.resize(picture.columns, 0.0);
+        overlay.spectrum().render(
+            Channel::Mid,
+            SpectrumCurve::Average,
+            &picture.axis,
+            &mut self.columns,
+        );
+        let count = self.columns.len();
+        self.points.clear();
+        self.points.extend(
+            self.columns
+                .iter()
+                .enumerate()
+                .map(|(c, &db)| pos2(picture.frame.column_x(c, count), picture.scale.y(db))),
+        );
+        trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
+        let stroke = Stroke::new(1.5, colour);
+        let clip = painter.with_clip_rect(picture.frame.plot);
+        clip.add(Shape::line(self.simplified.clone(), stroke));
+        let font = theme::axis_font();
+        let rect = painter.text(*legend, Align2::RIGHT_TOP, name, font, colour);
+        painter.hline(
+            rect.left() - 16.0..=rect.left() - 3.0,
+            rect.center().y,
+            stroke,
+        );
+        legend.x = rect.left() - 24.0;
     }
 }
 
@@ -256,6 +309,78 @@ mod tests {
         });
         drawn.textures_delta.clear();
         assert_eq!(other.entry().subscribers(), 0);
+    }
+
+    #[test]
+    fn the_sidechain_is_drawn_while_its_toggle_is_on_and_published_only_then() {
+        let mut sidechain = Publisher::unlisted(Arc::new(RwLock::new(SIDECHAIN.to_owned())));
+        sidechain.activate(48_000.0, 512);
+        let params = RingscopeParams::default();
+        params.compare.set_sidechain(sidechain.entry().clone());
+        let display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        let picture = Picture {
+            frame,
+            axis: FrequencyAxis::default(),
+            scale: LevelScale::new(frame.plot, -96.0, 6.0),
+            peak_hold: false,
+            channels: &[Channel::Mid],
+            columns: frame.columns(1.0),
+        };
+        let ctx = egui::Context::default();
+        let mut layer = OverlayLayer::default();
+        let frame_shapes = |layer: &mut OverlayLayer| {
+            let mut drawn = ctx.run_ui(egui::RawInput::default(), |ui| {
+                layer.show(ui.painter(), &display, &params, &picture, &[]);
+            });
+            drawn.textures_delta.clear();
+            drawn.shapes
+        };
+        frame_shapes(&mut layer);
+        assert_eq!(sidechain.entry().subscribers(), 0, "off: not published");
+        params
+            .compare
+            .sidechain_overlay
+            .store(true, Ordering::Relaxed);
+        let mut shapes = Vec::new();
+        for block in 0..90 {
+            let samples: Vec<f32> = (block * 512..block * 512 + 512)
+                .map(|i| 0.5 * (i as f32 * 2000.0 / 48_000.0 * std::f32::consts::TAU).sin())
+                .collect();
+            sidechain.publish(&[&samples[..], &samples[..]]);
+            if block % 3 == 2 {
+                shapes = frame_shapes(&mut layer);
+            }
+        }
+        assert_eq!(sidechain.entry().subscribers(), 1, "on: subscribed");
+        let lines = shapes
+            .iter()
+            .filter(|s| {
+                matches!(&s.shape, Shape::Path(p) if p.stroke.color == ColorMode::Solid(SIDECHAIN_COLOUR))
+            })
+            .count();
+        assert_eq!(lines, 1, "one line in the sidechain's colour");
+        assert!(
+            shapes
+                .iter()
+                .any(|s| matches!(&s.shape, Shape::Text(t) if t.galley.text() == SIDECHAIN))
+        );
+        let overlay = layer.sidechain.as_mut().unwrap();
+        let peak = overlay
+            .spectrum()
+            .peak(Channel::Mid, 20.0, 20_000.0)
+            .unwrap();
+        assert!((peak.frequency_hz - 2000.0).abs() < 1.0, "{peak:?}");
+        params
+            .compare
+            .sidechain_overlay
+            .store(false, Ordering::Relaxed);
+        frame_shapes(&mut layer);
+        assert_eq!(
+            sidechain.entry().subscribers(),
+            0,
+            "off again: unsubscribed"
+        );
     }
 
     #[test]
