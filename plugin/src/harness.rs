@@ -107,6 +107,21 @@ pub fn buffer_over(channels: &mut [Vec<f32>]) -> Buffer<'_> {
     buffer
 }
 
+/// Calls `Plugin::process` once with `sidechain` as the auxiliary inputs (a host connecting the
+/// sidechain port: one buffer; none is a host that gives no buffer for it).
+pub fn process_with_sidechain<'a>(
+    plugin: &mut Ringscope,
+    buffer: &mut Buffer,
+    sidechain: &'a mut [Buffer<'a>],
+    context: &mut HostlessContext,
+) -> ProcessStatus {
+    let mut aux = AuxiliaryBuffers {
+        inputs: sidechain,
+        outputs: &mut [],
+    };
+    plugin.process(buffer, &mut aux, context)
+}
+
 /// Calls `Plugin::process` once, without auxiliary buffers.
 ///
 /// Inlinable like the call from nice-plug's wrapper, which is generic code compiled into the

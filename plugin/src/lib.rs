@@ -30,7 +30,7 @@ pub mod tap;
 pub mod test_signal;
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
 
@@ -44,6 +44,21 @@ use ringscope::analysis::valid_sample_rate;
 
 pub use crate::params::set_test_signal_on_by_default;
 
+/// The sidechain input's name: the port's, and the overlay's in the legend.
+pub const SIDECHAIN: &str = "Sidechain";
+
+/// The sidechain (auxiliary) input port: stereo.
+const SIDECHAIN_PORTS: &[NonZeroU32] = &[new_nonzero_u32(2)];
+
+/// Both layouts' port names: the main ports keep nice-plug's defaults.
+const PORT_NAMES: PortNames = PortNames {
+    layout: None,
+    main_input: None,
+    main_output: None,
+    aux_inputs: &[SIDECHAIN],
+    aux_outputs: &[],
+};
+
 /// The plugin.
 pub struct Ringscope {
     params: Arc<RingscopeParams>,
@@ -55,6 +70,8 @@ pub struct Ringscope {
     sample_rate: f32,
     /// This instance for the others to overlay ([`compare`]).
     compare: Publisher,
+    /// The sidechain input for this instance's own editor to overlay (never listed).
+    sidechain: Publisher,
 }
 
 impl Default for Ringscope {
@@ -67,6 +84,8 @@ impl Default for Ringscope {
         let tap = shared.connect(default_capacity(sample_rate));
         let compare = Publisher::new(params.compare.instance_name.clone());
         params.compare.set_own_id(compare.entry().id());
+        let sidechain = Publisher::unlisted(Arc::new(RwLock::new(SIDECHAIN.to_owned())));
+        params.compare.set_sidechain(sidechain.entry().clone());
         Self {
             params,
             tap,
@@ -74,6 +93,7 @@ impl Default for Ringscope {
             test_signal: TestSignal::new(sample_rate),
             sample_rate,
             compare,
+            sidechain,
         }
     }
 }
@@ -83,6 +103,14 @@ impl Ringscope {
     /// drive the plugin without a window).
     pub fn editor_shared(&self) -> Arc<EditorShared> {
         self.shared.clone()
+    }
+
+    /// Publishes one block of the sidechain input (`channels`: its buffer, empty when the host
+    /// gives none) for this instance's editor, only while it overlays the sidechain: otherwise
+    /// one relaxed load. Only read, like the main buffer.
+    #[inline]
+    pub fn sidechain_block<C: AsRef<[f32]>>(&mut self, channels: &[C]) {
+        self.sidechain.publish(channels);
     }
 
     /// The audio-thread work of one block, separated from `Plugin::process` so benchmarks and
@@ -131,16 +159,23 @@ impl Plugin for Ringscope {
     const EMAIL: &'static str = "";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
-    // Stereo first: it is what hosts pick by default.
+    // Stereo first: it is what hosts pick by default. Both layouts have the stereo sidechain
+    // input (a mono track can be compared with a stereo reference too); it is only read and
+    // drawn, never mixed into the output. A host that leaves it unconnected gets the same
+    // passthrough (nice-plug then feeds the plugin zeros for it).
     const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
         AudioIOLayout {
             main_input_channels: NonZeroU32::new(2),
             main_output_channels: NonZeroU32::new(2),
+            aux_input_ports: SIDECHAIN_PORTS,
+            names: PORT_NAMES,
             ..AudioIOLayout::const_default()
         },
         AudioIOLayout {
             main_input_channels: NonZeroU32::new(1),
             main_output_channels: NonZeroU32::new(1),
+            aux_input_ports: SIDECHAIN_PORTS,
+            names: PORT_NAMES,
             ..AudioIOLayout::const_default()
         },
     ];
@@ -197,8 +232,9 @@ impl Plugin for Ringscope {
             self.sample_rate = sample_rate;
             self.test_signal.set_sample_rate(sample_rate);
         }
-        self.compare
-            .activate(sample_rate, buffer_config.max_buffer_size as usize);
+        let max_block = buffer_config.max_buffer_size as usize;
+        self.compare.activate(sample_rate, max_block);
+        self.sidechain.activate(sample_rate, max_block);
         true
     }
 
@@ -209,12 +245,14 @@ impl Plugin for Ringscope {
     fn process(
         &mut self,
         buffer: &mut Buffer,
-        _aux: &mut AuxiliaryBuffers,
+        aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         // The buffer already holds the input (the wrapper copies it there when the host does not
         // process in place) and is never written: the output is the input, bit for bit.
         self.tap_block(buffer.as_slice_immutable(), Some(context.transport()));
+        let sidechain: &[&mut [f32]] = aux.inputs.first().map_or(&[], |b| b.as_slice_immutable());
+        self.sidechain_block(sidechain);
         ProcessStatus::Normal
     }
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use nice_plug::params::InternalParamMut;
 use nice_plug::prelude::Plugin;
 use ringscope_plugin::Ringscope;
-use ringscope_plugin::harness::{activate, buffer_over, process};
+use ringscope_plugin::harness::{activate, buffer_over, process, process_with_sidechain};
 use ringscope_plugin::params::TestSignalKind;
 use ringscope_plugin::tap::Demand;
 
@@ -203,6 +203,58 @@ fn publishing_to_a_subscriber_never_allocates() {
     assert!(reader.join().unwrap() > 0, "the subscriber read frames");
     assert_eq!(position() - before, written, "every frame was published");
     drop(subscription);
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::Relaxed),
+        0,
+        "process() allocated"
+    );
+}
+
+/// With the sidechain bus connected and this instance's editor overlaying it (and another
+/// editor overlaying the instance), `process()` publishes both every block: still no
+/// allocation, with mono, empty and over-long blocks, and with the bus unconnected between.
+#[test]
+fn publishing_the_sidechain_never_allocates() {
+    use ringscope_plugin::compare::instances;
+
+    let mut plugin = Ringscope::default();
+    let shared = plugin.editor_shared();
+    let mut ctx = activate(&mut plugin, 2, 48_000.0, 512);
+    let own = shared.params.compare.own_id();
+    let entry = instances().into_iter().find(|e| e.id() == own).unwrap();
+    let sidechain = shared.params.compare.sidechain().unwrap().clone();
+    let subscriptions = (entry.subscribe(), sidechain.subscribe());
+    let position = || sidechain.frames().unwrap().0.position();
+    let before = position();
+    let mut written = 0;
+    for channels in [2usize, 1] {
+        for n in [0usize, 1, 64, 512, 4096, 30_000] {
+            let mut main: Vec<Vec<f32>> = (0..channels)
+                .map(|c| (0..n).map(|i| ((i + c) as f32 * 0.01).sin()).collect())
+                .collect();
+            let mut side: Vec<Vec<f32>> = (0..2)
+                .map(|c| (0..n).map(|i| ((i + c) as f32 * 0.03).cos()).collect())
+                .collect();
+            for demand in [Demand::Off, Demand::Stream] {
+                shared.set_editor_demand(demand);
+                let mut buffer = buffer_over(&mut main);
+                let mut aux = [buffer_over(&mut side)];
+                audio_thread(|| {
+                    process_with_sidechain(&mut plugin, &mut buffer, &mut aux, &mut ctx)
+                });
+                written += n as u64;
+                // The host gives no sidechain buffer this time.
+                let mut buffer = buffer_over(&mut main);
+                audio_thread(|| process(&mut plugin, &mut buffer, &mut ctx));
+            }
+        }
+    }
+    assert_eq!(
+        position() - before,
+        written,
+        "every sidechain frame was published"
+    );
+    drop(subscriptions);
     assert_eq!(
         ALLOCATIONS.load(Ordering::Relaxed),
         0,

@@ -2,7 +2,7 @@
 //! callbacks a plugin may make (main-thread callback requests, params, state, GUI, log), and
 //! drives instances the way a DAW does.
 
-use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
+use clack_extensions::audio_ports::{AudioPortFlags, AudioPortInfoBuffer, PluginAudioPorts};
 use clack_extensions::audio_ports_config::{AudioPortsConfigBuffer, PluginAudioPortsConfig};
 use clack_extensions::gui::{GuiSize, HostGui, HostGuiImpl, PluginGui};
 use clack_extensions::log::{HostLog, HostLogImpl, LogSeverity};
@@ -419,10 +419,11 @@ impl Plugin {
         let handle = self.instance.plugin_handle();
         let mut buffer = AudioPortInfoBuffer::new();
         let mut port = |is_input: bool| {
+            // Inputs: the main one and the sidechain.
             assert_eq!(
                 ext.count(&handle, is_input),
-                1,
-                "one {} port",
+                if is_input { 2 } else { 1 },
+                "{} ports",
                 if is_input { "input" } else { "output" }
             );
             let info = ext
@@ -466,6 +467,43 @@ impl Plugin {
     }
 }
 
+/// The current layout's second input port (the sidechain) as `clap.audio-ports` describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuxPort {
+    /// Its name.
+    pub name: String,
+    /// Its channel count.
+    pub channels: u32,
+    /// Whether it is flagged as the main port (it must not be).
+    pub is_main: bool,
+    /// Its port type (`"stereo"` for `CLAP_PORT_STEREO`).
+    pub port_type: Option<String>,
+    /// Its in-place partner, if any (it must have none: nothing is output for it).
+    pub in_place_pair: Option<ClapId>,
+}
+
+impl Plugin {
+    /// The current layout's input port 1 (the sidechain).
+    pub fn sidechain_port(&mut self) -> AuxPort {
+        let ext = self
+            .extensions()
+            .audio_ports
+            .expect("the plugin implements clap.audio-ports");
+        let handle = self.instance.plugin_handle();
+        let mut buffer = AudioPortInfoBuffer::new();
+        let info = ext
+            .get(&handle, 1, true, &mut buffer)
+            .expect("audio_ports.get(1, input)");
+        AuxPort {
+            name: String::from_utf8_lossy(info.name).into_owned(),
+            channels: info.channel_count,
+            is_main: info.flags.contains(AudioPortFlags::IS_MAIN),
+            port_type: info.port_type.map(|t| t.0.to_string_lossy().into_owned()),
+            in_place_pair: info.in_place_pair,
+        }
+    }
+}
+
 /// The main audio ports of the current layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MainPorts {
@@ -484,6 +522,9 @@ pub struct Processor {
     output_ports: AudioPorts,
     output_events: EventBuffer,
     steady_time: u64,
+    /// What the host feeds the sidechain port (stereo; CLAP hosts give every port a buffer):
+    /// silence unless a test writes a signal here. Extended with zeros to each block's length.
+    pub sidechain: Vec<Vec<f32>>,
 }
 
 impl Processor {
@@ -494,10 +535,11 @@ impl Processor {
             .unwrap_or_else(|e| panic!("start_processing: {e}"));
         Self {
             processor,
-            input_ports: AudioPorts::with_capacity(channels, 1),
+            input_ports: AudioPorts::with_capacity(channels + 2, 2),
             output_ports: AudioPorts::with_capacity(channels, 1),
             output_events: EventBuffer::with_capacity(64),
             steady_time: 0,
+            sidechain: vec![Vec::new(), Vec::new()],
         }
     }
 
@@ -515,14 +557,26 @@ impl Processor {
         events: &[ParamValueEvent],
         transport: Option<&TransportEvent>,
     ) -> ProcessStatus {
-        let inputs = self.input_ports.with_input_buffers([AudioPortBuffer {
-            latency: 0,
-            channels: AudioPortBufferType::f32_input_only(
-                input
-                    .iter_mut()
-                    .map(|channel| InputChannel::variable(&mut channel[..frames])),
-            ),
-        }]);
+        self.extend_sidechain(frames);
+        let main: Vec<InputChannel<'_, f32>> = input
+            .iter_mut()
+            .map(|channel| InputChannel::variable(&mut channel[..frames]))
+            .collect();
+        let sidechain: Vec<InputChannel<'_, f32>> = self
+            .sidechain
+            .iter_mut()
+            .map(|channel| InputChannel::variable(&mut channel[..frames]))
+            .collect();
+        let inputs = self.input_ports.with_input_buffers([
+            AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_input_only(main),
+            },
+            AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_input_only(sidechain),
+            },
+        ]);
         let mut outputs = self.output_ports.with_output_buffers([AudioPortBuffer {
             latency: 0,
             channels: AudioPortBufferType::f32_output_only(
@@ -563,11 +617,21 @@ impl Processor {
             latency: 0,
             constant_mask: 0,
         };
-        let input_ports = [port];
+        self.extend_sidechain(frames);
+        let mut side: Vec<*mut f32> = self.sidechain.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let side_port = clap_audio_buffer {
+            data32: side.as_mut_ptr(),
+            data64: std::ptr::null_mut(),
+            channel_count: side.len() as u32,
+            latency: 0,
+            constant_mask: 0,
+        };
+        let input_ports = [port, side_port];
         let mut output_ports = [port];
-        // SAFETY: both port structs point at `pointers`, whose channel buffers hold at least
-        // `frames` samples and outlive the call; aliasing input and output is what CLAP's
-        // in-place processing means, and the plugin declared the pair.
+        // SAFETY: the main port structs point at `pointers` and the sidechain's at `side`, whose
+        // channel buffers hold at least `frames` samples and outlive the call; aliasing the main
+        // input and output is what CLAP's in-place processing means, and the plugin declared
+        // the pair.
         let (inputs, mut outputs) = unsafe {
             (
                 InputAudioBuffers::from_raw_buffers(&input_ports, frames as u32),
@@ -588,6 +652,64 @@ impl Processor {
             .unwrap_or_else(|e| panic!("process in place ({frames} frames): {e}"));
         self.steady_time += frames as u64;
         status
+    }
+
+    /// Processes `frames` frames in place with only the main input port given
+    /// (`audio_inputs_count` 1, as a host that leaves the sidechain port out might do). The
+    /// array really holds a second port whose channel pointers are poison: a plugin reading past
+    /// the count crashes instead of reading whatever lies there.
+    pub fn process_in_place_main_only(
+        &mut self,
+        buffers: &mut [Vec<f32>],
+        frames: usize,
+    ) -> ProcessStatus {
+        let mut pointers: Vec<*mut f32> = buffers.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        assert!(buffers.iter().all(|c| c.len() >= frames));
+        let port = clap_audio_buffer {
+            data32: pointers.as_mut_ptr(),
+            data64: std::ptr::null_mut(),
+            channel_count: pointers.len() as u32,
+            latency: 0,
+            constant_mask: 0,
+        };
+        let poisoned = clap_audio_buffer {
+            data32: std::ptr::dangling_mut(),
+            data64: std::ptr::null_mut(),
+            channel_count: 2,
+            latency: 0,
+            constant_mask: 0,
+        };
+        let input_ports = [port, poisoned];
+        let mut output_ports = [port];
+        // SAFETY: as in `process_in_place`; only the first input port is handed over.
+        let (inputs, mut outputs) = unsafe {
+            (
+                InputAudioBuffers::from_raw_buffers(&input_ports[..1], frames as u32),
+                OutputAudioBuffers::from_raw_buffers(&mut output_ports, frames as u32),
+            )
+        };
+        let status = self
+            .processor
+            .process(
+                &inputs,
+                &mut outputs,
+                &InputEvents::empty(),
+                &mut OutputEvents::from_buffer(&mut self.output_events),
+                Some(self.steady_time),
+                None,
+            )
+            .unwrap_or_else(|e| panic!("process main only ({frames} frames): {e}"));
+        self.steady_time += frames as u64;
+        status
+    }
+
+    /// Makes the sidechain's channels at least `frames` long (host side, before the call).
+    fn extend_sidechain(&mut self, frames: usize) {
+        for channel in &mut self.sidechain {
+            if channel.len() < frames {
+                channel.resize(frames, 0.0);
+            }
+        }
     }
 
     /// Resets the plugin's processing state (`clap_plugin.reset`), as hosts do after a jump.

@@ -417,15 +417,38 @@ impl<'m> Instance<'m> {
         }
     }
 
-    /// `setBusArrangements` with one input and one output bus.
+    /// `setBusArrangements` with `arrangement` for the main input and output buses and stereo
+    /// for the sidechain input bus (VST3 buses are fixed: a host names every one).
     pub fn set_arrangement(&self, arrangement: SpeakerArrangement) -> tresult {
-        let mut input = arrangement;
+        let mut inputs = [arrangement, SPEAKER_STEREO];
         let mut output = arrangement;
-        // SAFETY: one arrangement per direction, valid for the call.
+        // SAFETY: two input arrangements and one output, valid for the call.
         unsafe {
             self.processor
                 .0
-                .setBusArrangements(&mut input, 1, &mut output, 1)
+                .setBusArrangements(inputs.as_mut_ptr(), 2, &mut output, 1)
+        }
+    }
+
+    /// `IComponent::getBusInfo` of every audio bus in `direction` (`kInput` or `kOutput`):
+    /// (name, bus type (`kMain` 0, `kAux` 1), channel count).
+    pub fn audio_buses(&self, direction: i32) -> Vec<(String, i32, i32)> {
+        let audio = vst3::Steinberg::Vst::MediaTypes_::kAudio as i32;
+        // SAFETY: indices below the count; BusInfo is plain data.
+        unsafe {
+            (0..self.component.getBusCount(audio, direction))
+                .map(|index| {
+                    let mut info: vst3::Steinberg::Vst::BusInfo = std::mem::zeroed();
+                    assert_eq!(
+                        self.component
+                            .getBusInfo(audio, direction, index, &mut info),
+                        kResultOk,
+                        "getBusInfo({index})"
+                    );
+                    let name = utf16(&info.name);
+                    (name, info.busType, info.channelCount)
+                })
+                .collect()
         }
     }
 
@@ -503,6 +526,11 @@ impl<'m> Instance<'m> {
         playing_at: Option<(f64, i64)>,
     ) -> tresult {
         self.processor.process_in_place(buffers, frames, playing_at)
+    }
+
+    /// Processes `frames` frames in place with only the main input bus given (`numInputs` 1).
+    pub fn process_in_place_main_only(&self, buffers: &mut [Vec<f32>], frames: usize) -> tresult {
+        self.processor.process_in_place_main_only(buffers, frames)
     }
 
     /// The processor, for an audio thread of its own. Stop that thread before the instance goes.
@@ -637,13 +665,42 @@ impl AudioProcessor {
         frames: usize,
         playing_at: Option<(f64, i64)>,
     ) -> tresult {
-        let mut input_bus = AudioBusBuffers {
+        self.run_buses(inputs, outputs, frames, playing_at, true)
+    }
+
+    /// `run` with the sidechain bus given (`numInputs` 2) or not (`numInputs` 1, the array
+    /// holding a second bus with poison channel pointers: a plugin reading past the count
+    /// crashes instead of reading whatever lies there).
+    fn run_buses(
+        &self,
+        inputs: &mut [*mut f32],
+        outputs: &mut [*mut f32],
+        frames: usize,
+        playing_at: Option<(f64, i64)>,
+        with_sidechain: bool,
+    ) -> tresult {
+        let input_bus = AudioBusBuffers {
             numChannels: inputs.len() as i32,
             silenceFlags: 0,
             __field0: AudioBusBuffers__type0 {
                 channelBuffers32: inputs.as_mut_ptr(),
             },
         };
+        // The sidechain bus: silence (a host routing nothing into it still gives its buffers).
+        let (mut left, mut right) = (vec![0.0f32; frames], vec![0.0f32; frames]);
+        let mut sidechain = [left.as_mut_ptr(), right.as_mut_ptr()];
+        let side_bus = AudioBusBuffers {
+            numChannels: 2,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: if with_sidechain {
+                    sidechain.as_mut_ptr()
+                } else {
+                    std::ptr::dangling_mut()
+                },
+            },
+        };
+        let mut input_buses = [input_bus, side_bus];
         let mut output_bus = AudioBusBuffers {
             numChannels: outputs.len() as i32,
             silenceFlags: 0,
@@ -670,9 +727,9 @@ impl AudioProcessor {
             processMode: vst3::Steinberg::Vst::ProcessModes_::kRealtime as i32,
             symbolicSampleSize: vst3::Steinberg::Vst::SymbolicSampleSizes_::kSample32 as i32,
             numSamples: frames as i32,
-            numInputs: 1,
+            numInputs: if with_sidechain { 2 } else { 1 },
             numOutputs: 1,
-            inputs: &mut input_bus,
+            inputs: input_buses.as_mut_ptr(),
             outputs: &mut output_bus,
             inputParameterChanges: std::ptr::null_mut(),
             outputParameterChanges: std::ptr::null_mut(),
@@ -714,6 +771,14 @@ impl AudioProcessor {
         let mut inputs: Vec<*mut f32> = buffers.iter_mut().map(|c| c.as_mut_ptr()).collect();
         let mut outputs = inputs.clone();
         self.run(&mut inputs, &mut outputs, frames, playing_at)
+    }
+
+    /// Processes `frames` frames in place with only the main input bus given (`numInputs` 1).
+    pub fn process_in_place_main_only(&self, buffers: &mut [Vec<f32>], frames: usize) -> tresult {
+        assert!(buffers.iter().all(|c| c.len() >= frames));
+        let mut inputs: Vec<*mut f32> = buffers.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut outputs = inputs.clone();
+        self.run_buses(&mut inputs, &mut outputs, frames, None, false)
     }
 }
 

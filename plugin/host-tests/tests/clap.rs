@@ -9,7 +9,7 @@ use clack_extensions::params::ParamInfoFlags;
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
 use ringscope_host_tests::clap::{
-    Param, Plugin, Processor, RINGSCOPE_ID, load_entry, new_ringscope, playing_transport,
+    AuxPort, Param, Plugin, Processor, RINGSCOPE_ID, load_entry, new_ringscope, playing_transport,
 };
 use ringscope_host_tests::host_test;
 use ringscope_host_tests::memory::{mib, resident_bytes};
@@ -18,6 +18,13 @@ use ringscope_host_tests::signals::TestSignal;
 
 const SAMPLE_RATES: [f64; 3] = [44_100.0, 48_000.0, 96_000.0];
 const BLOCK_SIZES: [u32; 4] = [1, 64, 512, 4096];
+
+/// `frames` of a 2 kHz sine at 48 kHz: what the passthrough checks feed the sidechain.
+fn sidechain_sine(frames: usize) -> Vec<f32> {
+    (0..frames)
+        .map(|n| 0.7 * (n as f32 * 2000.0 / 48_000.0 * std::f32::consts::TAU).sin())
+        .collect()
+}
 
 /// Runs one passthrough check through a started CLAP processor. Every other block carries a
 /// playing transport (the editor's beat-synced scope reads it) and, with `automate`, a parameter
@@ -102,6 +109,45 @@ host_test!(
             ports.in_place_pair,
             "input and output form an in-place pair"
         );
+        // The sidechain: a second, stereo, non-main input in every layout.
+        for layout in plugin.layouts() {
+            plugin.select_layout(layout.id);
+            let sidechain = plugin.sidechain_port();
+            assert_eq!(
+                sidechain,
+                AuxPort {
+                    name: "Sidechain".to_owned(),
+                    channels: 2,
+                    is_main: false,
+                    port_type: Some("stereo".to_owned()),
+                    in_place_pair: None,
+                },
+                "layout {layout:?}"
+            );
+        }
+    }
+);
+
+host_test!(
+    timeout_s = 60,
+    expected_debug_assertions = &["input_channel_pointers.is_some()"];
+    /// A host that gives only the main input port (`audio_inputs_count` 1; CLAP asks for every
+    /// port, but hosts err): the main bus passes bit-exact and nothing past the ports given is
+    /// read.
+    fn clap_a_host_giving_no_sidechain_port_still_passes_through() {
+        let entry = load_entry();
+        let mut plugin = new_ringscope(&entry);
+        let stopped = plugin.activate(48_000.0, 1, 512);
+        let mut processor = Processor::start(stopped, 2);
+        for frames in [1, 512] {
+            let mut buffers: Vec<Vec<f32>> = (0..2)
+                .map(|c| (0..frames).map(|i| ((i + c) as f32 * 0.01).sin()).collect())
+                .collect();
+            let before = buffers.clone();
+            processor.process_in_place_main_only(&mut buffers, frames);
+            assert_eq!(buffers, before, "{frames} frames");
+        }
+        plugin.deactivate(processor.stop());
     }
 );
 
@@ -138,6 +184,8 @@ host_test!(
                 for sample_rate in SAMPLE_RATES {
                     let stopped = plugin.activate(sample_rate, 1, max_block);
                     let mut processor = Processor::start(stopped, channels);
+                    // The sidechain carries another signal: the main bus must not change.
+                    processor.sidechain = vec![sidechain_sine(max_block as usize); 2];
                     for signal in TestSignal::ALL {
                         for in_place in [false, true] {
                             let run = Run {

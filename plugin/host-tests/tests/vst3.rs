@@ -68,6 +68,24 @@ host_test!(
             "sub-categories {sub_categories:?}"
         );
         assert_eq!(class.version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+        // The buses: a main stereo input and output, and the stereo sidechain input (kAux).
+        let instance = create(&module);
+        let (input, output) = (
+            vst3::Steinberg::Vst::BusDirections_::kInput as i32,
+            vst3::Steinberg::Vst::BusDirections_::kOutput as i32,
+        );
+        let (main, aux) = (
+            vst3::Steinberg::Vst::BusTypes_::kMain as i32,
+            vst3::Steinberg::Vst::BusTypes_::kAux as i32,
+        );
+        let inputs = instance.audio_buses(input);
+        assert_eq!(inputs.len(), 2, "{inputs:?}");
+        assert_eq!((inputs[0].1, inputs[0].2), (main, 2), "{inputs:?}");
+        assert_eq!(inputs[1], ("Sidechain".to_owned(), aux, 2));
+        let outputs = instance.audio_buses(output);
+        assert_eq!(outputs.len(), 1, "{outputs:?}");
+        assert_eq!((outputs[0].1, outputs[0].2), (main, 2), "{outputs:?}");
+        drop(instance);
         // Instances come and go.
         for _ in 0..20 {
             let instance = create(&module);
@@ -115,6 +133,31 @@ host_test!(
             }
         }
         assert_eq!(checked, 2 * BLOCK_SIZES.len() * SAMPLE_RATES.len() * 8);
+    }
+);
+
+host_test!(
+    timeout_s = 60,
+    expected_debug_assertions = &["input_channel_pointers.is_some()"];
+    /// A host that gives only the main input bus (`numInputs` 1, the sidechain left out):
+    /// the main bus passes bit-exact and nothing past the buses given is read.
+    fn vst3_a_host_giving_no_sidechain_bus_still_passes_through() {
+        let module = Module::load();
+        let instance = create(&module);
+        for (arrangement, channels) in [(SPEAKER_STEREO, 2), (SPEAKER_MONO, 1)] {
+            assert_eq!(instance.set_arrangement(arrangement), kResultOk);
+            instance.setup_processing(48_000.0, 512);
+            instance.start();
+            for frames in [1, 512] {
+                let mut buffers: Vec<Vec<f32>> = (0..channels)
+                    .map(|c| (0..frames).map(|i| ((i + c) as f32 * 0.01).sin()).collect())
+                    .collect();
+                let before = buffers.clone();
+                assert_eq!(instance.process_in_place_main_only(&mut buffers, frames), kResultOk);
+                assert_eq!(buffers, before, "{channels} ch, {frames} frames");
+            }
+            instance.stop();
+        }
     }
 );
 

@@ -33,6 +33,13 @@
 //! instead of misreading them. Within one library all entries are of one layout, and two
 //! different builds loaded in one process are two libraries: they never see each other today.
 //!
+//! # The sidechain
+//!
+//! An instance's sidechain (auxiliary) input is published the same way, by a second
+//! [`Publisher`] whose entry is never listed ([`Registration::unlisted`]): only the instance's
+//! own editor overlays it (the Compare group's "Sidechain" toggle), so the other instances'
+//! lists stay one row per instance.
+//!
 //! Hosts that run each plugin in a process of its own (plugin bridging or sandboxing) show only
 //! the instances of the same process: the editor's list says so when it is empty.
 
@@ -44,4 +51,4 @@ pub mod registry;
 pub use self::overlay::{MAX_OVERLAYS, Overlay, Overlays, overlay_settings};
 pub use self::publisher::{Publisher, ring_capacity};
 pub use self::reference::{MAX_REFERENCES, Reference, References};
-pub use self::registry::{Entry, REGISTRY_VERSION, Registration, Subscription, instances};
+pub use self::registry::{Entry, Input, REGISTRY_VERSION, Registration, Subscription, instances};

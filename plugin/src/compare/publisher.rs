@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use ringscope::analysis::FftSize;
 use ringscope::snapshot::{SnapshotBuffer, SnapshotWriter};
 
-use super::registry::{Entry, Registration};
+use super::registry::{Entry, Input, Registration};
 
 /// The ring's capacity in frames for blocks of up to `max_block` frames: two of the largest FFT
 /// windows (what the snapshot ring's sizing rule asks for the longest window a reader wants),
@@ -33,6 +33,16 @@ impl Publisher {
     pub fn new(name: Arc<RwLock<String>>) -> Self {
         Self {
             registration: Registration::new(name),
+            writer: None,
+            frames: Vec::new(),
+        }
+    }
+
+    /// A publisher that is not listed in the registry: an instance's sidechain input (see
+    /// [`Registration::unlisted`]). Main thread.
+    pub fn unlisted(name: Arc<RwLock<String>>) -> Self {
+        Self {
+            registration: Registration::unlisted(name),
             writer: None,
             frames: Vec::new(),
         }
@@ -68,21 +78,28 @@ impl Publisher {
 
     #[inline(never)]
     fn write<C: AsRef<[f32]>>(&mut self, channels: &[C]) {
+        let entry = self.registration.entry();
         let Some(writer) = self.writer.as_mut() else {
             return;
         };
         let Some(left) = channels.first().map(AsRef::as_ref) else {
+            entry.set_input(Input::NotConnected);
             return;
         };
         let right = channels.get(1).map_or(left, AsRef::as_ref);
         let chunk = self.frames.len().max(1);
+        let mut live = false;
         // A block longer than the host announced is published in parts.
         for (l, r) in left.chunks(chunk).zip(right.chunks(chunk)) {
             let frames = &mut self.frames[..l.len()];
             for ((frame, &l), &r) in frames.iter_mut().zip(l).zip(r) {
                 *frame = [l, r];
+                live |= l != 0.0 || r != 0.0;
             }
             writer.write(frames);
+        }
+        if !left.is_empty() {
+            entry.set_input(if live { Input::Live } else { Input::Silent });
         }
     }
 }

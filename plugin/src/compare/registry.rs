@@ -14,7 +14,7 @@
 //! memory behind and nothing pointing into its code. A subscriber that still holds an entry
 //! after its instance dropped holds only memory (the entry and its ring), never code.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use ringscope::snapshot::SnapshotReader;
@@ -23,7 +23,7 @@ use ringscope::snapshot::SnapshotReader;
 /// listed: a registry reached by more than one build (a future cross-library rendezvous, see
 /// the [module docs](super)) then ignores what it cannot read instead of misreading it. Bump it
 /// with every change to [`Entry`]'s fields or their meaning.
-pub const REGISTRY_VERSION: u32 = 1;
+pub const REGISTRY_VERSION: u32 = 2;
 
 /// The longest instance name kept (in characters); longer names are cut.
 pub const MAX_NAME_CHARS: usize = 40;
@@ -31,7 +31,21 @@ pub const MAX_NAME_CHARS: usize = 40;
 /// The stereo frames an instance publishes for its subscribers.
 pub type Frames = SnapshotReader<[f32; 2]>;
 
-/// One live instance, as others see it.
+/// What an entry's audio carried in the last block published (see [`Entry::input`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// No channel at all: a sidechain bus the host did not connect (or a layout without one),
+    /// or nothing published yet.
+    NotConnected,
+    /// Channels of exact zeros: a bus connected (or zero-filled by the wrapper, which is what
+    /// nice-plug does for a port the host leaves unconnected) with nothing routed to it.
+    Silent,
+    /// A signal.
+    Live,
+}
+
+/// One live instance (or an instance's sidechain, see [`Registration::unlisted`]), as others
+/// see it.
 ///
 /// `#[repr(C)]` with the version first: a reader of another build finds the version at the
 /// same place whatever else changed.
@@ -52,6 +66,8 @@ pub struct Entry {
     generation: AtomicU64,
     /// The ring the audio thread writes into (GUI and main threads only).
     frames: Mutex<Option<Frames>>,
+    /// The last published block's [`Input`] (its `u8`), written only while publishing.
+    input: AtomicU8,
 }
 
 impl std::fmt::Debug for Entry {
@@ -71,6 +87,20 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Entry {
+    fn new(version: u32, id: u64, number: u32, name: Arc<RwLock<String>>) -> Self {
+        Self {
+            version,
+            id,
+            number,
+            name,
+            sample_rate: AtomicU32::new(0),
+            subscribers: AtomicUsize::new(0),
+            generation: AtomicU64::new(0),
+            frames: Mutex::new(None),
+            input: AtomicU8::new(0),
+        }
+    }
+
     /// The entry's id: unique among all entries ever registered in this library.
     pub fn id(&self) -> u64 {
         self.id
@@ -116,6 +146,27 @@ impl Entry {
         Subscription {
             entry: self.clone(),
         }
+    }
+
+    /// What the last block published carried (only blocks published while someone subscribed
+    /// count: before the first, [`Input::NotConnected`]).
+    pub fn input(&self) -> Input {
+        match self.input.load(Ordering::Relaxed) {
+            2 => Input::Live,
+            1 => Input::Silent,
+            _ => Input::NotConnected,
+        }
+    }
+
+    /// Records what the block being published carries (audio thread: one relaxed store).
+    #[inline]
+    pub(crate) fn set_input(&self, input: Input) {
+        let value = match input {
+            Input::NotConnected => 0,
+            Input::Silent => 1,
+            Input::Live => 2,
+        };
+        self.input.store(value, Ordering::Relaxed);
     }
 
     /// The ring with the instance's frames and its generation, once it has been activated.
@@ -177,6 +228,17 @@ impl Registration {
         Self::with_version(name, REGISTRY_VERSION)
     }
 
+    /// An entry that is never listed (so no other instance sees it): an instance's sidechain
+    /// input, overlaid only by the instance's own editor, which reaches it through the
+    /// parameters ([`crate::params::CompareParams::sidechain`]). Its id is unique among all
+    /// entries like a listed one's. Main thread (plugin creation).
+    pub fn unlisted(name: Arc<RwLock<String>>) -> Self {
+        let mut registry = registry();
+        let entry = Arc::new(Entry::new(REGISTRY_VERSION, registry.next_id, 0, name));
+        registry.next_id += 1;
+        Self { entry }
+    }
+
     fn with_version(name: Arc<RwLock<String>>, version: u32) -> Self {
         let mut registry = registry();
         let number = (1..)
@@ -188,16 +250,7 @@ impl Registration {
                 *saved = default_name(number);
             }
         }
-        let entry = Arc::new(Entry {
-            version,
-            id: registry.next_id,
-            number,
-            name,
-            sample_rate: AtomicU32::new(0),
-            subscribers: AtomicUsize::new(0),
-            generation: AtomicU64::new(0),
-            frames: Mutex::new(None),
-        });
+        let entry = Arc::new(Entry::new(version, registry.next_id, number, name));
         registry.next_id += 1;
         registry.entries.push(entry.clone());
         Self { entry }

@@ -1,14 +1,15 @@
 //! The settings panel's "Compare" group: this instance's name, and the other instances of this
-//! process to overlay in the spectrum view (up to four), listed as they appear and leave; the
-//! pink-noise line and the reference traces ([`reference_panel`]).
+//! process to overlay in the spectrum view (up to four), listed as they appear and leave, this
+//! instance's own sidechain input, the pink-noise line and the reference traces
+//! ([`reference_panel`]).
 
 use std::sync::atomic::Ordering;
 
 use egui::{RichText, Ui};
 
 use crate::compare::registry::MAX_NAME_CHARS;
-use crate::compare::{MAX_OVERLAYS, instances};
-use crate::editor::spectrum_view::overlays::overlay_colour;
+use crate::compare::{Input, MAX_OVERLAYS, instances};
+use crate::editor::spectrum_view::overlays::{SIDECHAIN_COLOUR, overlay_colour};
 use crate::editor::theme;
 use crate::params::RingscopeParams;
 
@@ -82,6 +83,7 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
     if chosen != before {
         compare.set_chosen(chosen);
     }
+    sidechain(ui, params);
     let mut pink = compare.pink_reference.load(Ordering::Relaxed);
     if ui
         .checkbox(&mut pink, "Pink noise reference (−3 dB/oct)")
@@ -92,3 +94,33 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
     }
     reference_panel::show(ui, params);
 }
+
+/// The sidechain toggle, saying whether the input carries anything (known only while it is
+/// shown: the audio thread looks at it only then).
+fn sidechain(ui: &mut Ui, params: &RingscopeParams) {
+    let compare = &params.compare;
+    let mut on = compare.sidechain_overlay.load(Ordering::Relaxed);
+    let state = compare
+        .sidechain()
+        .map_or(Input::NotConnected, |e| e.input());
+    let label = match (on, state) {
+        (false, _) => RichText::new("Sidechain input"),
+        (true, Input::Live) => RichText::new("Sidechain input").color(SIDECHAIN_COLOUR),
+        (true, Input::Silent) => RichText::new("Sidechain input (silent)").color(theme::LABEL_DIM),
+        (true, Input::NotConnected) => {
+            RichText::new("Sidechain input (not connected)").color(theme::LABEL_DIM)
+        }
+    };
+    if ui
+        .checkbox(&mut on, label)
+        .on_hover_text(SIDECHAIN_HELP)
+        .changed()
+    {
+        compare.sidechain_overlay.store(on, Ordering::Relaxed);
+    }
+}
+
+/// Where the sidechain comes from.
+pub const SIDECHAIN_HELP: &str = "Overlay what the host routes into this plugin's \"Sidechain\" \
+     input (a second stereo input bus), e.g. a reference track; it is only shown, never mixed \
+     into the output. Silent: the bus is there but nothing is routed to it.";

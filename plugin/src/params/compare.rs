@@ -4,14 +4,14 @@
 //! ([`reference`](crate::compare::reference)).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use nice_plug::prelude::*;
 
 use ringscope::analysis::SpectrumCurve;
 
 use crate::compare::registry::MAX_NAME_CHARS;
-use crate::compare::{MAX_OVERLAYS, References};
+use crate::compare::{Entry, MAX_OVERLAYS, References};
 
 /// The comparing fields (persisted, not automatable: they are not parameters).
 #[derive(Params, Default)]
@@ -32,6 +32,11 @@ pub struct CompareParams {
     /// A capture the Compare group asked for, done by the spectrum view on its next frame
     /// (it holds the analysis). Not saved.
     capture: Mutex<Option<SpectrumCurve>>,
+    /// Whether the spectrum overlays this instance's sidechain input.
+    #[persist = "sidechain-overlay"]
+    pub sidechain_overlay: Arc<AtomicBool>,
+    /// This instance's sidechain publisher's entry (set at creation; never listed). Not saved.
+    sidechain: OnceLock<Arc<Entry>>,
     /// This instance's registry id (0 until the plugin registered): what the editor leaves out
     /// of its own list. Not saved.
     own_id: AtomicU64,
@@ -48,6 +53,17 @@ impl CompareParams {
     /// Records this instance's registry id (the plugin, at creation).
     pub fn set_own_id(&self, id: u64) {
         self.own_id.store(id, Ordering::Relaxed);
+    }
+
+    /// This instance's sidechain entry, once the plugin made it.
+    pub fn sidechain(&self) -> Option<&Arc<Entry>> {
+        self.sidechain.get()
+    }
+
+    /// Records this instance's sidechain entry (the plugin, at creation; later calls are
+    /// ignored).
+    pub fn set_sidechain(&self, entry: Arc<Entry>) {
+        let _ = self.sidechain.set(entry);
     }
 
     /// The chosen overlays as saved, made valid: at most [`MAX_OVERLAYS`], no blank or repeated

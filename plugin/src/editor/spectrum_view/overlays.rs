@@ -3,6 +3,9 @@
 //! a plain line in its own colour, its name in a legend row under the traces' legend; the
 //! saved reference traces ([`references`]) and the pink-noise line likewise.
 //!
+//! This instance's sidechain input, when the Compare group's toggle is on, is one more such line
+//! (in [`SIDECHAIN_COLOUR`], named "Sidechain"), left of the instances' in the legend.
+//!
 //! The overlays live with the view: a window that shows no spectrum subscribes to nothing, and
 //! closing the window ends its subscriptions (the other instances stop publishing for it).
 
@@ -12,7 +15,8 @@ use std::sync::atomic::Ordering;
 use ringscope::analysis::{Channel, FrequencyAxis, SpectrumCurve};
 
 use super::Picture;
-use crate::compare::{MAX_OVERLAYS, Overlays, overlay_settings};
+use crate::SIDECHAIN;
+use crate::compare::{MAX_OVERLAYS, Overlay, Overlays, overlay_settings};
 use crate::editor::display::DisplayState;
 use crate::editor::{plot, theme, trace};
 use crate::params::RingscopeParams;
@@ -30,6 +34,9 @@ const COLOURS: [Color32; MAX_OVERLAYS] = [
     Color32::from_rgb(235, 235, 235),
 ];
 
+/// The sidechain's line: apart from the channels' and the instances' colours.
+pub(crate) const SIDECHAIN_COLOUR: Color32 = Color32::from_rgb(255, 120, 70);
+
 /// The colour of the overlay chosen in `slot` (0 … [`MAX_OVERLAYS`] − 1).
 pub(crate) fn overlay_colour(slot: usize) -> Color32 {
     COLOURS[slot % MAX_OVERLAYS]
@@ -39,6 +46,8 @@ pub(crate) fn overlay_colour(slot: usize) -> Color32 {
 #[derive(Debug, Default)]
 pub(super) struct OverlayLayer {
     overlays: Overlays,
+    /// This instance's sidechain, while the toggle is on (its subscription makes it publish).
+    sidechain: Option<Overlay>,
     lines: Lines,
 }
 
@@ -53,6 +62,25 @@ struct Lines {
 }
 
 impl Lines {
+    /// Draws `overlay`'s average (its mid trace, as this view's settings compute it) in
+    /// `colour`.
+    fn draw_overlay(
+        &mut self,
+        painter: &Painter,
+        picture: &Picture,
+        overlay: &mut Overlay,
+        colour: Color32,
+    ) {
+        self.columns.resize(picture.columns, 0.0);
+        overlay.spectrum().render(
+            Channel::Mid,
+            SpectrumCurve::Average,
+            &picture.axis,
+            &mut self.columns,
+        );
+        self.draw(painter, picture, Stroke::new(1.5, colour));
+    }
+
     /// Draws `self.columns` on `picture`'s plot (clipped to it) with `stroke`.
     fn draw(&mut self, painter: &Painter, picture: &Picture, stroke: Stroke) {
         let count = self.columns.len();
@@ -119,30 +147,43 @@ impl OverlayLayer {
             self.draw_pink(painter, picture, params, own_average);
         }
         references::show(&mut self.lines, painter, display, params, picture);
+        let settings = overlay_settings(display.settings.spectrum);
+        let mut legend = LegendRow::new(painter, picture, 0);
         let mut chosen = compare.chosen();
         if chosen.is_empty() {
             self.overlays.clear();
-            return;
+        } else {
+            for overlay in self.overlays.live_mut() {
+                overlay.spectrum().set_frozen(display.settings.frozen);
+            }
+            if self.overlays.sync(compare.own_id(), &mut chosen, settings) {
+                compare.set_chosen(chosen);
+            }
+            for (slot, overlay) in self.overlays.slots_mut() {
+                let name = overlay.entry().name();
+                self.lines
+                    .draw_overlay(painter, picture, overlay, overlay_colour(slot));
+                legend.entry(painter, name, Stroke::new(1.5, overlay_colour(slot)));
+            }
         }
-        for overlay in self.overlays.live_mut() {
+        let sidechain = compare
+            .sidechain()
+            .filter(|_| compare.sidechain_overlay.load(Ordering::Relaxed));
+        match (sidechain, self.sidechain.as_mut()) {
+            (None, _) => self.sidechain = None,
+            (Some(entry), None) => self.sidechain = Some(Overlay::new(entry, settings)),
+            (Some(_), Some(_)) => {}
+        }
+        if let Some(overlay) = self.sidechain.as_mut() {
             overlay.spectrum().set_frozen(display.settings.frozen);
-        }
-        let settings = overlay_settings(display.settings.spectrum);
-        if self.overlays.sync(compare.own_id(), &mut chosen, settings) {
-            compare.set_chosen(chosen);
-        }
-        let mut legend = LegendRow::new(painter, picture, 0);
-        for (slot, overlay) in self.overlays.slots_mut() {
-            let stroke = Stroke::new(1.5, overlay_colour(slot));
-            self.lines.columns.resize(picture.columns, 0.0);
-            overlay.spectrum().render(
-                Channel::Mid,
-                SpectrumCurve::Average,
-                &picture.axis,
-                &mut self.lines.columns,
+            overlay.update(settings);
+            self.lines
+                .draw_overlay(painter, picture, overlay, SIDECHAIN_COLOUR);
+            legend.entry(
+                painter,
+                SIDECHAIN.to_owned(),
+                Stroke::new(1.5, SIDECHAIN_COLOUR),
             );
-            self.lines.draw(painter, picture, stroke);
-            legend.entry(painter, overlay.entry().name(), stroke);
         }
     }
 }
@@ -284,6 +325,78 @@ mod tests {
         });
         drawn.textures_delta.clear();
         assert_eq!(other.entry().subscribers(), 0);
+    }
+
+    #[test]
+    fn the_sidechain_is_drawn_while_its_toggle_is_on_and_published_only_then() {
+        let mut sidechain = Publisher::unlisted(Arc::new(RwLock::new(SIDECHAIN.to_owned())));
+        sidechain.activate(48_000.0, 512);
+        let params = RingscopeParams::default();
+        params.compare.set_sidechain(sidechain.entry().clone());
+        let mut display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        let picture = Picture {
+            frame,
+            axis: FrequencyAxis::default(),
+            scale: LevelScale::new(frame.plot, -96.0, 6.0),
+            peak_hold: false,
+            channels: &[Channel::Mid],
+            columns: frame.columns(1.0),
+        };
+        let ctx = egui::Context::default();
+        let mut layer = OverlayLayer::default();
+        let mut frame_shapes = |layer: &mut OverlayLayer| {
+            let mut drawn = ctx.run_ui(egui::RawInput::default(), |ui| {
+                layer.show(ui.painter(), &mut display, &params, &picture, &[]);
+            });
+            drawn.textures_delta.clear();
+            drawn.shapes
+        };
+        frame_shapes(&mut layer);
+        assert_eq!(sidechain.entry().subscribers(), 0, "off: not published");
+        params
+            .compare
+            .sidechain_overlay
+            .store(true, Ordering::Relaxed);
+        let mut shapes = Vec::new();
+        for block in 0..90 {
+            let samples: Vec<f32> = (block * 512..block * 512 + 512)
+                .map(|i| 0.5 * (i as f32 * 2000.0 / 48_000.0 * std::f32::consts::TAU).sin())
+                .collect();
+            sidechain.publish(&[&samples[..], &samples[..]]);
+            if block % 3 == 2 {
+                shapes = frame_shapes(&mut layer);
+            }
+        }
+        assert_eq!(sidechain.entry().subscribers(), 1, "on: subscribed");
+        let lines = shapes
+            .iter()
+            .filter(|s| {
+                matches!(&s.shape, Shape::Path(p) if p.stroke.color == ColorMode::Solid(SIDECHAIN_COLOUR))
+            })
+            .count();
+        assert_eq!(lines, 1, "one line in the sidechain's colour");
+        assert!(
+            shapes
+                .iter()
+                .any(|s| matches!(&s.shape, Shape::Text(t) if t.galley.text() == SIDECHAIN))
+        );
+        let overlay = layer.sidechain.as_mut().unwrap();
+        let peak = overlay
+            .spectrum()
+            .peak(Channel::Mid, 20.0, 20_000.0)
+            .unwrap();
+        assert!((peak.frequency_hz - 2000.0).abs() < 1.0, "{peak:?}");
+        params
+            .compare
+            .sidechain_overlay
+            .store(false, Ordering::Relaxed);
+        frame_shapes(&mut layer);
+        assert_eq!(
+            sidechain.entry().subscribers(),
+            0,
+            "off again: unsubscribed"
+        );
     }
 
     #[test]

@@ -274,6 +274,16 @@ impl BufferManager {
                     .zip(self.aux_input_buffers.iter_mut()),
             )
         {
+            // A block longer than the storage (than the host announced) would need the storage
+            // to grow on the audio thread: the plugin gets no auxiliary input for it instead
+            // (its channels empty), so the main buffer still passes without an allocation.
+            let capacity = input_storage.first().map_or(usize::MAX, Vec::capacity);
+            if num_samples > capacity {
+                unsafe {
+                    input_buffer.set_slices(0, |input_slices| input_slices.fill_with(|| &mut []));
+                }
+                continue;
+            }
             // Since these buffers are backed by our own storage, we can fill them with zeroes if
             // the pointers are missing for whatever reason that might be
             crate::nice_debug_assert!(input_channel_pointers.is_some());
@@ -307,11 +317,15 @@ impl BufferManager {
                         .iter_mut()
                         .skip(input_channel_pointers.num_channels)
                     {
+                        // Within the capacity (checked above): no allocation.
+                        channel.resize(num_samples, 0.0);
                         channel.fill(0.0);
                     }
                 }
                 None => {
                     for channel in input_storage.iter_mut() {
+                        // Within the capacity (checked above): no allocation.
+                        channel.resize(num_samples, 0.0);
                         channel.fill(0.0);
                     }
                 }
