@@ -93,6 +93,23 @@ impl Picture {
     }
 }
 
+#[cfg(test)]
+impl Picture {
+    /// A 736 × 300 point pane at one column per point, on the default frequency axis and a
+    /// −96 … +6 dB level range, with no peak hold: the views' tests draw on it.
+    fn for_tests(channels: &'static [Channel]) -> Self {
+        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
+        Self {
+            frame,
+            axis: FrequencyAxis::default(),
+            scale: LevelScale::new(frame.plot, -96.0, 6.0),
+            peak_hold: false,
+            channels,
+            columns: frame.columns(1.0),
+        }
+    }
+}
+
 impl SpectrumView {
     /// Draws the spectrum into all of `ui`'s available space.
     pub fn show(
@@ -384,15 +401,8 @@ mod tests {
             .collect();
         display.spectrum.feed(&tones);
 
-        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
-        let picture = Picture {
-            frame,
-            axis: FrequencyAxis::default(),
-            scale: LevelScale::new(frame.plot, -96.0, 6.0),
-            peak_hold: false,
-            channels: &[Channel::Left, Channel::Right],
-            columns: frame.columns(1.0),
-        };
+        let picture = Picture::for_tests(&[Channel::Left, Channel::Right]);
+        let frame = picture.frame;
         let (axis, scale) = (picture.axis, picture.scale);
         let mut view = SpectrumView::default();
         view.render(&mut display, &picture);

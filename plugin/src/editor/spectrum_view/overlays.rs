@@ -247,14 +247,12 @@ mod tests {
     use std::sync::{Arc, RwLock};
 
     use egui::epaint::ColorMode;
-    use egui::{Rect, vec2};
     use ringscope::analysis::FrequencyScale;
 
     use super::*;
     use crate::compare::Publisher;
     use crate::compare::registry::tests::SERIAL;
     use crate::editor::display::AnalysisSettings;
-    use crate::editor::plot::{LevelScale, PlotFrame};
 
     #[test]
     fn a_chosen_instance_is_drawn_as_a_line_in_its_colour_with_its_name() {
@@ -264,15 +262,7 @@ mod tests {
         let params = RingscopeParams::default();
         params.compare.set_chosen(vec!["Kick".to_owned()]);
         let mut display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
-        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
-        let picture = Picture {
-            frame,
-            axis: FrequencyAxis::default(),
-            scale: LevelScale::new(frame.plot, -96.0, 6.0),
-            peak_hold: false,
-            channels: &[Channel::Mid],
-            columns: frame.columns(1.0),
-        };
+        let picture = Picture::for_tests(&[Channel::Mid]);
         let ctx = egui::Context::default();
         let mut layer = OverlayLayer::default();
         let mut output = None;
@@ -334,15 +324,7 @@ mod tests {
         let params = RingscopeParams::default();
         params.compare.set_sidechain(sidechain.entry().clone());
         let mut display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
-        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
-        let picture = Picture {
-            frame,
-            axis: FrequencyAxis::default(),
-            scale: LevelScale::new(frame.plot, -96.0, 6.0),
-            peak_hold: false,
-            channels: &[Channel::Mid],
-            columns: frame.columns(1.0),
-        };
+        let picture = Picture::for_tests(&[Channel::Mid]);
         let ctx = egui::Context::default();
         let mut layer = OverlayLayer::default();
         let mut frame_shapes = |layer: &mut OverlayLayer| {

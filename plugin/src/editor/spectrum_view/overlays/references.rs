@@ -67,13 +67,12 @@ pub(super) fn show(
 
 #[cfg(test)]
 mod tests {
+    use egui::Shape;
     use egui::epaint::ColorMode;
-    use egui::{Rect, Shape, vec2};
-    use ringscope::analysis::{FrequencyAxis, SpectrumCurve};
+    use ringscope::analysis::SpectrumCurve;
 
     use super::*;
     use crate::editor::display::AnalysisSettings;
-    use crate::editor::plot::{LevelScale, PlotFrame};
 
     #[test]
     fn a_capture_asked_for_is_drawn_in_its_colour_with_its_name_and_a_notice_shows() {
@@ -86,15 +85,7 @@ mod tests {
             })
             .collect();
         display.spectrum.feed(&tone);
-        let frame = PlotFrame::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(736.0, 300.0)));
-        let picture = Picture {
-            frame,
-            axis: FrequencyAxis::default(),
-            scale: LevelScale::new(frame.plot, -96.0, 6.0),
-            peak_hold: false,
-            channels: display.settings.channels(),
-            columns: frame.columns(1.0),
-        };
+        let picture = Picture::for_tests(display.settings.channels());
         params.compare.request_capture(SpectrumCurve::Average);
         params
             .compare
