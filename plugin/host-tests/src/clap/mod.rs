@@ -25,6 +25,7 @@ mod processor;
 mod state_fields;
 
 pub use self::processor::{Processor, playing_transport};
+pub use self::state_fields::with_field;
 
 /// The host's handler types.
 pub struct TestHost;

@@ -22,19 +22,24 @@ fn state_json(saved: &[u8]) -> String {
     String::from_utf8(saved.get(8..).unwrap_or_default().to_vec()).expect("a JSON state")
 }
 
+/// The saved state `saved` with its persisted field `field` set to `value` (a JSON value).
+pub fn with_field(saved: &[u8], field: &str, value: &str) -> Vec<u8> {
+    let json = state_json(saved);
+    let (start, end) =
+        field_span(&json, field).unwrap_or_else(|| panic!("no field {field} in the state: {json}"));
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    let edited = format!("{}{escaped}{}", &json[..start], &json[end..]);
+    (edited.len() as u64)
+        .to_le_bytes()
+        .into_iter()
+        .chain(edited.into_bytes())
+        .collect()
+}
+
 impl Plugin {
     /// The plugin's state with its persisted field `field` set to `value` (a JSON value).
     pub fn state_with_field(&mut self, field: &str, value: &str) -> Vec<u8> {
-        let json = state_json(&self.save_state());
-        let (start, end) = field_span(&json, field)
-            .unwrap_or_else(|| panic!("no field {field} in the state: {json}"));
-        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
-        let edited = format!("{}{escaped}{}", &json[..start], &json[end..]);
-        (edited.len() as u64)
-            .to_le_bytes()
-            .into_iter()
-            .chain(edited.into_bytes())
-            .collect()
+        with_field(&self.save_state(), field, value)
     }
 
     /// The value (JSON) of the persisted field `field` in the state the plugin saves now.
