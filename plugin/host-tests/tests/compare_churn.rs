@@ -188,7 +188,7 @@ host_test!(
         println!("watchers open after {:.1} s", started.elapsed().as_secs_f64());
         let mut heap = Vec::new();
         let mut resident = Vec::new();
-        for round in 0..ROUNDS {
+        for round in 1..=ROUNDS {
             let round_started = Instant::now();
             let made = Barrier::new(THREADS + 1);
             let release = AtomicBool::new(false);
@@ -257,8 +257,8 @@ host_test!(
                 round_started.elapsed().as_secs_f64(),
                 made_after.as_secs_f64(),
                 mib(heap_alive),
-                mib(heap[round]),
-                mib(resident[round])
+                mib(heap[round - 1]),
+                mib(resident[round - 1])
             );
         }
         for ((_, audio), _) in &watchers {
