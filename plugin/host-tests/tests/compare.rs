@@ -283,3 +283,81 @@ host_test!(
         display.destroy_window(window);
     }
 );
+
+/// The sidechain's overlay line (`plugin/src/editor/spectrum_view/overlays.rs`,
+/// `SIDECHAIN_COLOUR`).
+const SIDECHAIN: [u8; 3] = [255, 120, 70];
+
+host_test!(
+    timeout_s = 120;
+    /// One instance fed a 5 kHz sine on its main bus and a 1 kHz one on its sidechain (CLAP
+    /// input port 1), the Compare group's sidechain toggle on through its state: its open editor
+    /// draws the sidechain's line peaking at 1 kHz beside its own curve at 5 kHz, the main bus
+    /// still passes through bit for bit; the toggle turned off (a state loaded while the editor
+    /// is open) takes the line away within 2 s.
+    fn clap_sidechain_input_shows_as_an_overlay_line_in_the_editor() {
+        let display = Display::connect();
+        let entry = load_entry();
+        let mut plugin = new_ringscope(&entry);
+        show_mid_spectrum(&mut plugin);
+        let on = plugin.state_with_field("sidechain-overlay", "true");
+        plugin.load_state(&on).expect("loading a state with the sidechain shown");
+        let audio = AudioThread::clap_with_sidechain(
+            plugin.activate(48_000.0, 1, 512),
+            Some(TestSignal::Tone(5000)),
+            Some(TestSignal::Tone(1000)),
+        );
+        let window = display.create_window(0, 0, 900, 600);
+        plugin.open(&display, window);
+        display.warp_pointer(window, 1100, 900);
+        wait_for_drawing(&mut plugin, &display, window, true, "sidechain");
+        pump_until(&mut plugin, Duration::from_secs(2), || false);
+        let picture = display.capture(window);
+        let shot = artifacts::target_dir().join("host-tests/compare-sidechain.png");
+        picture.save_png(&shot);
+        let saved = shot.display();
+        let plot = plot_rect(&picture);
+        let (side_ink, side_peak) = ink_and_peak(&picture, plot, SIDECHAIN);
+        let (own_ink, own_peak) = ink_and_peak(&picture, plot, MID);
+        let (x_1k, x_5k) = (axis_x(plot, 1000.0), axis_x(plot, 5000.0));
+        println!(
+            "plot {plot:?}; sidechain: {side_ink} px, peak x {side_peak:?} (1 kHz at \
+             {x_1k:.1}); own: {own_ink} px, peak x {own_peak:?} (5 kHz at {x_5k:.1})"
+        );
+        assert!(
+            side_ink >= MIN_OVERLAY_INK,
+            "the sidechain's line holds {side_ink} pixels of its colour (saved {saved})"
+        );
+        let side_peak = side_peak.expect("the sidechain's line");
+        assert!(
+            (side_peak - x_1k).abs() <= TOLERANCE_PX,
+            "the sidechain's line peaks at x {side_peak:.1}, 1 kHz is at {x_1k:.1} (saved {saved})"
+        );
+        let own_peak = own_peak.expect("the main bus's curve");
+        assert!(
+            (own_peak - x_5k).abs() <= TOLERANCE_PX,
+            "the main curve peaks at x {own_peak:.1}, 5 kHz is at {x_5k:.1} (saved {saved})"
+        );
+
+        let off = plugin.state_with_field("sidechain-overlay", "false");
+        plugin.load_state(&off).expect("loading a state with the sidechain hidden");
+        let mut last = picture;
+        let hidden = pump_until(&mut plugin, Duration::from_secs(2), || {
+            last = display.capture(window);
+            last.count(plot, |p| near(p, SIDECHAIN, 12)) == 0
+        });
+        if !hidden {
+            let stale = artifacts::target_dir().join("host-tests/compare-sidechain-off.png");
+            last.save_png(&stale);
+            panic!(
+                "the sidechain's line still shows 2 s after its toggle went off (saved {})",
+                stale.display()
+            );
+        }
+        plugin.close(&display, window);
+        // The audio thread checked every block of the main bus bit for bit.
+        plugin.deactivate(audio.finish());
+        drop(plugin);
+        display.destroy_window(window);
+    }
+);
