@@ -168,4 +168,3 @@ impl<R: Send + 'static> AudioThread<R> {
         result
     }
 }
-

@@ -32,6 +32,8 @@ use std::time::{Duration, Instant};
 const THREADS: usize = 5;
 /// Instances each of them makes per round.
 const PER_THREAD: usize = 10;
+/// Instances alive at once in a round.
+const INSTANCES: usize = THREADS * PER_THREAD;
 /// Rounds of creating and destroying all of them.
 const ROUNDS: usize = 4;
 /// The first rounds warm up (the registry's storage, glibc's arenas, the editors' caches of the
@@ -46,7 +48,7 @@ const OVERLAY_COLOURS: [[u8; 3]; 4] = [
     [80, 225, 215],
     [235, 235, 235],
 ];
-/// Pixels of the first overlay colours that count as drawn curves (a legend line alone has ~20;
+/// Pixels of the overlays' colours that count as drawn curves (a legend line alone has ~20;
 /// one -12 dBFS sine's curve over 1000).
 const MIN_OVERLAY_INK: usize = 600;
 /// Heap and resident memory the rounds after the warm-up may keep, in all: a leaked instance
@@ -66,7 +68,7 @@ impl Rng {
     }
 }
 
-/// The name instance `index` (of the 50) gets through its saved state.
+/// The name instance `index` (of the [`INSTANCES`]) gets through its saved state.
 fn churn_name(index: usize) -> String {
     format!("Churn {index}")
 }
@@ -121,7 +123,10 @@ fn churn(entry: &PluginEntry, thread: usize, round: usize, made: &Barrier, relea
             let index = thread * PER_THREAD + i;
             // Every third names two others as overlays in its state: held until an editor opens.
             let overlays: Vec<String> = if index % 3 == 0 {
-                vec![churn_name((index + 7) % 50), churn_name((index + 21) % 50)]
+                vec![
+                    churn_name((index + 7) % INSTANCES),
+                    churn_name((index + 21) % INSTANCES),
+                ]
             } else {
                 Vec::new()
             };
@@ -291,8 +296,7 @@ host_test!(
             display.destroy_window(window);
         }
         println!(
-            "{ROUNDS} rounds of {} instances on {THREADS} threads in {:.1} s",
-            THREADS * PER_THREAD,
+            "{ROUNDS} rounds of {INSTANCES} instances on {THREADS} threads in {:.1} s",
             started.elapsed().as_secs_f64()
         );
     }
