@@ -122,7 +122,7 @@ fn churn(entry: &PluginEntry, thread: usize, round: usize, made: &Barrier, relea
         .map(|i| {
             let index = thread * PER_THREAD + i;
             // Every third names two others as overlays in its state: held until an editor opens.
-            let overlays: Vec<String> = if index % 3 == 0 {
+            let overlays: Vec<String> = if index.is_multiple_of(3) {
                 vec![
                     churn_name((index + 7) % INSTANCES),
                     churn_name((index + 21) % INSTANCES),
