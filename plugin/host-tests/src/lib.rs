@@ -11,14 +11,16 @@
 //!   crashes (an allocation on the audio thread, a segfault) turns into a test failure that names
 //!   the call responsible;
 //! - [`clap`] and [`vst3`]: minimal hosts for the two plugin formats (VST3 with a host
-//!   `IPlugFrame`/`IRunLoop`), and [`editor`]: driving either format's editor in an X11 window,
-//!   and the baselines of threads, file descriptors and memory it must return to;
+//!   `IPlugFrame`/`IRunLoop`), [`editor`]: driving either format's editor in an X11 window,
+//!   and the baselines of threads, file descriptors and memory it must return to, and
+//!   [`audio_thread`]: the audio thread that processes meanwhile;
 //! - [`param_text`]: a parameter's text read as a number at its precision;
 //! - [`signals`]: deterministic test signals and bit-exact comparison;
 //! - [`x11`], [`screenshot`] and [`memory`]: a virtual display's windows, pictures of them, and the
 //!   process's resident memory.
 
 pub mod artifacts;
+pub mod audio_thread;
 pub mod clap;
 pub mod crash;
 pub mod editor;

@@ -6,7 +6,7 @@
 //! through bit for bit.
 
 use ringscope_host_tests::artifacts;
-use ringscope_host_tests::clap::{Param, Plugin, load_entry, new_ringscope};
+use ringscope_host_tests::clap::{Plugin, load_entry, new_ringscope, param_named};
 use ringscope_host_tests::editor::{AudioThread, EditorHost, pump_until, wait_for_drawing};
 use ringscope_host_tests::host_test;
 use ringscope_host_tests::screenshot::{Image, Rect, near};
@@ -32,38 +32,14 @@ const STATUS_ROWS: usize = 30;
 /// Pixels of the overlay's colour that count as a drawn curve (the legend line alone has ~20).
 const MIN_OVERLAY_INK: usize = 150;
 
-/// The parameter named `name`.
-fn param<'a>(params: &'a [Param], name: &str) -> &'a Param {
-    params
-        .iter()
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no parameter named {name:?}"))
-}
-
-/// `plugin`'s state with its persisted field `field` set to `value` (a JSON value). A CLAP
-/// state is nice-plug's JSON behind its length; a persisted field's value is its own JSON,
-/// stored as a string.
-fn with_field(plugin: &mut Plugin, field: &str, value: &str) -> Vec<u8> {
-    let saved = plugin.save_state();
-    let json = String::from_utf8(saved[8..].to_vec()).expect("a JSON state");
-    let key = format!("\"{field}\":\"");
-    let start = json
-        .find(&key)
-        .unwrap_or_else(|| panic!("no field {field} in the state: {json}"))
-        + key.len();
-    // The stored string ends at the first quote not escaped.
-    let bytes = json.as_bytes();
-    let mut end = start;
-    while bytes[end] != b'"' {
-        end += if bytes[end] == b'\\' { 2 } else { 1 };
-    }
-    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
-    let edited = format!("{}{escaped}{}", &json[..start], &json[end..]);
-    (edited.len() as u64)
-        .to_le_bytes()
-        .into_iter()
-        .chain(edited.into_bytes())
-        .collect()
+/// Makes `plugin` show the spectrum alone, of its mid channel (one green curve).
+fn show_mid_spectrum(plugin: &mut Plugin) {
+    let params = plugin.params();
+    let (view, channels) = (
+        param_named(&params, "View"),
+        param_named(&params, "Channels"),
+    );
+    plugin.set_params_inactive(&[(view.id, 1.0), (channels.id, 2.0)]);
 }
 
 /// The spectrum's plot in a picture of the spectrum-only editor: the widest run of the plot's
@@ -132,14 +108,11 @@ host_test!(
         let entry = load_entry();
         let mut a = new_ringscope(&entry);
         let mut b = new_ringscope(&entry);
-        let params = b.params();
-        let (view, channels) = (param(&params, "View"), param(&params, "Channels"));
-        // B shows the spectrum alone, of its mid channel (one green curve).
-        b.set_params_inactive(&[(view.id, 1.0), (channels.id, 2.0)]);
+        show_mid_spectrum(&mut b);
         let a_name = "Track A";
-        let state = with_field(&mut a, "instance-name", &format!("\"{a_name}\""));
+        let state = a.state_with_field("instance-name", &format!("\"{a_name}\""));
         a.load_state(&state).expect("A loads its named state");
-        let state = with_field(&mut b, "compare-overlays", &format!("[\"{a_name}\"]"));
+        let state = b.state_with_field("compare-overlays", &format!("[\"{a_name}\"]"));
         b.load_state(&state).expect("B loads a state overlaying A");
 
         let audio_a = AudioThread::clap_with(
@@ -219,5 +192,172 @@ host_test!(
             vanish.as_secs_f64() * 1000.0,
             started.elapsed().as_secs_f64()
         );
+    }
+);
+
+host_test!(
+    timeout_s = 120;
+    /// A on a track the host names "Kick", B's editor open overlaying it; the host renames the
+    /// track "Snare" (`clap.track-info`: the host's answer changes and it calls `changed`): A
+    /// takes the new name, B's editor follows it (B's saved overlay choice reads "Snare" within
+    /// 2 s) and still draws A's curve.
+    fn clap_track_renamed_by_the_host_is_followed_by_the_overlaying_instance() {
+        let display = Display::connect();
+        let entry = load_entry();
+        let mut a = new_ringscope(&entry);
+        let mut b = new_ringscope(&entry);
+        show_mid_spectrum(&mut b);
+        a.name_track("Kick");
+        assert_eq!(
+            a.saved_field("instance-name"),
+            "\"Kick\"",
+            "A takes its track's name"
+        );
+        let state = b.state_with_field("compare-overlays", "[\"Kick\"]");
+        b.load_state(&state).expect("B loads a state overlaying Kick");
+
+        let audio_a = AudioThread::clap_with(
+            a.activate(48_000.0, 1, 512),
+            Some(TestSignal::Tone(1000)),
+        );
+        let audio_b = AudioThread::clap_with(
+            b.activate(48_000.0, 1, 512),
+            Some(TestSignal::Tone(5000)),
+        );
+        let window = display.create_window(0, 0, 900, 600);
+        b.open(&display, window);
+        display.warp_pointer(window, 1100, 900);
+        wait_for_drawing(&mut b, &display, window, true, "compare rename");
+        pump_until(&mut b, Duration::from_millis(1500), || false);
+        let overlay_ink = |display: &Display, name: &str| {
+            let picture = display.capture(window);
+            let shot = artifacts::target_dir().join(format!("host-tests/compare-{name}.png"));
+            picture.save_png(&shot);
+            let plot = plot_rect(&picture);
+            let (ink, _) = ink_and_peak(&picture, plot, OVERLAY);
+            (ink, shot)
+        };
+        let (before, shot) = overlay_ink(&display, "before-rename");
+        assert!(
+            before >= MIN_OVERLAY_INK,
+            "Kick's overlay holds {before} pixels of its colour before the rename (saved {})",
+            shot.display()
+        );
+
+        a.name_track("Snare");
+        let renamed = Instant::now();
+        assert_eq!(
+            a.saved_field("instance-name"),
+            "\"Snare\"",
+            "A follows its track's new name"
+        );
+        // B's editor re-reads the registry each frame and keeps its choice on the instance.
+        let mut choice = b.saved_field("compare-overlays");
+        while choice != "[\"Snare\"]" && renamed.elapsed() < Duration::from_secs(2) {
+            b.pump();
+            std::thread::sleep(Duration::from_millis(10));
+            choice = b.saved_field("compare-overlays");
+        }
+        let followed = renamed.elapsed();
+        assert_eq!(
+            choice, "[\"Snare\"]",
+            "B's overlay choice {followed:?} after A's track was renamed"
+        );
+        pump_until(&mut b, Duration::from_millis(500), || false);
+        let (after, shot) = overlay_ink(&display, "after-rename");
+        assert!(
+            after >= MIN_OVERLAY_INK,
+            "the renamed instance's overlay holds {after} pixels of its colour (saved {})",
+            shot.display()
+        );
+        println!(
+            "B's choice followed the rename after {:.0} ms; overlay ink {before} px before, \
+             {after} px after",
+            followed.as_secs_f64() * 1000.0
+        );
+        b.close(&display, window);
+        a.deactivate(audio_a.finish());
+        b.deactivate(audio_b.finish());
+        drop(a);
+        drop(b);
+        display.destroy_window(window);
+    }
+);
+
+/// The sidechain's overlay line (`plugin/src/editor/spectrum_view/overlays.rs`,
+/// `SIDECHAIN_COLOUR`).
+const SIDECHAIN: [u8; 3] = [255, 120, 70];
+
+host_test!(
+    timeout_s = 120;
+    /// One instance fed a 5 kHz sine on its main bus and a 1 kHz one on its sidechain (CLAP
+    /// input port 1), the Compare group's sidechain toggle on through its state: its open editor
+    /// draws the sidechain's line peaking at 1 kHz beside its own curve at 5 kHz, the main bus
+    /// still passes through bit for bit; the toggle turned off (a state loaded while the editor
+    /// is open) takes the line away within 2 s.
+    fn clap_sidechain_input_shows_as_an_overlay_line_in_the_editor() {
+        let display = Display::connect();
+        let entry = load_entry();
+        let mut plugin = new_ringscope(&entry);
+        show_mid_spectrum(&mut plugin);
+        let on = plugin.state_with_field("sidechain-overlay", "true");
+        plugin.load_state(&on).expect("loading a state with the sidechain shown");
+        let audio = AudioThread::clap_with_sidechain(
+            plugin.activate(48_000.0, 1, 512),
+            Some(TestSignal::Tone(5000)),
+            Some(TestSignal::Tone(1000)),
+        );
+        let window = display.create_window(0, 0, 900, 600);
+        plugin.open(&display, window);
+        display.warp_pointer(window, 1100, 900);
+        wait_for_drawing(&mut plugin, &display, window, true, "sidechain");
+        pump_until(&mut plugin, Duration::from_secs(2), || false);
+        let picture = display.capture(window);
+        let shot = artifacts::target_dir().join("host-tests/compare-sidechain.png");
+        picture.save_png(&shot);
+        let saved = shot.display();
+        let plot = plot_rect(&picture);
+        let (side_ink, side_peak) = ink_and_peak(&picture, plot, SIDECHAIN);
+        let (own_ink, own_peak) = ink_and_peak(&picture, plot, MID);
+        let (x_1k, x_5k) = (axis_x(plot, 1000.0), axis_x(plot, 5000.0));
+        println!(
+            "plot {plot:?}; sidechain: {side_ink} px, peak x {side_peak:?} (1 kHz at \
+             {x_1k:.1}); own: {own_ink} px, peak x {own_peak:?} (5 kHz at {x_5k:.1})"
+        );
+        assert!(
+            side_ink >= MIN_OVERLAY_INK,
+            "the sidechain's line holds {side_ink} pixels of its colour (saved {saved})"
+        );
+        let side_peak = side_peak.expect("the sidechain's line");
+        assert!(
+            (side_peak - x_1k).abs() <= TOLERANCE_PX,
+            "the sidechain's line peaks at x {side_peak:.1}, 1 kHz is at {x_1k:.1} (saved {saved})"
+        );
+        let own_peak = own_peak.expect("the main bus's curve");
+        assert!(
+            (own_peak - x_5k).abs() <= TOLERANCE_PX,
+            "the main curve peaks at x {own_peak:.1}, 5 kHz is at {x_5k:.1} (saved {saved})"
+        );
+
+        let off = plugin.state_with_field("sidechain-overlay", "false");
+        plugin.load_state(&off).expect("loading a state with the sidechain hidden");
+        let mut last = picture;
+        let hidden = pump_until(&mut plugin, Duration::from_secs(2), || {
+            last = display.capture(window);
+            last.count(plot, |p| near(p, SIDECHAIN, 12)) == 0
+        });
+        if !hidden {
+            let stale = artifacts::target_dir().join("host-tests/compare-sidechain-off.png");
+            last.save_png(&stale);
+            panic!(
+                "the sidechain's line still shows 2 s after its toggle went off (saved {})",
+                stale.display()
+            );
+        }
+        plugin.close(&display, window);
+        // The audio thread checked every block of the main bus bit for bit.
+        plugin.deactivate(audio.finish());
+        drop(plugin);
+        display.destroy_window(window);
     }
 );

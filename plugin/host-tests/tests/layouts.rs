@@ -6,7 +6,7 @@
 //! own (the meters strip beside them is not counted).
 
 use ringscope_host_tests::artifacts;
-use ringscope_host_tests::clap::{Param, load_entry, new_ringscope};
+use ringscope_host_tests::clap::{load_entry, new_ringscope, param_named};
 use ringscope_host_tests::editor::{
     AudioThread, EditorHost, STEADY_MALLOC, open_and_close_repeatedly, pump_until, wait_for_drawing,
 };
@@ -43,14 +43,6 @@ fn panes_area(picture: &Image) -> Rect {
 /// placeholder pane (grey text) has none.
 const MIN_PANE_INK: usize = 2000;
 
-/// The parameter named `name`.
-fn param<'a>(params: &'a [Param], name: &str) -> &'a Param {
-    params
-        .iter()
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no parameter named {name:?}"))
-}
-
 host_test!(
     timeout_s = 1200,
     child_env = STEADY_MALLOC;
@@ -62,11 +54,11 @@ host_test!(
         let entry = load_entry();
         let mut plugin = new_ringscope(&entry);
         let params = plugin.params();
-        let layout = param(&params, "Layout");
+        let layout = param_named(&params, "Layout");
         assert_eq!(layout.max, LAYOUTS.len() as f64, "a layout without a test here");
         let (test_signal, history) = (
-            param(&params, "Test signal").id,
-            param(&params, "Spectrogram history").id,
+            param_named(&params, "Test signal").id,
+            param_named(&params, "Spectrogram history").id,
         );
         let pictures = artifacts::repo_root().join("docs/views");
         std::fs::create_dir_all(&pictures).expect("creating docs/views");
