@@ -376,26 +376,32 @@ fn names_and_overlay_choices_survive_a_session_and_corrupt_values_load_as_defaul
     drop(loaded);
 }
 
-/// A measurement, not a check (speed targets belong to benchmarks): what four overlays cost a
-/// subscriber's editor per 30 fps frame at FFT 8192 on 2000 columns, reading and analysing the
-/// frames and rendering the columns (not the drawing). `cargo test --release --test compare
-/// -- --ignored --nocapture four_overlays`.
+/// A measurement, not a check (speed targets belong to benchmarks): the whole editor-side frame
+/// of a spectrum view overlaying four instances, per 30 fps frame at FFT 8192 on 2000 columns:
+/// feeding the view its own frames, reading and analysing each overlay's, rendering, drawing
+/// (the view, the four lines, the collision display) and egui's tessellation of every shape
+/// of the frame (what is left is the GPU's). `cargo test --release -p ringscope-plugin --test
+/// compare -- --ignored --nocapture four_overlays`.
 #[test]
 #[ignore = "a measurement; run by hand in release"]
 fn four_overlays_cost_per_frame() {
-    use ringscope::analysis::FrequencyAxis;
+    use ringscope_plugin::editor::HeadlessSpectrum;
+    use std::time::Instant;
     let _turn = turn();
     let mut sources: Vec<Instance> = (0..4)
         .map(|i| Instance::new(500.0 * (i + 1) as f32))
         .collect();
     let viewer = Instance::new(100.0);
-    let mut chosen: Vec<String> = sources.iter().map(|s| s.params.compare.name()).collect();
-    let settings = overlay_settings(SpectrumSettings::default());
-    let mut overlays = Overlays::default();
-    overlays.sync(viewer.id(), &mut chosen, settings);
-    let axis = FrequencyAxis::default();
-    let mut columns = vec![0.0f32; 2000];
-    let mut times = Vec::new();
+    let params = &viewer.params;
+    params
+        .compare
+        .set_chosen(sources.iter().map(|s| s.params.compare.name()).collect());
+    params.compare.collision_display.store(true, Relaxed);
+    let mut view = HeadlessSpectrum::new(params, RATE, 2000, 500.0);
+    let mut own = viewer.position;
+    // Per frame: [own analysis, view and overlays drawn, tessellation, total], ms.
+    let mut times: [Vec<f64>; 4] = Default::default();
+    let mut triangles = 0;
     for frame in 0..300 {
         // Three blocks (1536 frames, about a 30 fps frame at 48 kHz) from each source.
         for source in &mut sources {
@@ -403,23 +409,51 @@ fn four_overlays_cost_per_frame() {
                 source.block();
             }
         }
-        let start = std::time::Instant::now();
-        overlays.sync(viewer.id(), &mut chosen, settings);
-        for overlay in overlays.live_mut() {
-            overlay
-                .spectrum()
-                .render(Channel::Mid, SpectrumCurve::Average, &axis, &mut columns);
-        }
+        let frames: Vec<[f32; 2]> = viewer
+            .sine(own, 3 * BLOCK)
+            .into_iter()
+            .map(|s| [s, s])
+            .collect();
+        own += 3 * BLOCK;
+        let start = Instant::now();
+        view.feed(&frames);
+        let fed = Instant::now();
+        let shapes = view.draw(params);
+        let drawn = Instant::now();
+        triangles = view.tessellate(shapes);
+        let done = Instant::now();
         if frame >= 30 {
-            times.push(start.elapsed().as_secs_f64() * 1e3);
+            for (times, (from, to)) in
+                times
+                    .iter_mut()
+                    .zip([(start, fed), (fed, drawn), (drawn, done), (start, done)])
+            {
+                times.push((to - from).as_secs_f64() * 1e3);
+            }
         }
     }
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-    eprintln!(
-        "4 overlays, FFT 8192, 2000 columns: median {:.3} ms, p90 {:.3} ms, max {:.3} ms per frame",
-        at(0.5),
-        at(0.9),
-        at(1.0)
+    assert_eq!(view.columns(), 2000);
+    assert!(
+        sources.iter().all(|s| s.plugin_subscribers() == 1),
+        "the view overlays all four"
     );
+    for (what, mut times) in [
+        "own analysis",
+        "view + overlays drawn",
+        "tessellation",
+        "whole frame",
+    ]
+    .into_iter()
+    .zip(times)
+    {
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+        eprintln!(
+            "4 overlays, FFT 8192, 2000 columns, {what}: median {:.3} ms, p90 {:.3} ms, max {:.3} ms per frame",
+            at(0.5),
+            at(0.9),
+            at(1.0)
+        );
+    }
+    eprintln!("{triangles} triangles per frame");
 }

@@ -410,3 +410,25 @@ fn references_survive_the_session_and_a_corrupt_one_leaves_everything_else_loade
         original.editor_geometry.load()
     );
 }
+
+#[test]
+fn the_collision_display_toggle_survives_the_session() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let original = RingscopeParams::default();
+    assert!(
+        !original.compare.collision_display.load(Relaxed),
+        "off by default"
+    );
+    original.compare.collision_display.store(true, Relaxed);
+    let bytes = save(&original);
+    let state: PluginState = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        state.fields.get("collision-display").map(String::as_str),
+        Some("true"),
+        "saved under its stable ID"
+    );
+    let restored = RingscopeParams::default();
+    restore(&restored, &bytes);
+    assert!(restored.compare.collision_display.load(Relaxed));
+    assert_eq!(save(&restored), bytes, "saved again byte for byte");
+}

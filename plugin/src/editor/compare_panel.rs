@@ -1,6 +1,6 @@
 //! The settings panel's "Compare" group: this instance's name, and the other instances of this
 //! process to overlay in the spectrum view (up to four), listed as they appear and leave, this
-//! instance's own sidechain input, the pink-noise line and the reference traces
+//! instance's own sidechain input, the collision display, the pink-noise line and the reference traces
 //! ([`reference_panel`]).
 
 use std::sync::atomic::Ordering;
@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use crate::compare::registry::MAX_NAME_CHARS;
 use crate::compare::{Input, MAX_OVERLAYS, instances};
-use crate::editor::spectrum_view::overlays::{SIDECHAIN_COLOUR, overlay_colour};
+use crate::editor::spectrum_view::overlays::{SIDECHAIN_COLOUR, collision_help, overlay_colour};
 use crate::editor::theme;
 use crate::params::RingscopeParams;
 
@@ -84,6 +84,16 @@ pub fn show(ui: &mut Ui, params: &RingscopeParams) {
         compare.set_chosen(chosen);
     }
     sidechain(ui, params);
+    let mut collisions = compare.collision_display.load(Ordering::Relaxed);
+    if ui
+        .checkbox(&mut collisions, "Collisions")
+        .on_hover_text(collision_help())
+        .changed()
+    {
+        compare
+            .collision_display
+            .store(collisions, Ordering::Relaxed);
+    }
     let mut pink = compare.pink_reference.load(Ordering::Relaxed);
     if ui
         .checkbox(&mut pink, "Pink noise reference (−3 dB/oct)")

@@ -52,6 +52,8 @@ use crate::{beats, format};
 
 pub use self::frame_file::FrameCountFile;
 pub use self::handle::RingscopeEditorHandle;
+#[doc(hidden)]
+pub use self::spectrum_view::HeadlessSpectrum;
 
 use self::display::{AnalysisSettings, DisplayState, Pace};
 use self::frame_clock::FrameClock;

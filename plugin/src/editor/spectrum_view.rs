@@ -1,8 +1,8 @@
 //! The spectrum view: the analysis engine's averaged spectrum (shaded underneath) and its peak
 //! hold (a thin, lighter line) per trace, on a log or linear frequency axis labelled in Hz and a
 //! level axis in dBFS following the range parameters. The loudest peak is marked and read out;
-//! under the pointer a crosshair reads frequency, nearest note and every curve's level, also
-//! while frozen.
+//! under the pointer a crosshair reads frequency, nearest note and every curve's level (the
+//! overlaid instances' and the sidechain's too, each in its colour), also while frozen.
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
@@ -16,7 +16,10 @@ use super::theme;
 use super::trace;
 use crate::params::RingscopeParams;
 
+mod headless;
 pub(super) mod overlays;
+
+pub use self::headless::HeadlessSpectrum;
 
 /// Physical pixels per spectrum column: the curves are computed and drawn at every second pixel
 /// (each column the loudest of its bins, so no peak is lost). The anti-aliased curve looks the
@@ -257,7 +260,7 @@ impl SpectrumView {
     }
 
     /// The crosshair and readout under the pointer: frequency and nearest note, each trace's
-    /// drawn levels there, and the level at the pointer's height.
+    /// drawn levels there, each overlaid line's, and the level at the pointer's height.
     fn hover(&mut self, response: &Response, painter: &Painter, picture: &Picture) {
         let Picture {
             frame,
@@ -306,6 +309,7 @@ impl SpectrumView {
                 }
             }
         }
+        self.overlays.readout(fraction, &mut self.readout);
         let level = scale.level(pointer.y);
         self.readout.push_line(theme::LABEL, |s| {
             s.push_str("y ");
@@ -435,6 +439,103 @@ mod tests {
             .level_under(1, SpectrumCurve::Average, at(1000.0))
             .unwrap();
         assert!((scale.y(right_here) - drawn_y).abs() < 1e-3);
+    }
+
+    #[test]
+    fn hover_lists_each_overlay_and_the_sidechain_at_the_pointer_in_its_colour() {
+        use std::sync::atomic::Ordering;
+        use std::sync::{Arc, RwLock};
+
+        use crate::SIDECHAIN;
+        use crate::compare::Publisher;
+        use crate::compare::registry::tests::SERIAL;
+        use overlays::{SIDECHAIN_COLOUR, overlay_colour};
+
+        let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        // "Bass" plays a -6 dBFS sine and the sidechain a -20 dBFS one, on bin centres (8192
+        // points at 48 kHz) so the drawn peaks carry no scalloping loss.
+        let bin = 48_000.0 / 8192.0;
+        let (bass_hz, sidechain_hz) = (171.0 * bin, 512.0 * bin);
+        let mut bass = Publisher::new(Arc::new(RwLock::new("Bass".to_owned())));
+        bass.activate(48_000.0, 512);
+        let mut sidechain = Publisher::unlisted(Arc::new(RwLock::new(SIDECHAIN.to_owned())));
+        sidechain.activate(48_000.0, 512);
+        let params = RingscopeParams::default();
+        params.compare.set_chosen(vec!["Bass".to_owned()]);
+        params.compare.set_sidechain(sidechain.entry().clone());
+        params
+            .compare
+            .sidechain_overlay
+            .store(true, Ordering::Relaxed);
+        let mut display = DisplayState::new(48_000.0, AnalysisSettings::from_params(&params));
+        let ctx = egui::Context::default();
+        let mut view = SpectrumView::default();
+        let screen = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 600.0));
+        let run = |view: &mut SpectrumView, display: &mut DisplayState, at: Option<Pos2>| {
+            let input = egui::RawInput {
+                screen_rect: Some(screen),
+                events: at.map(egui::Event::PointerMoved).into_iter().collect(),
+                ..Default::default()
+            };
+            let mut rect = Rect::NOTHING;
+            let mut output = ctx.run_ui(input, |ui| rect = view.show(ui, display, &params).rect);
+            output.textures_delta.clear();
+            (rect, output.shapes)
+        };
+        let (rect, _) = run(&mut view, &mut display, None);
+        let plot = PlotFrame::new(rect).plot;
+        let (axis, _) = ranges(&params, 48_000.0);
+        let pointer = pos2(
+            plot.left() + axis.fraction_of(bass_hz) as f32 * plot.width(),
+            plot.center().y,
+        );
+        let sine = |n: usize, hz: f64, amplitude: f32| {
+            amplitude * (n as f64 * hz / 48_000.0 * std::f64::consts::TAU).sin() as f32
+        };
+        let mut shapes = Vec::new();
+        for frame in 0..40 {
+            for block in 0..3 {
+                let start = (3 * frame + block) * 512;
+                let b: Vec<f32> = (start..start + 512)
+                    .map(|n| sine(n, bass_hz, 0.5))
+                    .collect();
+                let s: Vec<f32> = (start..start + 512)
+                    .map(|n| sine(n, sidechain_hz, 0.1))
+                    .collect();
+                bass.publish(&[&b[..], &b[..]]);
+                sidechain.publish(&[&s[..], &s[..]]);
+            }
+            shapes = run(&mut view, &mut display, Some(pointer)).1;
+        }
+        let lines: Vec<(String, egui::Color32)> = view
+            .readout
+            .iter()
+            .map(|(text, colour)| (text.to_owned(), colour))
+            .collect();
+        let level = |name: &str, colour: egui::Color32| -> f32 {
+            let (text, _) = lines
+                .iter()
+                .find(|(text, c)| text.starts_with(name) && *c == colour)
+                .unwrap_or_else(|| panic!("no {name} line in {colour:?}: {lines:?}"));
+            let number = text[name.len()..].trim().trim_end_matches(" dB");
+            number.parse().unwrap_or_else(|_| panic!("{text}"))
+        };
+        // The overlay's tone is under the pointer: its level; the sidechain's is elsewhere.
+        let at_bass = level("Bass ", overlay_colour(0));
+        assert!((at_bass + 6.02).abs() < 0.3, "{lines:?}");
+        let at_sidechain = level("Sidechain ", SIDECHAIN_COLOUR);
+        assert!(at_sidechain < -60.0, "{lines:?}");
+        // Frequency first, the pointer's level last; the overlays between the traces and it.
+        assert!(lines[0].0.contains("Hz"), "{lines:?}");
+        assert!(lines.last().unwrap().0.starts_with("y "), "{lines:?}");
+        // And it is drawn: the readout's text holds both lines.
+        let drawn = shapes.iter().any(|s| match &s.shape {
+            Shape::Text(t) => {
+                t.galley.text().contains("Bass -") && t.galley.text().contains("Sidechain -")
+            }
+            _ => false,
+        });
+        assert!(drawn, "the readout box shows the overlays");
     }
 
     #[test]

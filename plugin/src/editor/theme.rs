@@ -88,6 +88,15 @@ pub fn spectrum_fill(channel: Channel) -> Color32 {
     channel_colour(channel).gamma_multiply(0.24)
 }
 
+/// The collision display's colour (its legend entry; see [`collision_band`]): a red of its
+/// own, apart from the channels', the overlays' and the references' colours.
+pub const COLLISION: Color32 = Color32::from_rgb(235, 45, 75);
+
+/// The translucent strip marking colliding columns in the spectrum.
+pub fn collision_band() -> Color32 {
+    COLLISION.gamma_multiply(0.55)
+}
+
 /// The loudness graph's momentary loudness (a band: each column's lowest to highest).
 pub const LOUDNESS_MOMENTARY: Color32 = Color32::from_rgb(52, 96, 140);
 /// The loudness graph's short-term loudness (a line over the band).

@@ -1,7 +1,7 @@
 //! The comparing settings saved with the session: the instance's name and the instances its
 //! spectrum overlays (by name, re-matched as instances appear; see
-//! [`compare`](crate::compare)), the pink-noise line, and the reference traces
-//! ([`reference`](crate::compare::reference)).
+//! [`compare`](crate::compare)), the sidechain and collision toggles, the pink-noise line, and
+//! the reference traces ([`reference`](crate::compare::reference)).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -35,6 +35,11 @@ pub struct CompareParams {
     /// Whether the spectrum overlays this instance's sidechain input.
     #[persist = "sidechain-overlay"]
     pub sidechain_overlay: Arc<AtomicBool>,
+    /// Whether the spectrum marks the collisions: the columns where this instance's curve and
+    /// an overlaid one are both loud and within a few dB of each other (the rule: the spectrum
+    /// view's `overlays::collisions`). Off by default.
+    #[persist = "collision-display"]
+    pub collision_display: Arc<AtomicBool>,
     /// This instance's sidechain publisher's entry (set at creation; never listed). Not saved.
     sidechain: OnceLock<Arc<Entry>>,
     /// This instance's registry id (0 until the plugin registered): what the editor leaves out

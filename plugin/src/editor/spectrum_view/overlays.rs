@@ -6,6 +6,10 @@
 //! This instance's sidechain input, when the Compare group's toggle is on, is one more such line
 //! (in [`SIDECHAIN_COLOUR`], named "Sidechain"), left of the instances' in the legend.
 //!
+//! The live lines (instances and sidechain) are kept per frame as drawn ([`DrawnCurve`]): the
+//! collision display ([`collisions`], when its toggle is on) compares them with this view's
+//! curve, and the hover readout lists their levels under the pointer ([`OverlayLayer::readout`]).
+//!
 //! The overlays live with the view: a window that shows no spectrum subscribes to nothing, and
 //! closing the window ends its subscriptions (the other instances stop publishing for it).
 
@@ -18,11 +22,15 @@ use super::Picture;
 use crate::SIDECHAIN;
 use crate::compare::{MAX_OVERLAYS, Overlay, Overlays, overlay_settings};
 use crate::editor::display::DisplayState;
+use crate::editor::readout::{self, Readout};
 use crate::editor::{plot, theme, trace};
+use crate::format;
 use crate::params::RingscopeParams;
 
+mod collisions;
 mod references;
 
+pub(crate) use self::collisions::collision_help;
 pub(crate) use self::references::reference_colour;
 
 /// The overlays' colours, by choice (slot): apart from the channels' blue, pink, green and
@@ -49,6 +57,19 @@ pub(super) struct OverlayLayer {
     /// This instance's sidechain, while the toggle is on (its subscription makes it publish).
     sidechain: Option<Overlay>,
     lines: Lines,
+    /// The live lines drawn this frame (the first `drawn_count`; the rest keep their memory).
+    drawn: Vec<DrawnCurve>,
+    drawn_count: usize,
+    collisions: collisions::Collisions,
+}
+
+/// A live line drawn over the spectrum this frame (an instance or the sidechain), as drawn.
+#[derive(Debug, Default)]
+struct DrawnCurve {
+    name: String,
+    colour: Color32,
+    /// Its level per column, dB.
+    columns: Vec<f32>,
 }
 
 /// The drawing buffers of a line over the spectrum: one home for "a line over the spectrum",
@@ -143,6 +164,12 @@ impl OverlayLayer {
         own_average: &[f32],
     ) {
         let compare = &params.compare;
+        self.drawn_count = 0;
+        // Reserved first, so the strips lie under every line.
+        let collision_band = compare
+            .collision_display
+            .load(Ordering::Relaxed)
+            .then(|| painter.add(Shape::Noop));
         if compare.pink_reference.load(Ordering::Relaxed) {
             self.draw_pink(painter, picture, params, own_average);
         }
@@ -161,9 +188,16 @@ impl OverlayLayer {
             }
             for (slot, overlay) in self.overlays.slots_mut() {
                 let name = overlay.entry().name();
-                self.lines
-                    .draw_overlay(painter, picture, overlay, overlay_colour(slot));
-                legend.entry(painter, name, Stroke::new(1.5, overlay_colour(slot)));
+                let colour = overlay_colour(slot);
+                self.lines.draw_overlay(painter, picture, overlay, colour);
+                keep_drawn(
+                    &mut self.drawn,
+                    &mut self.drawn_count,
+                    &name,
+                    colour,
+                    &self.lines,
+                );
+                legend.entry(painter, name, Stroke::new(1.5, colour));
             }
         }
         let sidechain = compare
@@ -179,13 +213,64 @@ impl OverlayLayer {
             overlay.update(settings);
             self.lines
                 .draw_overlay(painter, picture, overlay, SIDECHAIN_COLOUR);
+            let (drawn, count) = (&mut self.drawn, &mut self.drawn_count);
+            keep_drawn(drawn, count, SIDECHAIN, SIDECHAIN_COLOUR, &self.lines);
             legend.entry(
                 painter,
                 SIDECHAIN.to_owned(),
                 Stroke::new(1.5, SIDECHAIN_COLOUR),
             );
         }
+        if let Some(band) = collision_band {
+            self.collisions.clear(own_average.len());
+            for curve in &self.drawn[..self.drawn_count] {
+                self.collisions.mark(own_average, &curve.columns);
+            }
+            if let Some(shape) = self.collisions.shape(painter, picture) {
+                painter.set(band, shape);
+            }
+            let stroke = Stroke::new(4.0, theme::COLLISION);
+            legend.entry(painter, COLLISION.to_owned(), stroke);
+        }
     }
+
+    /// Adds a line to `readout` per live line drawn this frame (instances, then the sidechain):
+    /// its name and its level `fraction` across the plot, in its colour.
+    pub(super) fn readout(&self, fraction: f64, readout: &mut Readout) {
+        for curve in &self.drawn[..self.drawn_count] {
+            let Some(c) = readout::column_at(fraction, curve.columns.len()) else {
+                continue;
+            };
+            readout.push_line(curve.colour, |s| {
+                s.push_str(&curve.name);
+                s.push(' ');
+                format::write_db(curve.columns[c], "dB", s);
+            });
+        }
+    }
+}
+
+/// The collision display's name in the legend.
+const COLLISION: &str = "Collision";
+
+/// Records `lines`' columns as the next live line drawn this frame (reusing the memory of an
+/// earlier frame's).
+fn keep_drawn(
+    drawn: &mut Vec<DrawnCurve>,
+    count: &mut usize,
+    name: &str,
+    colour: Color32,
+    lines: &Lines,
+) {
+    if drawn.len() == *count {
+        drawn.push(DrawnCurve::default());
+    }
+    let curve = &mut drawn[*count];
+    curve.name.clear();
+    curve.name.push_str(name);
+    curve.colour = colour;
+    curve.columns.clone_from(&lines.columns);
+    *count += 1;
 }
 
 impl OverlayLayer {

@@ -9,7 +9,8 @@ use egui::{Pos2, Rect, Shape};
 use nice_plug::params::InternalParamMut;
 
 use super::*;
-use crate::params::{Layout, TestSignalKind, View};
+use crate::compare::Publisher;
+use crate::params::{Layout, RingscopeParams, TestSignalKind, View};
 use crate::test_signal::{TestSignal, TestSignalSettings};
 
 /// The window's size (the default editor size), pixels at 1×.
@@ -65,7 +66,10 @@ fn describe(shape: &Shape) -> String {
     match shape {
         Shape::Rect(r) => format!("rect {:?} fill {:?}", r.rect, r.fill),
         Shape::Path(p) => format!("path {} points fill {:?}", p.points.len(), p.fill),
-        Shape::Mesh(m) => format!("mesh {} vertices", m.vertices.len()),
+        Shape::Mesh(m) => match m.vertices.first() {
+            Some(v) => format!("mesh {} vertices {:?}", m.vertices.len(), v.color),
+            None => "mesh 0 vertices".to_owned(),
+        },
         Shape::Text(t) => format!("text {:?}", t.galley.text()),
         Shape::LineSegment { .. } => "line segment".to_owned(),
         Shape::Circle(_) => "circle".to_owned(),
@@ -119,9 +123,17 @@ const LAYOUTS: [(&str, View, Layout); 9] = [
     ("loudness-meters", View::Split, Layout::LoudnessMeters),
 ];
 
-/// The shapes' costs of a frame of `layout` after two seconds of signal.
-fn layout_costs(view: View, layout: Layout) -> Vec<Cost> {
+/// The shapes' costs of a frame of `layout` after two seconds of signal, the parameters as
+/// `setup` leaves them and `others` (instances and sidechain they may overlay) publishing the
+/// same signal.
+fn layout_costs(
+    view: View,
+    layout: Layout,
+    setup: impl FnOnce(&RingscopeParams),
+    others: &mut [Publisher],
+) -> Vec<Cost> {
     let (shared, mut tap) = plugin_side();
+    setup(&shared.params);
     // SAFETY: no other thread sees these parameters.
     unsafe {
         shared.params.view._internal_set_plain_value(view);
@@ -141,10 +153,20 @@ fn layout_costs(view: View, layout: Layout) -> Vec<Cost> {
         sweep_seconds: params.test_sweep_s.value(),
     };
     let mut signal = TestSignal::new(48_000.0);
+    let mut published = TestSignal::new(48_000.0);
+    let mut block = vec![std::mem::MaybeUninit::uninit(); 800];
     let mut now = Instant::now();
     let mut output = frame(&ctx, &mut app, now);
     for _ in 0..120 {
         tap.write_test_signal(800, info(), 2, |out| signal.fill(&settings, out));
+        if !others.is_empty() {
+            let frames = published.fill(&settings, &mut block);
+            let channels: [Vec<f32>; 2] =
+                std::array::from_fn(|ch| frames.iter().map(|f| f[ch]).collect());
+            for other in others.iter_mut() {
+                other.publish(&channels);
+            }
+        }
         now += STEP;
         output = frame(&ctx, &mut app, now);
     }
@@ -153,49 +175,93 @@ fn layout_costs(view: View, layout: Layout) -> Vec<Cost> {
 
 #[test]
 fn what_each_layout_asks_the_rasteriser_to_fill() {
-    let window = (WIDTH * HEIGHT) as f32;
     for (name, view, layout) in LAYOUTS {
-        let mut costs = layout_costs(view, layout);
-        let pixels: usize = costs.iter().map(|c| c.pixels).sum();
-        let triangles: usize = costs.iter().map(|c| c.triangles).sum();
-        let blocks: usize = costs.iter().map(|c| c.blocks).sum();
+        report(name, layout, layout_costs(view, layout, |_| {}, &mut []));
+    }
+}
+
+/// The spectrum comparing as much as it can: four instances and the sidechain overlaid, the
+/// collision display and the pink line on, every overlay playing this instance's signal (so
+/// the curves coincide and collide wherever the sweep has passed).
+#[test]
+fn comparing_asks_the_rasteriser_for_little_more() {
+    use std::sync::atomic::Ordering::Relaxed;
+    use std::sync::{Arc, RwLock};
+
+    let _turn = crate::compare::registry::tests::SERIAL
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let names = ["Kick", "Bass", "Vocal", "Keys"];
+    let mut others: Vec<Publisher> = names
+        .iter()
+        .map(|&name| Publisher::new(Arc::new(RwLock::new(name.to_owned()))))
+        .collect();
+    let sidechain = Publisher::unlisted(Arc::new(RwLock::new(crate::SIDECHAIN.to_owned())));
+    others.push(sidechain);
+    for other in &mut others {
+        other.activate(48_000.0, 800);
+    }
+    let sidechain = others[4].entry().clone();
+    let setup = |params: &RingscopeParams| {
+        let compare = &params.compare;
+        compare.set_chosen(names.iter().map(|&n| n.to_owned()).collect());
+        compare.set_sidechain(sidechain);
+        compare.sidechain_overlay.store(true, Relaxed);
+        compare.collision_display.store(true, Relaxed);
+        compare.pink_reference.store(true, Relaxed);
+    };
+    let costs = layout_costs(View::Spectrum, Layout::Classic, setup, &mut others);
+    let band = format!("{:?}", crate::editor::theme::collision_band());
+    let collisions = costs
+        .iter()
+        .filter(|c| c.what.starts_with("mesh") && c.what.ends_with(&band))
+        .count();
+    assert_eq!(collisions, 1, "the collision strips drawn, as one mesh");
+    report("spectrum, comparing", Layout::Classic, costs);
+}
+
+/// Prints `costs` (a frame of `layout`, called `name`) and checks them against the budget.
+fn report(name: &str, layout: Layout, mut costs: Vec<Cost>) {
+    let window = (WIDTH * HEIGHT) as f32;
+    let pixels: usize = costs.iter().map(|c| c.pixels).sum();
+    let triangles: usize = costs.iter().map(|c| c.triangles).sum();
+    let blocks: usize = costs.iter().map(|c| c.blocks).sum();
+    println!(
+        "{name}: {pixels} pixels ({:.2} windows), {blocks} 4x4 blocks ({:.2} windows), \
+         {triangles} triangles, {} shapes",
+        pixels as f32 / window,
+        blocks as f32 * 16.0 / window,
+        costs.len()
+    );
+    let mut kinds: Vec<(String, usize, usize, usize)> = Vec::new();
+    for c in &costs {
+        let kind = c.what.split(' ').next().unwrap_or("").to_owned();
+        match kinds.iter_mut().find(|k| k.0 == kind) {
+            Some(k) => (k.1, k.2, k.3) = (k.1 + 1, k.2 + c.blocks, k.3 + c.triangles),
+            None => kinds.push((kind, 1, c.blocks, c.triangles)),
+        }
+    }
+    for (kind, n, blocks, triangles) in kinds {
+        println!("  {kind}: {n} shapes, {blocks} blocks, {triangles} triangles");
+    }
+    costs.sort_by_key(|c| std::cmp::Reverse(c.blocks));
+    for c in costs.iter().take(10) {
         println!(
-            "{name}: {pixels} pixels ({:.2} windows), {blocks} 4x4 blocks ({:.2} windows), \
-             {triangles} triangles, {} shapes",
-            pixels as f32 / window,
-            blocks as f32 * 16.0 / window,
-            costs.len()
-        );
-        let mut kinds: Vec<(String, usize, usize, usize)> = Vec::new();
-        for c in &costs {
-            let kind = c.what.split(' ').next().unwrap_or("").to_owned();
-            match kinds.iter_mut().find(|k| k.0 == kind) {
-                Some(k) => (k.1, k.2, k.3) = (k.1 + 1, k.2 + c.blocks, k.3 + c.triangles),
-                None => kinds.push((kind, 1, c.blocks, c.triangles)),
-            }
-        }
-        for (kind, n, blocks, triangles) in kinds {
-            println!("  {kind}: {n} shapes, {blocks} blocks, {triangles} triangles");
-        }
-        costs.sort_by_key(|c| std::cmp::Reverse(c.blocks));
-        for c in costs.iter().take(10) {
-            println!(
-                "    {:>7} px {:>6} blocks {:>6} tri  {}",
-                c.pixels, c.blocks, c.triangles, c.what
-            );
-        }
-        // A bare egui window's frame (its panel's fill) is one window's worth of blocks; every
-        // layout stayed within 1.5 of them once the cuts were made (before them: 2.1 to 4.3
-        // windows). The spectrogram and the loudness graph still paint their plot's background
-        // over the clear of the same colour themselves (half a window more).
-        let budget = match layout {
-            Layout::Spectrogram | Layout::Loudness => 2.0,
-            _ => 1.5,
-        };
-        let windows = blocks as f32 * 16.0 / window;
-        assert!(
-            windows <= budget,
-            "{name}: {windows:.2} windows of 4 x 4 blocks, over the budget of {budget}"
+            "    {:>7} px {:>6} blocks {:>6} tri  {}",
+            c.pixels, c.blocks, c.triangles, c.what
         );
     }
+    // A bare egui window's frame (its panel's fill) is one window's worth of blocks; every
+    // layout stayed within 1.5 of them once the cuts were made (before them: 2.1 to 4.3
+    // windows). The spectrogram and the loudness graph still paint their plot's background
+    // over the clear of the same colour themselves (half a window more).
+    let budget = match layout {
+        Layout::Spectrogram | Layout::Loudness => 2.0,
+        _ => 1.5,
+    };
+    let windows = blocks as f32 * 16.0 / window;
+    assert!(
+        windows <= budget,
+        "{name}: {windows:.2} windows of 4 x 4 blocks, over the budget of {budget}"
+    );
 }
