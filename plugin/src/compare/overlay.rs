@@ -1,9 +1,12 @@
 //! The subscriber's side: the instances an editor overlays, each analysed by the editor (GUI
-//! thread) with the editor's own spectrum settings, so the curves compare like for like.
+//! thread) with the editor's own spectrum settings, so the curves compare like for like. The
+//! spectrum view draws each overlay's averaged spectrum ([`Overlay::update`]); the spectrogram
+//! view hands each of its FFT frames to a [`Spectrogram`] of its own
+//! ([`Overlay::update_spectrogram`]).
 
 use std::sync::Arc;
 
-use ringscope::analysis::{ChannelMode, Spectrum, SpectrumSettings};
+use ringscope::analysis::{ChannelMode, Spectrogram, Spectrum, SpectrumSettings};
 
 use super::registry::{self, Entry, Frames, Subscription};
 
@@ -59,21 +62,58 @@ impl Overlay {
     /// many as the ring still holds, up to half of it, if the editor fell behind). Returns the
     /// frames fed.
     pub fn update(&mut self, settings: SpectrumSettings) -> usize {
+        if self.follow_ring(settings).is_none() {
+            return 0;
+        }
+        self.read_new(|spectrum, frames| spectrum.feed(frames))
+    }
+
+    /// [`Overlay::update`], handing every FFT frame the analysis computes to `spectrogram` (this
+    /// overlay's own, sized by the caller): the instance's spectrogram with this view's FFT
+    /// settings. When the instance's ring is new (the first read, or its reactivation, perhaps
+    /// at another rate) `spectrogram` is cleared and takes the instance's rate first, as the
+    /// analysis does. Returns the frames fed.
+    pub fn update_spectrogram(
+        &mut self,
+        settings: SpectrumSettings,
+        spectrogram: &mut Spectrogram,
+    ) -> usize {
+        match self.follow_ring(settings) {
+            None => return 0,
+            Some(true) => {
+                spectrogram.set_sample_rate(self.spectrum.sample_rate());
+                spectrogram.reset();
+            }
+            Some(false) => {}
+        }
+        self.read_new(|spectrum, frames| {
+            spectrum.feed_with(frames, |frame| spectrogram.push(frame));
+        })
+    }
+
+    /// Applies `settings` and follows the instance's ring: a new one (first read or
+    /// reactivation) is read from its present, the analysis reset at its rate. Returns whether
+    /// the ring was new; `None` while the instance has no ring (not active).
+    fn follow_ring(&mut self, settings: SpectrumSettings) -> Option<bool> {
         if *self.spectrum.settings() != settings {
             self.spectrum.set_settings(settings);
         }
         let entry = self.subscription.entry();
-        let Some(current) = entry.frames() else {
-            return 0;
-        };
-        if self.frames.as_ref().map(|f| f.1) != Some(current.1) {
-            // A new ring (first read or reactivation): start from its present.
-            self.read_to = current.0.position();
-            let rate = entry.sample_rate().unwrap_or(48_000.0);
-            self.spectrum.set_sample_rate(f64::from(rate));
-            self.spectrum.reset();
-            self.frames = Some(current);
+        let current = entry.frames()?;
+        if self.frames.as_ref().map(|f| f.1) == Some(current.1) {
+            return Some(false);
         }
+        self.read_to = current.0.position();
+        let rate = entry.sample_rate().unwrap_or(48_000.0);
+        self.spectrum.set_sample_rate(f64::from(rate));
+        self.spectrum.reset();
+        self.frames = Some(current);
+        Some(true)
+    }
+
+    /// Hands `feed` the analysis and every frame published since the last read (up to half the
+    /// ring). Returns the frames handed.
+    fn read_new(&mut self, feed: impl FnOnce(&mut Spectrum, &[[f32; 2]])) -> usize {
         let Some((frames, _)) = self.frames.as_ref() else {
             return 0;
         };
@@ -91,7 +131,7 @@ impl Overlay {
         let start = window.end_position - window.len as u64;
         // Published before the last read? Only the part after it is new.
         let skip = self.read_to.saturating_sub(start).min(window.len as u64) as usize;
-        self.spectrum.feed(&self.scratch[skip..window.len]);
+        feed(&mut self.spectrum, &self.scratch[skip..window.len]);
         self.read_to = window.end_position;
         window.len - skip
     }
@@ -110,6 +150,22 @@ impl Overlays {
     /// (see [`Overlay::update`]). A renamed instance keeps its overlay: its new name is written
     /// into `chosen`. Returns whether `chosen` changed. GUI thread.
     pub fn sync(
+        &mut self,
+        own_id: u64,
+        chosen: &mut Vec<String>,
+        settings: SpectrumSettings,
+    ) -> bool {
+        let changed = self.follow(own_id, chosen, settings);
+        for overlay in self.live_mut() {
+            overlay.update(settings);
+        }
+        changed
+    }
+
+    /// [`Overlays::sync`] without the feeding: the overlays follow `chosen` and the live
+    /// instances, and the caller feeds each as its view needs (the spectrogram:
+    /// [`Overlay::update_spectrogram`]). `settings`: the new overlays' analysis settings.
+    pub fn follow(
         &mut self,
         own_id: u64,
         chosen: &mut Vec<String>,
@@ -162,9 +218,6 @@ impl Overlays {
         }
         if changed {
             *chosen = self.slots.iter().map(|(n, _)| n.clone()).collect();
-        }
-        for overlay in self.live_mut() {
-            overlay.update(settings);
         }
         changed
     }

@@ -30,6 +30,10 @@ struct Bench {
     screen: egui::Vec2,
     /// The tone's amplitude (0: silence).
     amplitude: f32,
+    /// What the last frame drew (its texture uploads in `uploads`).
+    output: egui::FullOutput,
+    /// The last frame's texture uploads, by texture.
+    uploads: std::collections::HashMap<egui::TextureId, Vec<ImageDelta>>,
 }
 
 impl Bench {
@@ -45,6 +49,8 @@ impl Bench {
             rect: Rect::NOTHING,
             screen: vec2(600.0, 300.0),
             amplitude: 0.5,
+            output: egui::FullOutput::default(),
+            uploads: Default::default(),
         }
     }
 
@@ -52,13 +58,7 @@ impl Bench {
     /// unless a test changed it) through the spectrum into the spectrogram, as the display does
     /// while the pane shows.
     fn feed(&mut self) {
-        let amplitude = self.amplitude;
-        let block: Vec<[f32; 2]> = (self.fed..self.fed + BLOCK)
-            .map(|n| {
-                let x = amplitude * (n as f32 * TONE_HZ / RATE * std::f32::consts::TAU).sin();
-                [x, x]
-            })
-            .collect();
+        let block: Vec<[f32; 2]> = tone(self.fed, self.amplitude).map(|x| [x, x]).collect();
         self.fed += BLOCK;
         let spectrogram = &mut self.display.spectrogram;
         self.display
@@ -91,7 +91,11 @@ impl Bench {
             .set
             .get(&id)
             .map_or_else(Vec::new, |deltas| deltas.to_vec());
+        self.uploads = (output.textures_delta.set.iter())
+            .map(|(id, deltas)| (*id, deltas.to_vec()))
+            .collect();
         output.textures_delta.clear();
+        self.output = output;
         uploads
     }
 
@@ -106,6 +110,12 @@ impl Bench {
     fn plot(&self) -> Rect {
         PlotFrame::new(self.rect).plot
     }
+}
+
+/// A display frame's worth (from sample `from` on) of the 1 kHz tone at `amplitude`.
+fn tone(from: usize, amplitude: f32) -> impl Iterator<Item = f32> {
+    (from..from + BLOCK)
+        .map(move |n| amplitude * (n as f32 * TONE_HZ / RATE * std::f32::consts::TAU).sin())
 }
 
 /// The total extent along time of `uploads` (x for time along x, y for a waterfall), checking
@@ -444,3 +454,5 @@ fn a_resize_keeps_the_history_resampled_and_uploads_the_whole_image_once() {
         (newest, oldest, peak) = burst(&bench.display.spectrogram);
     }
 }
+
+mod lanes;
