@@ -19,7 +19,7 @@ use super::display::DisplayState;
 use super::format::{self, Sign};
 use super::plot::{self, AxisPainter, LevelScale, PlotFrame};
 use super::readout::Readout;
-use super::theme;
+use super::{theme, trace};
 use crate::params::{LoudnessTarget, RingscopeParams};
 
 /// Physical pixels per column of the graph (as the spectrum: the band and line look the same,
@@ -317,7 +317,7 @@ impl LoudnessView {
                 .iter()
                 .map(|p| pos2(p.x, scale.y(p.y)))
                 .collect();
-            painter.add(Shape::line(line, Stroke::new(1.5, colour)));
+            painter.add(trace::line_shape(painter, &line, Stroke::new(1.5, colour)));
         }
     }
 

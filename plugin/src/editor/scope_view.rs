@@ -223,7 +223,7 @@ impl ScopeView {
                 last = Some(b);
             }
             trace::simplify(&self.points, trace::TOLERANCE, &mut self.simplified);
-            clip.add(Shape::line(self.simplified.clone(), stroke));
+            clip.add(trace::line_shape(&clip, &self.simplified, stroke));
         }
     }
 
