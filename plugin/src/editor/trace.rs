@@ -8,9 +8,9 @@
 //! - [`band`]: a dense scope trace (many samples per pixel column) as one strip of two triangles
 //!   per column from each column's minimum to its maximum, instead of a thick zig-zag line that
 //!   paints every column twice over its whole height.
-//! - [`line`], [`line_shape`]: an anti-aliased polyline as one strip of two triangles per
-//!   segment, its fade from a coverage texture ([`line_profile`]) instead of egui's two
-//!   feathered edge strips.
+//! - [`line_shape`]: an anti-aliased polyline as one strip of two triangles per
+//!   segment, its fade from a coverage texture instead of egui's two
+//!   feathered edge strips (see the `line` module).
 //! - [`pixel_rect`], [`pixel_hline`], [`pixel_vline`]: axis-aligned rectangles and lines snapped
 //!   to whole pixels, two triangles each in a mesh. egui's own rectangle and line are
 //!   feathered (anti-aliased): a grid line becomes ten long thin triangles, and the rasteriser
@@ -21,7 +21,7 @@ use egui::{Color32, Pos2, Rangef, Rect, pos2};
 
 mod line;
 
-pub use self::line::{line, line_profile, line_shape};
+pub use self::line::line_shape;
 
 /// How far (points) a left-out point may lie from the line drawn instead: invisible at any
 /// zoom a screen shows.

@@ -61,7 +61,7 @@ fn profile_image(width: f32) -> ColorImage {
 /// and scale factor).
 pub fn line_profile(ctx: &Context, width_px: f32) -> TextureId {
     let width = profile_width(width_px);
-    let id = Id::new("ringscope::trace::line_profile").with(width.to_bits());
+    let id = Id::unique("ringscope::trace::line_profile").with(width.to_bits());
     if let Some(handle) = ctx.data(|data| data.get_temp::<TextureHandle>(id)) {
         return handle.id();
     }
